@@ -1,0 +1,55 @@
+"""conference: a talk and session tracker for people who attend multi-track tech conferences."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: config, database (migrated, demo loaded), i18n, views and CLI."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_mapping(
+        DATABASE=os.environ.get("CONFERENCE_DB", str(ROOT / "instance" / "conference.db")),
+        DEFAULT_TIMEZONE=os.environ.get("CONFERENCE_TIMEZONE", "Asia/Tokyo"),
+        LOAD_DEMO=True,
+        MAX_CONTENT_LENGTH=20 * 1024 * 1024,
+    )
+    if test_config:
+        app.config.update(test_config)
+
+    from . import db, i18n, views
+    from .cli import register as register_cli
+    from .demo import ensure_demo
+
+    db.init_app(app)
+    if app.config["LOAD_DEMO"]:
+        conn = db.connect(app.config["DATABASE"])
+        try:
+            ensure_demo(conn)
+        finally:
+            conn.close()
+    i18n.init_app(app)
+    views.init_app(app)
+    register_cli(app)
+    return app
+
+
+def main(app: Flask, argv: list[str] | None = None) -> None:
+    """Serve the app (`python app.py [--host H] [--port P]`)."""
+    parser = argparse.ArgumentParser(description="Serve the conference tracker.")
+    parser.add_argument("--host", default=os.environ.get("CONFERENCE_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("CONFERENCE_PORT", "5000")))
+    parser.add_argument("--debug", action="store_true")
+    args = parser.parse_args(argv)
+    app.run(host=args.host, port=args.port, debug=args.debug, threaded=True)

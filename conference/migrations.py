@@ -1,0 +1,66 @@
+"""Numbered schema migrations, recorded in the database by sqlite-utils."""
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("conference")
+
+
+@migrations(name="0001_conferences_and_sessions")
+def m0001(db: Database) -> None:
+    db["conferences"].create(
+        {
+            "id": int,
+            "slug": str,
+            "name": str,
+            "timezone": str,
+            "start_date": str,
+            "end_date": str,
+            "url": str,
+            "language": str,
+            "source": str,
+            "source_format": str,
+            "imported_at": str,
+            "is_demo": int,
+        },
+        pk="id",
+        not_null={"slug", "name", "timezone"},
+        defaults={"is_demo": 0},
+    )
+    db["conferences"].create_index(["slug"], unique=True)
+    db["sessions"].create(
+        {
+            "id": int,
+            "conference_id": int,
+            "key": str,
+            "code": str,
+            "title": str,
+            "subtitle": str,
+            "abstract": str,
+            "start": str,  # ISO 8601 with offset, NULL when unscheduled
+            "end": str,
+            "room": str,
+            "room_code": str,
+            "track": str,
+            "type": str,
+            "language": str,
+            "speakers": str,  # JSON list of names
+            "url": str,
+            "links": str,  # JSON list of {url, kind, title}
+            "is_break": int,
+            "cancelled": int,
+            "previous": str,  # JSON: the fields the last re-import changed, with their old values
+            "sequence": int,
+            "updated_at": str,
+        },
+        pk="id",
+        foreign_keys=[("conference_id", "conferences", "id")],
+        not_null={"conference_id", "key", "title"},
+        defaults={"is_break": 0, "cancelled": 0, "sequence": 0},
+    )
+    db["sessions"].create_index(["conference_id", "key"], unique=True)
+    db["sessions"].create_index(["conference_id", "start"])
+
+
+def migrate(db: Database) -> None:
+    """Bring the database's schema up to date."""
+    migrations.apply(db)

@@ -1,0 +1,277 @@
+"""Every read and write of the database: conferences, sessions and the import that merges them."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlite_utils import Database
+
+from .db import write
+from .model import Session, Timetable, conference_day, from_iso, to_iso, zone
+
+# Fields whose change a re-import reports to the attendee, and which bump the calendar SEQUENCE.
+WATCHED = ("start", "end", "room", "title", "speakers")
+# Tables that hold the attendee's own data about a session, keyed by (conference_id, key).
+USER_TABLES = ("statuses", "notes", "user_links")
+
+
+class NotFound(LookupError):
+    """No conference or session by that name."""
+
+
+@dataclass
+class ImportResult:
+    slug: str
+    created: bool
+    added: list[dict] = field(default_factory=list)
+    changed: list[dict] = field(default_factory=list)  # {key, title, fields: {name: [old, new]}}
+    cancelled: list[dict] = field(default_factory=list)
+    removed: list[dict] = field(default_factory=list)
+    unchanged: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"{self.slug}: {len(self.added)} added, {len(self.changed)} changed, "
+            f"{len(self.cancelled)} cancelled, {len(self.removed)} removed, {self.unchanged} unchanged"
+        )
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+# --- conferences -------------------------------------------------------------------------------
+
+
+def conferences(db: Database) -> list[dict]:
+    """All conferences, newest first, with their session counts."""
+    return list(
+        db.query(
+            "select c.*, (select count(*) from sessions s where s.conference_id = c.id"
+            " and not s.is_break) as talks from conferences c order by c.start_date desc, c.name"
+        )
+    )
+
+
+def conference(db: Database, slug: str) -> dict:
+    rows = list(db["conferences"].rows_where("slug = ?", [slug], limit=1))
+    if not rows:
+        raise NotFound(f"no conference {slug!r}")
+    return rows[0]
+
+
+# --- sessions ----------------------------------------------------------------------------------
+
+_ORDER = "start is null, start, room, key"
+
+
+def _row_to_session(row: dict, tz) -> dict:
+    row = dict(row)
+    row["speakers"] = json.loads(row["speakers"] or "[]")
+    row["links"] = json.loads(row["links"] or "[]")
+    row["previous"] = json.loads(row["previous"] or "{}")
+    row["start"] = from_iso(row["start"], tz)
+    row["end"] = from_iso(row["end"], tz)
+    row["is_break"] = bool(row["is_break"])
+    row["cancelled"] = bool(row["cancelled"])
+    row["day"] = conference_day(row["start"]) if row["start"] else None
+    return row
+
+
+def sessions(db: Database, conf: dict) -> list[dict]:
+    """The conference's sessions in a stable order (start, room, key; unscheduled last)."""
+    tz = zone(conf["timezone"])
+    rows = db["sessions"].rows_where("conference_id = ?", [conf["id"]], order_by=_ORDER)
+    return [_row_to_session(r, tz) for r in rows]
+
+
+def session(db: Database, conf: dict, key: str) -> dict:
+    rows = list(db["sessions"].rows_where("conference_id = ? and key = ?", [conf["id"], key], limit=1))
+    if not rows:
+        raise NotFound(f"no session {key!r} in {conf['slug']!r}")
+    return _row_to_session(rows[0], zone(conf["timezone"]))
+
+
+def session_json(row: dict) -> dict:
+    """The `sessions --json` shape of one session (../shared/CLI.md)."""
+    return {
+        "key": row["key"],
+        "code": row["code"],
+        "title": row["title"],
+        "subtitle": row["subtitle"],
+        "start": to_iso(row["start"]),
+        "end": to_iso(row["end"]),
+        "room": row["room"],
+        "room_code": row["room_code"],
+        "track": row["track"],
+        "type": row["type"],
+        "language": row["language"],
+        "speakers": row["speakers"],
+        "url": row["url"],
+        "links": row["links"],
+        "is_break": row["is_break"],
+        "cancelled": row["cancelled"],
+        "status": row.get("status"),
+        "clashes": row.get("clashes", []),
+    }
+
+
+# --- import ------------------------------------------------------------------------------------
+
+
+def _session_row(s: Session) -> dict:
+    return {
+        "key": s.key,
+        "code": s.code,
+        "title": s.title,
+        "subtitle": s.subtitle,
+        "abstract": s.abstract,
+        "start": to_iso(s.start),
+        "end": to_iso(s.end),
+        "room": s.room,
+        "room_code": s.room_code,
+        "track": s.track,
+        "type": s.type,
+        "language": s.language,
+        "speakers": json.dumps(s.speakers, ensure_ascii=False),
+        "url": s.url,
+        "links": json.dumps(s.links, ensure_ascii=False),
+        "is_break": int(s.is_break),
+    }
+
+
+def _same_instant(a: str | None, b: str | None) -> bool:
+    """Two stored times are equal when they name the same instant (offset spelling aside)."""
+    if a is None or b is None:
+        return a is b
+    return datetime.fromisoformat(a) == datetime.fromisoformat(b)
+
+
+def _keys_with_user_data(db: Database, conference_id: int) -> set[str]:
+    keys: set[str] = set()
+    for table in USER_TABLES:
+        if db[table].exists():
+            keys.update(
+                r["key"] for r in db.query(f"select distinct key from {table} where conference_id = ?", [conference_id])
+            )
+    return keys
+
+
+def save_timetable(
+    db: Database,
+    slug: str,
+    timetable: Timetable,
+    *,
+    name: str = "",
+    timezone_name: str,
+    source: str = "",
+    fmt: str = "",
+    is_demo: bool = False,
+) -> ImportResult:
+    """Create the conference or merge a re-import into it, in one transaction.
+
+    Sessions are matched by key. A session the new timetable lacks is deleted, unless the attendee
+    has marks, notes or links on it: then it stays, flagged cancelled.
+    """
+    keys = [s.key for s in timetable.sessions]
+    if len(keys) != len(set(keys)):
+        raise ValueError("timetable has duplicate session keys")  # parsers disambiguate; a bug if seen
+    now = to_iso(now_utc())
+    starts = [s.start.astimezone(zone(timezone_name)) for s in timetable.sessions if s.start]
+    days = sorted(conference_day(s) for s in starts)
+    conf_fields = {
+        "timezone": timezone_name,
+        "start_date": days[0].isoformat() if days else None,
+        "end_date": days[-1].isoformat() if days else None,
+        "source": source,
+        "source_format": fmt,
+        "imported_at": now,
+        "is_demo": int(is_demo),
+    }
+    with write(db):
+        existing_conf = list(db["conferences"].rows_where("slug = ?", [slug], limit=1))
+        result = ImportResult(slug=slug, created=not existing_conf, notes=list(timetable.notes))
+        if existing_conf:
+            conf_id = existing_conf[0]["id"]
+            update = dict(conf_fields)
+            if name:
+                update["name"] = name
+            if timetable.url:
+                update["url"] = timetable.url
+            db["conferences"].update(conf_id, update)
+        else:
+            conf_id = (
+                db["conferences"]
+                .insert(
+                    {
+                        "slug": slug,
+                        "name": name or timetable.name or slug,
+                        "url": timetable.url,
+                        "language": timetable.language,
+                        **conf_fields,
+                    }
+                )
+                .last_pk
+            )
+        old = {r["key"]: r for r in db["sessions"].rows_where("conference_id = ?", [conf_id])}
+        inserts = []
+        for s in timetable.sessions:
+            row = _session_row(s)
+            before = old.pop(s.key, None)
+            if before is None:
+                inserts.append({**row, "conference_id": conf_id, "updated_at": now, "sequence": 0, "cancelled": 0})
+                result.added.append({"key": s.key, "title": s.title})
+                continue
+            changes = _changes(before, row)
+            other = {k: v for k, v in row.items() if before[k] != v and k not in WATCHED}
+            if not changes and not other and not before["cancelled"]:
+                result.unchanged += 1
+                continue
+            update = {**row, "cancelled": 0}
+            if changes or before["cancelled"]:
+                previous = json.loads(before["previous"] or "{}")
+                for fld, (was, _now) in changes.items():
+                    previous.setdefault(fld, was)
+                # A field that moved back to where it was is no longer a change.
+                previous = {k: v for k, v in previous.items() if not _equal_field(k, v, row[k])}
+                update.update(
+                    previous=json.dumps(previous, ensure_ascii=False) if previous else None,
+                    sequence=before["sequence"] + 1,
+                    updated_at=now,
+                )
+                fields = {k: [_show(k, a), _show(k, b)] for k, (a, b) in changes.items()}
+                if before["cancelled"]:
+                    fields["reinstated"] = [True, False]
+                result.changed.append({"key": s.key, "title": s.title, "fields": fields})
+            else:
+                result.unchanged += 1
+            db["sessions"].update(before["id"], update)
+        if inserts:
+            db["sessions"].insert_all(inserts)
+        kept = _keys_with_user_data(db, conf_id)
+        for key, before in old.items():
+            if key in kept:
+                if not before["cancelled"]:
+                    db["sessions"].update(
+                        before["id"], {"cancelled": 1, "sequence": before["sequence"] + 1, "updated_at": now}
+                    )
+                    result.cancelled.append({"key": key, "title": before["title"]})
+            else:
+                db["sessions"].delete(before["id"])
+                result.removed.append({"key": key, "title": before["title"]})
+    return result
+
+
+def _equal_field(name: str, a, b) -> bool:
+    return _same_instant(a, b) if name in ("start", "end") else a == b
+
+
+def _changes(before: dict, row: dict) -> dict:
+    return {k: (before[k], row[k]) for k in WATCHED if not _equal_field(k, before[k], row[k])}
+
+
+def _show(name: str, value):
+    return json.loads(value) if name == "speakers" and value else value

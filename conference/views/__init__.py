@@ -1,0 +1,63 @@
+"""Blueprints and the helpers every template uses."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime
+
+from flask import Flask, g, render_template
+from flask_babel import format_date, get_locale
+
+from ..store import NotFound
+from ..text import render_abstract, render_markdown, safe_url
+
+
+def hm(moment: datetime | None) -> str:
+    return moment.strftime("%H:%M") if moment else ""
+
+
+def day_label(day: date, fmt: str = "medium") -> str:
+    """A conference day in the reader's language: "Sat, Jul 25" / "7月25日(土)"."""
+    if str(get_locale()) == "ja":
+        return format_date(day, "M月d日(E)")
+    return format_date(day, "EEE, MMM d" if fmt == "medium" else "EEEE, MMMM d, y")
+
+
+def csp_nonce() -> str:
+    """A per-response nonce for the one <style> block a page may carry (grid positions)."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
+
+
+def security_headers(response):
+    """No inline script anywhere; styles from our files or the nonce'd block; never framed."""
+    style = f"'self' 'nonce-{g.csp_nonce}'" if "csp_nonce" in g else "'self'"
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        f"default-src 'self'; script-src 'self'; style-src {style}; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    )
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    from . import timetable
+
+    app.register_blueprint(timetable.bp)
+    app.jinja_env.filters.update(
+        hm=hm, day_label=day_label, safe_url=safe_url, abstract=render_abstract, markdown=render_markdown
+    )
+    app.jinja_env.globals.update(current_locale=lambda: str(get_locale()), csp_nonce=csp_nonce)
+    app.after_request(security_headers)
+
+    @app.errorhandler(NotFound)
+    def not_found(exc: NotFound):
+        return render_template("error.html", message=str(exc), code=404), 404
+
+    @app.errorhandler(404)
+    def no_page(_exc):
+        return render_template("error.html", message=None, code=404), 404

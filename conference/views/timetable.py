@@ -1,0 +1,63 @@
+"""Conference list, timetable grid, session page and the language switch."""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
+
+from .. import grid as grid_mod
+from .. import store
+from ..db import get_db
+from ..i18n import COOKIE, LANGUAGES
+
+bp = Blueprint("timetable", __name__)
+
+
+@bp.get("/")
+def index():
+    return render_template("index.html", conferences=store.conferences(get_db()))
+
+
+@bp.get("/c/<slug>/")
+def grid(slug: str):
+    db = get_db()
+    conf = store.conference(db, slug)
+    sessions = store.sessions(db, conf)
+    days = grid_mod.days(sessions)
+    try:
+        day = date.fromisoformat(request.args["day"]) if "day" in request.args else (days[0] if days else None)
+    except ValueError:
+        abort(404)
+    if days and day not in days:
+        abort(404)
+    layout = grid_mod.layout(day, sessions) if day else None
+    unscheduled = [s for s in sessions if not s["start"]]
+    return render_template("grid.html", conf=conf, days=days, day=day, grid=layout, unscheduled=unscheduled)
+
+
+@bp.get("/c/<slug>/s/<path:key>")
+def session(slug: str, key: str):
+    db = get_db()
+    conf = store.conference(db, slug)
+    return render_template("session.html", conf=conf, s=store.session(db, conf, key))
+
+
+def _local_path(target: str | None) -> str:
+    """Only same-site paths are followed after switching language (no open redirect)."""
+    if not target:
+        return url_for("timetable.index")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("timetable.index")
+    return target
+
+
+@bp.get("/lang/<code>")
+def set_language(code: str):
+    if code not in LANGUAGES:
+        abort(404)
+    response = make_response(redirect(_local_path(request.args.get("next"))))
+    response.set_cookie(COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response

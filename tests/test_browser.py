@@ -1,0 +1,42 @@
+"""Real browser (Debian's chromium via Playwright): the demo grid, a session page, the language switch."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+
+def test_open_grid_click_session_and_switch_language(page: Page, live_server):
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name="デモ テックフェスタ 2026 / Demo Tech Festa 2026").click()
+    expect(page.get_by_text("Demo data: a timetable written for this app")).to_be_visible()
+    expect(page.locator(".room")).to_have_count(6)
+    block = page.locator("a.block", has_text="C30")
+    # The grid really lays blocks out side by side: C30 sits right of B30, at the same height.
+    b30 = page.locator("a.block", has_text="B30").bounding_box()
+    c30 = block.bounding_box()
+    assert abs(b30["y"] - c30["y"]) < 1 and c30["x"] > b30["x"] + b30["width"] - 1
+    block.click()
+    expect(page).to_have_url(re.compile(r"/s/C30$"))
+    expect(page.locator("h1")).to_contain_text("OpenTelemetry")
+    expect(page.locator(".facts")).to_contain_text("14:00–14:45")
+    page.get_by_role("link", name="日本語").click()
+    expect(page.locator("h1")).to_contain_text("OpenTelemetry")
+    expect(page.locator(".facts")).to_contain_text("登壇者")
+    page.goto(live_server.url + "/")
+    expect(page.locator("h1")).to_have_text("カンファレンス")
+
+
+def test_phone_width_grid_scrolls_sideways_not_the_page(browser, live_server):
+    context = browser.new_context(viewport={"width": 375, "height": 740})
+    page = context.new_page()
+    page.goto(live_server.url + "/c/demo-tech-festa-2026/")
+    widths = page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.querySelector('.grid-scroll').scrollWidth]"
+    )
+    assert widths[0] <= 375 and widths[1] > 375
+    context.close()

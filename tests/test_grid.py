@@ -1,0 +1,56 @@
+"""Grid layout: real durations, parallel sessions side by side, after-midnight talks."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from conference.grid import days, layout
+from conference.model import conference_day
+
+TZ = ZoneInfo("Europe/Berlin")
+
+
+def s(key, room, start, minutes, is_break=False):
+    end = start + timedelta(minutes=minutes)
+    return {
+        "key": key,
+        "room": room,
+        "room_code": "",
+        "start": start,
+        "end": end,
+        "is_break": is_break,
+        "day": conference_day(start),
+    }
+
+
+def test_overlapping_sessions_in_one_room_get_their_own_lane():
+    t = datetime(2025, 12, 27, 11, 0, tzinfo=TZ)
+    items = [s("a", "Hall 1", t, 60), s("b", "Hall 1", t + timedelta(minutes=30), 60), s("c", "Hall 2", t, 40)]
+    g = layout(t.date(), items)
+    assert [(c.room, c.col_start, c.col_end) for c in g.columns] == [("Hall 1", 2, 4), ("Hall 2", 4, 5)]
+    blocks = {b.session["key"]: (b.row_start, b.row_end, b.col_start) for b in g.blocks}
+    assert blocks == {"a": (2, 14, 2), "b": (8, 20, 3), "c": (2, 10, 4)}
+
+
+def test_talk_after_midnight_stays_on_the_evening_before():
+    late = datetime(2025, 12, 28, 1, 30, tzinfo=TZ)
+    evening = datetime(2025, 12, 27, 22, 0, tzinfo=TZ)
+    items = [s("late", "Stage", late, 45), s("eve", "Stage", evening, 45)]
+    assert days(items) == [evening.date()]
+    g = layout(evening.date(), items)
+    assert [b.session["key"] for b in g.blocks] == ["eve", "late"]
+    assert g.labels[0][2] == "22:00" and g.rows == (late + timedelta(minutes=45) - evening) // timedelta(minutes=5)
+
+
+def test_break_without_room_spans_all_columns_and_odd_minutes_round_outwards():
+    t = datetime(2026, 7, 25, 10, 0, tzinfo=TZ)
+    items = [
+        s("x", "A", t, 45),
+        s("y", "B", t + timedelta(minutes=3), 41),
+        s("lunch", "", t + timedelta(minutes=45), 75, True),
+    ]
+    g = layout(t.date(), items)
+    blocks = {b.session["key"]: b for b in g.blocks}
+    assert (blocks["lunch"].col_start, blocks["lunch"].col_end) == (2, 4)
+    assert (blocks["y"].row_start, blocks["y"].row_end) == (2, 11)

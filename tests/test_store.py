@@ -1,0 +1,99 @@
+"""The database file: migrations, WAL, and the merge a re-import does."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from conference import store
+from conference.db import connect
+from conference.migrations import migrate, migrations
+from conference.model import Session, Timetable
+
+TZ = ZoneInfo("Asia/Tokyo")
+
+
+def at(hh: int, mm: int = 0) -> datetime:
+    return datetime(2026, 7, 25, hh, mm, tzinfo=TZ)
+
+
+def talk(key: str, title: str, start: datetime, room: str = "Track A", speakers=("Ann",)) -> Session:
+    return Session(
+        key=key, title=title, start=start, end=start + timedelta(minutes=45), room=room, speakers=list(speakers)
+    )
+
+
+@pytest.fixture
+def db(tmp_path):
+    conn = connect(tmp_path / "c.db")
+    migrate(conn)
+    yield conn
+    conn.close()
+
+
+def test_migrations_are_recorded_and_rerun_is_a_no_op(tmp_path):
+    path = tmp_path / "c.db"
+    conn = connect(path)
+    migrate(conn)
+    migrate(conn)
+    applied = [r["name"] for r in conn["_sqlite_migrations"].rows]
+    assert applied == [m.name for m in migrations._migrations]
+    assert conn.execute("pragma journal_mode").fetchone()[0] == "wal"
+    conn.close()
+    raw = sqlite3.connect(path)
+    assert raw.execute("select count(*) from _sqlite_migrations").fetchone()[0] == len(applied)
+
+
+def test_times_are_stored_with_their_offset_and_read_back_in_the_conference_zone(db):
+    tt = Timetable(sessions=[talk("a", "Talk", at(10))])
+    store.save_timetable(db, "c", tt, timezone_name="Asia/Tokyo")
+    assert db.execute("select start from sessions").fetchone()[0] == "2026-07-25T10:00:00+09:00"
+    conf = store.conference(db, "c")
+    [row] = store.sessions(db, conf)
+    assert row["start"] == at(10) and row["start"].utcoffset() == timedelta(hours=9)
+    assert conf["start_date"] == conf["end_date"] == "2026-07-25"
+
+
+def test_reimport_reports_changes_and_keeps_sessions_with_user_data(db):
+    first = Timetable(sessions=[talk("a", "Alpha", at(10)), talk("b", "Beta", at(11)), talk("c", "Gamma", at(12))])
+    result = store.save_timetable(db, "c", first, timezone_name="Asia/Tokyo")
+    assert result.created and len(result.added) == 3
+    # The attendee cares about "c": a later table stores their mark; here a stand-in row does.
+    db["statuses"].insert({"conference_id": 1, "key": "c", "status": "going"})
+    second = Timetable(
+        sessions=[talk("a", "Alpha", at(10, 15)), talk("b", "Beta!", at(11)), talk("d", "Delta", at(13))]
+    )
+    result = store.save_timetable(db, "c", second, timezone_name="Asia/Tokyo")
+    assert [c["key"] for c in result.changed] == ["a", "b"]
+    assert result.changed[0]["fields"]["start"] == ["2026-07-25T10:00:00+09:00", "2026-07-25T10:15:00+09:00"]
+    assert result.changed[1]["fields"] == {"title": ["Beta", "Beta!"]}
+    assert [a["key"] for a in result.added] == ["d"]
+    assert [c["key"] for c in result.cancelled] == ["c"]
+    rows = {r["key"]: r for r in store.sessions(db, store.conference(db, "c"))}
+    assert set(rows) == {"a", "b", "c", "d"}
+    assert rows["c"]["cancelled"] and not rows["a"]["cancelled"]
+    assert rows["a"]["previous"] == {"start": "2026-07-25T10:00:00+09:00", "end": "2026-07-25T10:45:00+09:00"}
+    assert rows["a"]["sequence"] == 1
+    # Unchanged third import: nothing reported, nothing bumped.
+    result = store.save_timetable(db, "c", second, timezone_name="Asia/Tokyo")
+    assert (result.added, result.changed, result.cancelled, result.unchanged) == ([], [], [], 3)
+    assert store.session(db, store.conference(db, "c"), "a")["sequence"] == 1
+
+
+def test_session_without_user_data_is_removed_when_dropped(db):
+    store.save_timetable(
+        db, "c", Timetable(sessions=[talk("a", "A", at(10)), talk("b", "B", at(11))]), timezone_name="UTC"
+    )
+    result = store.save_timetable(db, "c", Timetable(sessions=[talk("a", "A", at(10))]), timezone_name="UTC")
+    assert [r["key"] for r in result.removed] == ["b"] and result.cancelled == []
+
+
+def test_failed_import_writes_nothing(db):
+    store.save_timetable(db, "c", Timetable(sessions=[talk("a", "A", at(10))]), timezone_name="UTC")
+    bad = Timetable(sessions=[talk("a", "A2", at(10)), talk("x", "X", at(11)), talk("x", "X again", at(12))])
+    with pytest.raises(ValueError):
+        store.save_timetable(db, "c", bad, timezone_name="UTC")
+    assert [r["title"] for r in db["sessions"].rows] == ["A"]

@@ -1,0 +1,68 @@
+"""Pages a user opens: the list, the demo grid, a session page, languages, headers."""
+
+from __future__ import annotations
+
+import re
+
+
+def test_index_lists_the_demo_conference_marked_as_demo(client):
+    html = client.get("/").get_data(as_text=True)
+    assert "Demo Tech Festa 2026" in html
+    assert 'class="badge demo">Demo data<' in html
+
+
+def test_demo_grid_shows_six_rooms_lunch_and_coded_talks(client):
+    response = client.get("/c/demo-tech-festa-2026/")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    rooms = re.findall(r'<div class="room" id="h\d+"><span class="room-code">(\w)</span> Track \1</div>', html)
+    assert rooms == ["A", "B", "C", "D", "E", "F"]
+    assert "Demo data: a timetable written for this app" in html
+    assert "Lunch break" in html and 'class="block break"' in html
+    # A00 keynote spans 10:00-10:45 = 9 five-minute rows starting at row 2.
+    block = re.search(r'id="(b\d+)" href="/c/demo-tech-festa-2026/s/A00"', html).group(1)
+    assert f"#{block}{{grid-area:2/2/11/3}}" in html
+    # B10 sits beside A10 in the next column, same rows.
+    a10 = re.search(r'id="(b\d+)" href="/c/demo-tech-festa-2026/s/A10"', html).group(1)
+    b10 = re.search(r'id="(b\d+)" href="/c/demo-tech-festa-2026/s/B10"', html).group(1)
+    assert f"#{a10}{{grid-area:14/2/23/3}}" in html and f"#{b10}{{grid-area:14/3/23/4}}" in html
+
+
+def test_session_page_shows_time_in_conference_zone_and_links(client):
+    html = client.get("/c/demo-tech-festa-2026/s/B20").get_data(as_text=True)
+    assert '<span class="code">B20</span>' in html
+    assert "Saturday, July 25, 2026 13:00–13:45" in html and "Asia/Tokyo" in html
+    assert "<li>渡辺 翔</li><li>中村 愛</li>" in html
+    assert 'href="https://speakerdeck.com/example/github-actions-ci"' in html
+
+
+def test_unknown_conference_and_session_are_404(client):
+    assert client.get("/c/nope/").status_code == 404
+    assert client.get("/c/demo-tech-festa-2026/s/ZZZ").status_code == 404
+    assert client.get("/c/demo-tech-festa-2026/?day=1999-01-01").status_code == 404
+
+
+def test_language_follows_accept_language_and_the_switch_sticks(client):
+    html = client.get("/", headers={"Accept-Language": "ja,en;q=0.8"}).get_data(as_text=True)
+    assert '<html lang="ja">' in html and "<h1>カンファレンス</h1>" in html
+    response = client.get("/lang/en?next=/c/demo-tech-festa-2026/")
+    assert response.status_code == 302 and response.headers["Location"] == "/c/demo-tech-festa-2026/"
+    html = client.get("/", headers={"Accept-Language": "ja"}).get_data(as_text=True)
+    assert "<h1>Conferences</h1>" in html
+    client.get("/lang/ja")
+    html = client.get("/c/demo-tech-festa-2026/").get_data(as_text=True)
+    assert "7月25日(土)" in html and "時刻は Asia/Tokyo" in html
+
+
+def test_language_switch_never_redirects_off_site(client):
+    for target in ("https://evil.example/", "//evil.example/", "javascript:alert(1)"):
+        assert client.get("/lang/en", query_string={"next": target}).headers["Location"] == "/"
+
+
+def test_pages_carry_security_headers_without_inline_script(client):
+    response = client.get("/c/demo-tech-festa-2026/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+    nonce = re.search(r"'nonce-([^']+)'", csp).group(1)
+    assert f'<style nonce="{nonce}">' in response.get_data(as_text=True)
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
