@@ -9,6 +9,8 @@ from flask import Flask
 
 from . import store
 from .db import connect
+from .importer import ImportFailed, Request, import_bytes, is_url, read_source
+from .parsers import PARSERS
 
 
 def _db():
@@ -21,7 +23,64 @@ def _fail(message: str) -> None:
     raise click.ClickException(message)
 
 
+def describe(result: store.ImportResult) -> list[str]:
+    """The import summary as lines: counts first, then what changed, then the importer's notes."""
+    lines = [result.summary()]
+    for item in result.added:
+        lines.append(f"  added      {item['key']}  {item['title']}")
+    for item in result.changed:
+        fields = ", ".join(f"{k}: {_short(a)} -> {_short(b)}" for k, (a, b) in item["fields"].items())
+        lines.append(f"  changed    {item['key']}  {item['title']}  ({fields})")
+    for item in result.cancelled:
+        lines.append(f"  cancelled  {item['key']}  {item['title']}")
+    for item in result.removed:
+        lines.append(f"  removed    {item['key']}  {item['title']}")
+    lines += [f"  note: {n}" for n in result.notes]
+    return lines
+
+
+def _short(value) -> str:
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
 def register(app: Flask) -> None:
+    @app.cli.command("import")
+    @click.argument("source")
+    @click.option("--slug", default="", help="The conference to create or re-import into.")
+    @click.option("--name", default="", help="The conference's display name.")
+    @click.option("--format", "fmt", type=click.Choice(sorted(PARSERS)), default=None, help="Override detection.")
+    @click.option("--timezone", default="", help="IANA zone for times the file gives without one.")
+    @click.option("--date", "day", default="", help="First day (YYYY-MM-DD) for CSVs with times or weekdays only.")
+    @click.option("--duration", type=int, default=None, help="Talk length in minutes for CSVs without end/duration.")
+    @click.option("--encoding", default="", help="CSV encoding when it is not UTF-8/cp932 (e.g. cp1252).")
+    @click.option("--quiet", "-q", is_flag=True, help="Only the summary line.")
+    def import_command(source, slug, name, fmt, timezone, day, duration, encoding, quiet):
+        """Import a timetable from a path, - (stdin) or an http(s) URL; print what was added/changed/cancelled."""
+        from flask import current_app
+
+        request = Request(fmt=fmt or "", timezone=timezone, date=day, duration=duration, encoding=encoding)
+        db = _db()
+        try:
+            data, source_name, _ctype = read_source(source, stdin=click.open_file("-", "rb"))
+            result = import_bytes(
+                db,
+                data,
+                source_name=source_name,
+                source=source if is_url(source) else source_name,
+                slug=slug,
+                name=name,
+                request=request,
+                default_timezone=current_app.config["DEFAULT_TIMEZONE"],
+            )
+        except ImportFailed as exc:
+            _fail(str(exc))
+        finally:
+            db.close()
+        for text_line in describe(result)[:1] if quiet else describe(result):
+            click.echo(text_line)
+
     @app.cli.command("sessions")
     @click.argument("slug")
     @click.option("--json", "as_json", is_flag=True, help="Print a JSON array (the only output for now).")

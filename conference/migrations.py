@@ -61,6 +61,17 @@ def m0001(db: Database) -> None:
     db["sessions"].create_index(["conference_id", "start"])
 
 
+@migrations(name="0002_import_history")
+def m0002(db: Database) -> None:
+    db["conferences"].add_column("source_options", str)  # JSON: --timezone/--date/--duration/--encoding/--format
+    db["imports"].create(
+        {"id": int, "conference_id": int, "at": str, "source": str, "format": str, "report": str},
+        pk="id",
+        foreign_keys=[("conference_id", "conferences", "id")],
+    )
+    db["imports"].create_index(["conference_id", "at"])
+
+
 def migrate(db: Database) -> None:
     """Bring the database's schema up to date."""
     migrations.apply(db)

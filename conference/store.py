@@ -31,6 +31,19 @@ class ImportResult:
     removed: list[dict] = field(default_factory=list)
     unchanged: int = 0
     notes: list[str] = field(default_factory=list)
+    format: str = ""
+    import_id: int | None = None
+
+    def as_report(self) -> dict:
+        return {
+            "added": self.added,
+            "changed": self.changed,
+            "cancelled": self.cancelled,
+            "removed": self.removed,
+            "unchanged": self.unchanged,
+            "notes": self.notes,
+            "created": self.created,
+        }
 
     def summary(self) -> str:
         return (
@@ -169,6 +182,7 @@ def save_timetable(
     timezone_name: str,
     source: str = "",
     fmt: str = "",
+    source_options: str = "",
     is_demo: bool = False,
 ) -> ImportResult:
     """Create the conference or merge a re-import into it, in one transaction.
@@ -188,6 +202,7 @@ def save_timetable(
         "end_date": days[-1].isoformat() if days else None,
         "source": source,
         "source_format": fmt,
+        "source_options": source_options,
         "imported_at": now,
         "is_demo": int(is_demo),
     }
@@ -262,7 +277,33 @@ def save_timetable(
             else:
                 db["sessions"].delete(before["id"])
                 result.removed.append({"key": key, "title": before["title"]})
+        result.format = fmt
+        result.import_id = (
+            db["imports"]
+            .insert(
+                {
+                    "conference_id": conf_id,
+                    "at": now,
+                    "source": source,
+                    "format": fmt,
+                    "report": json.dumps(result.as_report(), ensure_ascii=False),
+                }
+            )
+            .last_pk
+        )
     return result
+
+
+def last_import_id(db: Database, conf: dict) -> int | None:
+    row = db.execute("select max(id) from imports where conference_id = ?", [conf["id"]]).fetchone()
+    return row[0] if row else None
+
+
+def import_report(db: Database, conf: dict, import_id: int) -> dict:
+    rows = list(db["imports"].rows_where("id = ? and conference_id = ?", [import_id, conf["id"]], limit=1))
+    if not rows:
+        raise NotFound(f"no import {import_id} for {conf['slug']!r}")
+    return {**rows[0], "report": json.loads(rows[0]["report"])}
 
 
 def _equal_field(name: str, a, b) -> bool:

@@ -74,3 +74,54 @@ def browser_type_launch_args(browser_type_launch_args):
             pytest.fail(f"CI must run the browser tests, but {CHROMIUM} is missing (run .ci/setup --test)")
         pytest.skip(f"{CHROMIUM} is not installed: run `bash .ci/setup --test`")
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": ["--disable-background-networking"]}
+
+
+class TimetableServer:
+    """A real HTTP server on 127.0.0.1 serving whatever the test puts in `routes`."""
+
+    def __init__(self):
+        import http.server
+
+        routes: dict[str, tuple[int, dict, bytes]] = {}
+        self.routes = routes
+        self.hits: list[str] = []
+        hits = self.hits
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self):
+                hits.append(self.path)
+                status, headers, body = routes.get(self.path, (404, {}, b"not here"))
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                if "Content-Length" not in headers and "Transfer-Encoding" not in headers:
+                    self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if callable(body):
+                    body(self.wfile)
+                else:
+                    self.wfile.write(body)
+
+            def log_message(self, *_args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def put(self, path: str, body: bytes, content_type: str = "application/octet-stream", status: int = 200, **headers):
+        self.routes[path] = (status, {"Content-Type": content_type, **headers}, body)
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def http_server():
+    server = TimetableServer()
+    yield server
+    server.stop()

@@ -23,6 +23,14 @@ def day_label(day: date, fmt: str = "medium") -> str:
     return format_date(day, "EEE, MMM d" if fmt == "medium" else "EEEE, MMMM d, y")
 
 
+def zone_label(name: str) -> str:
+    """IANA names as they are; the fixed-offset "Etc/GMT-1" as "UTC+01:00" (its sign is inverted)."""
+    if name.startswith("Etc/GMT") and name[7:]:
+        hours = -int(name[7:])
+        return f"UTC{hours:+03d}:00"
+    return name
+
+
 def csp_nonce() -> str:
     """A per-response nonce for the one <style> block a page may carry (grid positions)."""
     if "csp_nonce" not in g:
@@ -45,11 +53,17 @@ def security_headers(response):
 
 
 def init_app(app: Flask) -> None:
-    from . import timetable
+    from . import imports, timetable
 
     app.register_blueprint(timetable.bp)
+    app.register_blueprint(imports.bp)
     app.jinja_env.filters.update(
-        hm=hm, day_label=day_label, safe_url=safe_url, abstract=render_abstract, markdown=render_markdown
+        zone_label=zone_label,
+        hm=hm,
+        day_label=day_label,
+        safe_url=safe_url,
+        abstract=render_abstract,
+        markdown=render_markdown,
     )
     app.jinja_env.globals.update(current_locale=lambda: str(get_locale()), csp_nonce=csp_nonce)
     app.after_request(security_headers)

@@ -34,7 +34,15 @@ def grid(slug: str):
         abort(404)
     layout = grid_mod.layout(day, sessions) if day else None
     unscheduled = [s for s in sessions if not s["start"]]
-    return render_template("grid.html", conf=conf, days=days, day=day, grid=layout, unscheduled=unscheduled)
+    return render_template(
+        "grid.html",
+        conf=conf,
+        days=days,
+        day=day,
+        grid=layout,
+        unscheduled=unscheduled,
+        last_import=store.last_import_id(db, conf),
+    )
 
 
 @bp.get("/c/<slug>/s/<path:key>")

@@ -1,0 +1,129 @@
+"""The only module that talks to the network: bounded, time-limited GETs of URLs a user gave."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+import requests
+
+from .parsers.common import MAX_BYTES
+
+USER_AGENT = "conference-tracker/0.1 (+timetable import)"
+CONNECT_TIMEOUT = 5
+READ_TIMEOUT = 10
+DEADLINE = 30  # seconds for the whole download, redirects included: a slow drip is cut off
+MAX_REDIRECTS = 5
+
+
+class FetchError(Exception):
+    """A URL that could not be fetched; the message says why, for the user."""
+
+
+@dataclass
+class Fetched:
+    url: str  # after redirects
+    content: bytes
+    content_type: str
+
+
+def _shut(response: requests.Response) -> None:
+    """Break a blocked read: shut the socket down under the response."""
+    try:
+        sock = response.raw._connection.sock if response.raw._connection else None  # urllib3 2.x
+        if sock is not None:
+            sock.shutdown(socket.SHUT_RDWR)
+    except (AttributeError, OSError):
+        pass
+    response.close()
+
+
+def public_only(host: str) -> None:
+    """Refuse hosts that resolve to loopback, private, link-local or reserved addresses."""
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except socket.gaierror as exc:
+        raise FetchError(f"cannot resolve {host}: {exc.strerror}") from exc
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%")[0])
+        if not address.is_global or address.is_multicast:
+            raise FetchError(f"{host} resolves to {address}, a non-public address; refused")
+
+
+def fetch(
+    url: str,
+    *,
+    max_bytes: int = MAX_BYTES,
+    allow_private: bool = True,
+    deadline: float = DEADLINE,
+    session: requests.Session | None = None,
+) -> Fetched:
+    """GET `url`: http(s) only, redirects followed by hand (each re-checked), a byte cap while streaming."""
+    http = session or requests.Session()
+    started = time.monotonic()
+    seen = []
+    for _hop in range(MAX_REDIRECTS + 1):
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise FetchError(f"only http and https URLs can be fetched, not {url!r}")
+        if not allow_private:
+            public_only(parts.hostname)
+        if url in seen:
+            raise FetchError(f"redirect loop at {url}")
+        seen.append(url)
+        try:
+            response = http.get(
+                url,
+                stream=True,
+                allow_redirects=False,
+                timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
+                headers={"User-Agent": USER_AGENT, "Accept": "*/*"},
+            )
+        except requests.Timeout as exc:
+            raise FetchError(f"{parts.hostname} did not answer in time") from exc
+        except requests.RequestException as exc:
+            raise FetchError(f"cannot connect to {parts.hostname}: {type(exc).__name__}") from exc
+        with response:
+            if response.is_redirect:
+                location = response.headers.get("Location", "")
+                if not location:
+                    raise FetchError(f"{url} redirects nowhere")
+                url = urljoin(url, location)
+                continue
+            if response.status_code >= 400:
+                hint = (
+                    " (fortee refuses scripted downloads: save the JSON in your browser and upload it)"
+                    if response.status_code == 403 and "fortee" in (parts.hostname or "")
+                    else ""
+                )
+                raise FetchError(f"{url} answered HTTP {response.status_code} {response.reason}{hint}")
+            declared = response.headers.get("Content-Length")
+            if declared and declared.isdigit() and int(declared) > max_bytes:
+                raise FetchError(f"{url} is {int(declared) / 1e6:.1f} MB; the limit is {max_bytes // (1024 * 1024)} MB")
+            chunks, size = [], 0
+            # A read timeout restarts with every byte, so a slow drip never trips it: a watchdog
+            # closes the connection when the whole download's deadline passes.
+            watchdog = threading.Timer(max(0.0, deadline - (time.monotonic() - started)), _shut, [response])
+            watchdog.start()
+            try:
+                for chunk in response.iter_content(8192):  # decompressed bytes: the cap is on what we hold
+                    size += len(chunk)
+                    if size > max_bytes:
+                        raise FetchError(
+                            f"{url} is larger than the {max_bytes // (1024 * 1024)} MB limit; download stopped"
+                        )
+                    chunks.append(chunk)
+            except (requests.RequestException, OSError, AttributeError, ValueError) as exc:
+                if time.monotonic() - started >= deadline:
+                    raise FetchError(f"{url} took longer than {deadline:.0f} s; download stopped") from exc
+                raise FetchError(f"the download from {parts.hostname} broke off: {type(exc).__name__}") from exc
+            finally:
+                watchdog.cancel()
+            if time.monotonic() - started >= deadline:
+                raise FetchError(f"{url} took longer than {deadline:.0f} s; download stopped")
+            return Fetched(url=url, content=b"".join(chunks), content_type=response.headers.get("Content-Type", ""))
+    raise FetchError(f"more than {MAX_REDIRECTS} redirects, starting at {seen[0]}")

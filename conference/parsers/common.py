@@ -1,0 +1,187 @@
+"""Helpers every parser shares: options, decoding, durations, times and link kinds."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+from urllib.parse import urlsplit
+
+from ..model import ParseError, normalise_space, zone
+
+MAX_BYTES = 20 * 1024 * 1024  # the documented cap for any timetable, uploaded or downloaded
+
+
+@dataclass
+class Options:
+    """What the user told the importer; parsers use it only where the file is silent."""
+
+    timezone: str = ""  # --timezone: the zone for floating times when the file names none
+    default_timezone: str = "Asia/Tokyo"  # the app's setting, last resort
+    date: date | None = None  # --date: the first day, for CSVs with times or weekdays only
+    duration: int | None = None  # --duration: minutes, for CSVs with neither end nor duration
+    encoding: str = ""  # --encoding: for CSVs in an encoding the fixed order (UTF-8, cp932, cp1252) misreads
+
+    def zone_name(self, declared: str = "") -> str:
+        return declared or self.timezone or self.default_timezone
+
+
+def decode_text(data: bytes, fmt: str) -> str:
+    """UTF-8 (with or without BOM); anything else is refused with the byte offset."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ParseError(fmt, f"byte {exc.start}", "not UTF-8 text") from exc
+
+
+def load_json(data: bytes, fmt: str):
+    text = decode_text(data, fmt)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ParseError(fmt, f"line {exc.lineno} column {exc.colno}", f"invalid JSON: {exc.msg}") from exc
+
+
+def text(value) -> str:
+    """A clean one-line-or-more string from whatever a source put there (None, numbers, padding)."""
+    if value is None:
+        return ""
+    return str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def line(value) -> str:
+    return normalise_space(text(value))
+
+
+_DURATION = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2})$")
+_ISO_DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$")
+
+
+def parse_duration(value: str) -> timedelta:
+    """ "00:45", "1:30", "01:00:00", "PT1H30M" or plain minutes "45" -> timedelta; ValueError otherwise."""
+    value = line(value)
+    if value.isdigit():
+        return timedelta(minutes=int(value))
+    match = _DURATION.match(value)
+    if match:
+        first, second, third = match.groups()
+        if first is not None:  # H:MM:SS
+            return timedelta(hours=int(first), minutes=int(second), seconds=int(third))
+        return timedelta(hours=int(second), minutes=int(third))
+    match = _ISO_DURATION.match(value)
+    if match and value not in ("P", "PT"):
+        d, h, m, s = (int(x) if x else 0 for x in match.groups())
+        return timedelta(days=d, hours=h, minutes=m, seconds=s)
+    raise ValueError(f"not a duration: {value!r}")
+
+
+def parse_moment(value: str, tz: tzinfo) -> datetime:
+    """An ISO 8601 datetime; one without offset (floating) is read in `tz`."""
+    raw = line(value)
+    moment = datetime.fromisoformat(raw.replace("Z", "+00:00") if raw.endswith("Z") else raw)
+    return moment if moment.tzinfo else moment.replace(tzinfo=tz)
+
+
+def first_moment(values) -> datetime | None:
+    """The first value that reads as an ISO datetime: a sample of the file's offsets."""
+    for value in values:
+        if value:
+            try:
+                return datetime.fromisoformat(str(value).strip())
+            except ValueError:
+                continue
+    return None
+
+
+def resolve_zone(fmt: str, declared: str, options: Options, sample: datetime | None = None) -> tuple[str, list[str]]:
+    """The conference's zone: the file's, else the user's --timezone, else the app's default.
+
+    When the file's times carry an offset that contradicts the zone chosen without the user's say
+    (a wrong declaration, or none and a default from elsewhere), the offset wins: the grid must show
+    the times the organisers printed.
+    """
+    notes: list[str] = []
+    if declared:
+        try:
+            zone(declared)
+        except ValueError:
+            notes.append(f"unknown time zone {declared!r} in the file")
+            declared = ""
+    if declared:
+        name, said = declared, f"the file declares {declared}"
+    elif options.timezone:
+        return zone(options.timezone).key, notes  # the user's word; raises ValueError when unknown
+    else:
+        name, said = options.default_timezone, f"the file names no time zone (default {options.default_timezone})"
+    if sample is not None and sample.tzinfo is not None:
+        offset = sample.utcoffset()
+        if offset != sample.astimezone(zone(name)).utcoffset() and offset.total_seconds() % 3600 == 0:
+            hours = int(offset.total_seconds() // 3600)
+            fixed = f"Etc/GMT{-hours:+d}" if hours else "UTC"
+            notes.append(
+                f"{said}, but its times carry UTC{hours:+03d}:00: shown in UTC{hours:+03d}:00 (--timezone names the zone)"
+            )
+            name = fixed
+    return name, notes
+
+
+def join_texts(*parts: str) -> str:
+    """Abstract and description as one text, without repeating a part that says the same."""
+    kept: list[str] = []
+    for part in parts:
+        if part and part not in kept:
+            kept.append(part)
+    return "\n\n".join(kept)
+
+
+def unescape(value: str) -> str:
+    """HTML entities some generators leave in plain-text fields (&amp;, &#x3D;)."""
+    return html.unescape(value) if "&" in value else value
+
+
+_KINDS = (
+    (("speakerdeck.com", "slideshare.net", "docs.google.com/presentation", "slides.com", "docswell.com"), "slides"),
+    (("youtube.com", "youtu.be", "vimeo.com", "media.ccc.de"), "video"),
+    (("github.com", "gitlab.com", "bitbucket.org", "codeberg.org"), "code"),
+)
+
+
+def guess_link_kind(url: str, title: str = "") -> str:
+    """slides / video / code / blog / other, from the host, else from a title like "Slides"."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "other"
+    where = (parts.netloc.lower().removeprefix("www.") + parts.path.lower()).removeprefix("m.")
+    for hosts, kind in _KINDS:
+        if any(where.startswith(h) or ("." + h) in where.split("/")[0] for h in hosts):
+            return kind
+    lowered = (title or "").lower()
+    if "slide" in lowered or "スライド" in lowered or "資料" in lowered or where.endswith((".pdf", ".pptx", ".key")):
+        return "slides"
+    if "video" in lowered or "recording" in lowered or "動画" in lowered:
+        return "video"
+    if "blog" in lowered or "ブログ" in lowered:
+        return "blog"
+    return "other"
+
+
+def link(url: str, title: str = "", kind: str = "") -> dict | None:
+    """A timetable link as stored: http(s) only (anything else is dropped)."""
+    url = line(url)
+    if not url or urlsplit(url).scheme.lower() not in ("http", "https"):
+        return None
+    return {"url": url, "kind": kind or guess_link_kind(url, title), "title": line(title)}
+
+
+_BREAK_TITLE = re.compile(
+    r"^\W*(lunch|(coffee |tea )?break|pause|mittagspause|kaffeepause|昼休み|昼休憩|休憩|ランチ|お昼)(\W|$)",
+    re.IGNORECASE,
+)
+
+
+def looks_like_break(title: str) -> bool:
+    """For sources with no session type: "Lunch", "Coffee break", "休憩" are breaks, not talks."""
+    return bool(_BREAK_TITLE.match(title or ""))

@@ -1,0 +1,83 @@
+"""fortee.jp JSON: `api/timetable` (`{"timetable": [...]}`) and the older `api/proposals`."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from ..model import ParseError, Session, Timetable, derive_key, room_code_for, zone
+from .common import Options, first_moment, line, link, load_json, parse_moment, resolve_zone, text
+
+FMT = "fortee"
+
+
+def _speaker(item: dict) -> list[str]:
+    speaker = item.get("speaker")
+    if isinstance(speaker, dict) and line(speaker.get("name")):
+        return [line(speaker["name"])]
+    if isinstance(speaker, list):
+        return [line(s.get("name")) for s in speaker if isinstance(s, dict) and line(s.get("name"))]
+    return []
+
+
+def parse(data: bytes, options: Options) -> Timetable:
+    doc = load_json(data, FMT)
+    if not isinstance(doc, dict):
+        raise ParseError(FMT, "top level", 'expected {"timetable": [...]} or {"proposals": [...]}')
+    items = doc.get("timetable") if isinstance(doc.get("timetable"), list) else doc.get("proposals")
+    if not isinstance(items, list):
+        raise ParseError(FMT, "top level", 'expected {"timetable": [...]} or {"proposals": [...]}')
+    sample = first_moment(
+        (item.get("starts_at") or (item.get("timetable") or {}).get("starts_at"))
+        for item in items
+        if isinstance(item, dict)
+    )
+    # fortee is Japanese: +09:00 offsets with no zone named mean Asia/Tokyo unless the user says otherwise.
+    declared = "Asia/Tokyo" if sample and sample.utcoffset() == timedelta(hours=9) and not options.timezone else ""
+    tz_name, notes = resolve_zone(FMT, declared, options, sample)
+    tz = zone(tz_name)
+    sessions = []
+    for index, item in enumerate(items):
+        where = f"{'timetable' if 'timetable' in doc else 'proposals'}[{index}]"
+        if not isinstance(item, dict):
+            raise ParseError(FMT, where, "is not an object")
+        slot = item.get("timetable") if isinstance(item.get("timetable"), dict) else item  # proposals nest it
+        title = line(item.get("title"))
+        if not title:
+            raise ParseError(FMT, where, "has no title")
+        start = end = None
+        if slot.get("starts_at"):
+            try:
+                start = parse_moment(slot["starts_at"], tz)
+                end = start + timedelta(minutes=int(slot.get("length_min") or 0))
+            except (ValueError, TypeError) as exc:
+                raise ParseError(FMT, where, f"bad starts_at/length_min: {exc}") from exc
+        track = slot.get("track")
+        room = line(track.get("name") if isinstance(track, dict) else track)
+        speakers = _speaker(item)
+        links = [
+            found
+            for found in (
+                link(item.get("slide_url") or "", kind="slides"),
+                link(item.get("blog_url") or "", kind="blog"),
+            )
+            if found
+        ]
+        tags = [line(t.get("name") if isinstance(t, dict) else t) for t in item.get("tags") or []]
+        sessions.append(
+            Session(
+                key=line(item.get("uuid")) or derive_key(title, speakers),
+                title=title,
+                abstract=text(item.get("abstract")),
+                start=start,
+                end=end,
+                room=room,
+                room_code=room_code_for(room),
+                track=", ".join(t for t in tags if t),
+                type=line(item.get("type")) or "talk",
+                speakers=speakers,
+                url=line(item.get("url")),
+                links=links,
+                is_break=item.get("type") == "timeslot",
+            )
+        )
+    return Timetable(sessions=sessions, timezone=tz_name, language="ja", notes=notes)

@@ -1,0 +1,100 @@
+"""Sessionize API JSON: "All data" (sessions, speakers, rooms, categories by id) and "GridSmart" (days)."""
+
+from __future__ import annotations
+
+from ..model import ParseError, Session, Timetable, derive_key, room_code_for, zone
+from .common import Options, line, load_json, parse_moment, resolve_zone, text
+
+FMT = "sessionize"
+
+
+def _speaker_name(speaker: dict) -> str:
+    return line(
+        speaker.get("fullName")
+        or speaker.get("name")
+        or f"{speaker.get('firstName', '')} {speaker.get('lastName', '')}"
+    )
+
+
+def _category_items(categories: list) -> dict:
+    """item id -> (category title, item name); both the old `title/items` and new `name/categoryItems` shapes."""
+    items = {}
+    for cat in categories or []:
+        title = line(cat.get("title") or cat.get("name"))
+        for item in cat.get("items") or cat.get("categoryItems") or []:
+            items[item.get("id")] = (title, line(item.get("name")))
+    return items
+
+
+def _pick(pairs: list[tuple[str, str]], *names: str) -> str:
+    for wanted in names:
+        found = [item for title, item in pairs if wanted in title.lower()]
+        if found:
+            return ", ".join(found)
+    return ""
+
+
+def _flatten_grid(days: list) -> list[dict]:
+    """GridSmart: days[] -> rooms[] -> sessions[], with speakers and categories embedded."""
+    sessions = []
+    for day in days:
+        for room in day.get("rooms") or []:
+            for s in room.get("sessions") or []:
+                sessions.append({**s, "room": s.get("room") or room.get("name")})
+    return sessions
+
+
+def parse(data: bytes, options: Options) -> Timetable:
+    doc = load_json(data, FMT)
+    if isinstance(doc, list):
+        raw, speakers, rooms, items = _flatten_grid(doc), {}, {}, {}
+    elif isinstance(doc, dict) and isinstance(doc.get("sessions"), list):
+        raw = doc["sessions"]
+        if raw and isinstance(raw[0], dict) and "sessions" in raw[0] and "title" not in raw[0]:
+            raw = [s for group in raw for s in group.get("sessions") or []]  # the grouped "Sessions" view
+        speakers = {sp.get("id"): _speaker_name(sp) for sp in doc.get("speakers") or []}
+        rooms = {r.get("id"): line(r.get("name")) for r in doc.get("rooms") or []}
+        items = _category_items(doc.get("categories"))
+    else:
+        raise ParseError(FMT, "top level", "expected Sessionize data: an object with sessions[] or a list of days")
+    tz_name, notes = resolve_zone(FMT, "", options)
+    tz = zone(tz_name)  # Sessionize times carry no offset: they are the conference's local time
+    sessions = []
+    for index, s in enumerate(raw):
+        where = f"sessions[{index}] (id {s.get('id')})"
+        title = line(s.get("title"))
+        if not title:
+            raise ParseError(FMT, where, "has no title")
+        try:
+            start = parse_moment(s["startsAt"], tz) if s.get("startsAt") else None
+            end = parse_moment(s["endsAt"], tz) if s.get("endsAt") else None
+        except ValueError as exc:
+            raise ParseError(FMT, where, f"bad startsAt/endsAt: {exc}") from exc
+        if (start is None) != (end is None):
+            raise ParseError(FMT, where, "has only one of startsAt and endsAt")
+        names = []
+        for sp in s.get("speakers") or []:
+            name = _speaker_name(sp) if isinstance(sp, dict) else speakers.get(sp, "")
+            if name:
+                names.append(name)
+        pairs = [items[i] for i in s.get("categoryItems") or [] if i in items]
+        for cat in s.get("categories") or []:  # GridSmart embeds them
+            pairs += [(line(cat.get("name")), line(ci.get("name"))) for ci in cat.get("categoryItems") or []]
+        room = line(s.get("room")) or rooms.get(s.get("roomId"), "")
+        sessions.append(
+            Session(
+                key=f"sessionize-{s['id']}" if s.get("id") not in (None, "") else derive_key(title, names),
+                title=title,
+                abstract=text(s.get("description")),
+                start=start,
+                end=end,
+                room=room,
+                room_code=room_code_for(room),
+                track=_pick(pairs, "track", "トラック", "topic", "トピック", "category"),
+                type=_pick(pairs, "format", "type", "形式"),
+                language=_pick(pairs, "language", "言語"),
+                speakers=names,
+                is_break=bool(s.get("isServiceSession")),
+            )
+        )
+    return Timetable(sessions=sessions, timezone=tz_name, notes=notes)

@@ -1,0 +1,223 @@
+"""Importing: CLI and UI, file, stdin, paste and URL over real HTTP; refresh keeps the attendee's data."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from conference.db import connect
+from conference.fetch import FetchError, fetch
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MINI = json.loads((FIXTURES / "mini.json").read_text("utf-8"))
+
+
+def mini_json(edit=None) -> bytes:
+    doc = json.loads(json.dumps(MINI))
+    if edit:
+        edit(doc["schedule"]["conference"]["days"][0]["rooms"])
+    return json.dumps(doc, ensure_ascii=False).encode("utf-8")
+
+
+def rows(db_path, slug):
+    db = connect(db_path)
+    try:
+        return {
+            r["key"]: r
+            for r in db.query(
+                "select s.* from sessions s join conferences c on c.id = s.conference_id where c.slug = ?", [slug]
+            )
+        }
+    finally:
+        db.close()
+
+
+def test_cli_import_file_then_reimport_changes_nothing(runner, db_path):
+    first = runner.invoke(args=["import", str(FIXTURES / "mini.xml")])
+    assert first.exit_code == 0, first.output
+    assert first.output.splitlines()[0] == "mini-festa-2026: 3 added, 0 changed, 0 cancelled, 0 removed, 0 unchanged"
+    before = rows(db_path, "mini-festa-2026")
+    again = runner.invoke(args=["import", str(FIXTURES / "mini.xml")])
+    assert again.output.splitlines()[0] == "mini-festa-2026: 0 added, 0 changed, 0 cancelled, 0 removed, 3 unchanged"
+    assert rows(db_path, "mini-festa-2026") == before
+
+
+def test_cli_import_from_stdin_with_options(runner, db_path):
+    csv = b"title,start\nOpening,09:30\n"
+    result = runner.invoke(
+        args=[
+            "import",
+            "-",
+            "--slug",
+            "tiny",
+            "--name",
+            "Tiny",
+            "--date",
+            "2026-07-25",
+            "--duration",
+            "30",
+            "--timezone",
+            "Asia/Tokyo",
+        ],
+        input=csv,
+    )
+    assert result.exit_code == 0, result.output
+    [row] = rows(db_path, "tiny").values()
+    assert (row["start"], row["end"]) == ("2026-07-25T09:30:00+09:00", "2026-07-25T10:00:00+09:00")
+
+
+def test_cli_import_failure_is_one_line_exit_1_and_writes_nothing(runner, db_path, tmp_path):
+    runner.invoke(args=["import", str(FIXTURES / "mini.csv"), "--slug", "mini"])
+    before = rows(db_path, "mini")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("タイトル,日付,開始,終了\nA,2026-07-25,11:00,12:00\nB,2026-07-25,11:00,10:00\n", encoding="utf-8")
+    result = runner.invoke(args=["import", str(bad), "--slug", "mini"])
+    assert result.exit_code == 1
+    assert result.output.strip() == "Error: bad.csv: csv: line 3, column '終了': ends (10:00) before it starts (11:00)"
+    assert rows(db_path, "mini") == before
+
+
+def test_cli_unknown_timezone_is_refused(runner):
+    result = runner.invoke(args=["import", str(FIXTURES / "mini.csv"), "--timezone", "Mars/Olympus"])
+    assert result.exit_code == 1 and "is not a time zone" in result.output
+
+
+def test_upload_and_paste_in_the_ui(client, db_path):
+    with (FIXTURES / "mini-fortee.json").open("rb") as f:
+        response = client.post(
+            "/import", data={"file": (f, "timetable.json"), "slug": "fortee-mini"}, content_type="multipart/form-data"
+        )
+    assert response.status_code == 303
+    report = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "<strong>4</strong> added" in report
+    assert len(rows(db_path, "fortee-mini")) == 4
+    pasted = (FIXTURES / "mini.csv").read_text("utf-8")
+    response = client.post("/import", data={"text": pasted, "slug": "pasted"})
+    assert response.status_code == 303 and len(rows(db_path, "pasted")) == 4
+    grid = client.get("/c/pasted/").get_data(as_text=True)
+    assert "Observability &lt;b&gt;101&lt;/b&gt;" in grid and "<b>101</b>" not in grid
+
+
+def test_ui_error_names_the_problem_and_keeps_the_form(client):
+    response = client.post("/import", data={"text": '{"schedule": {"conference": {"days": [', "slug": "x"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "pasted text: schedule-json: line 1 column 39: invalid JSON" in html
+    assert 'value="x"' in html
+    assert client.get("/c/x/").status_code == 404
+
+
+def test_url_import_then_refresh_reports_changes_and_keeps_marks(client, http_server, db_path):
+    http_server.put("/mini/schedule.json", mini_json(), "application/json")
+    url = http_server.url + "/mini/schedule.json"
+    response = client.post("/import", data={"url": url})
+    assert response.status_code == 303, response.get_data(as_text=True)
+    slug = "mini-festa-2026"
+    # The attendee marks A20 and B10 (a stand-in row until marks have their own UI).
+    db = connect(db_path)
+    conf_id = db["conferences"].rows_where("slug = ?", [slug]).__next__()["id"]
+    for key in ("11111111-0000-4000-8000-000000000002", "11111111-0000-4000-8000-000000000003"):
+        db["statuses"].insert({"conference_id": conf_id, "key": key, "status": "going"})
+    db.close()
+
+    def organisers_change(rooms):
+        a = rooms["Track A"]
+        a[0]["title"] = "Kubernetes 入門 (改訂版)"  # retitled
+        a[1]["date"] = "2026-07-25T13:15:00+09:00"  # moved
+        a[1]["start"] = "13:15"
+        rooms["Track B"] = []  # B10 dropped: it carries a mark, so it is kept as cancelled
+        a.append({**a[0], "guid": "new-1", "code": "A30", "title": "New talk", "date": "2026-07-25T14:00:00+09:00"})
+
+    http_server.put("/mini/schedule.json", mini_json(organisers_change), "application/json")
+    grid = client.get(f"/c/{slug}/").get_data(as_text=True)
+    assert "Refresh from the source" in grid
+    response = client.post(f"/c/{slug}/refresh")
+    assert response.status_code == 303
+    report = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "<strong>1</strong> added" in report and "<strong>2</strong> changed" in report
+    assert "<strong>1</strong> cancelled" in report
+    assert re.search(r"start: <del>2026-07-25T13:00:00\+09:00</del> → 2026-07-25T13:15:00\+09:00", report)
+    assert "title: <del>Kubernetes 入門</del> → Kubernetes 入門 (改訂版)" in report
+    after = rows(db_path, slug)
+    assert after["11111111-0000-4000-8000-000000000002"]["cancelled"] == 1
+    db = connect(db_path)
+    assert db["statuses"].count == 2
+    db.close()
+    assert http_server.hits == ["/mini/schedule.json", "/mini/schedule.json"]
+
+
+def test_refresh_failure_changes_nothing(client, http_server, db_path):
+    http_server.put("/s.json", mini_json(), "application/json")
+    client.post("/import", data={"url": http_server.url + "/s.json"})
+    before = rows(db_path, "mini-festa-2026")
+    http_server.put("/s.json", b"<html><body>maintenance</body></html>", "text/html")
+    response = client.post("/c/mini-festa-2026/refresh")
+    assert response.status_code == 502
+    assert "an HTML page, not a timetable" in response.get_data(as_text=True)
+    assert rows(db_path, "mini-festa-2026") == before
+
+
+# --- fetch: the limits a URL import runs under, against real servers --------------------------
+
+
+def test_http_errors_redirect_loops_and_schemes_are_named(http_server):
+    with pytest.raises(FetchError, match=r"answered HTTP 404"):
+        fetch(http_server.url + "/missing")
+    http_server.put("/a", b"", status=302, Location="/b")
+    http_server.put("/b", b"", status=302, Location="/a")
+    with pytest.raises(FetchError, match=r"redirect loop"):
+        fetch(http_server.url + "/a")
+    for i in range(7):
+        http_server.put(f"/r{i}", b"", status=302, Location=f"/r{i + 1}")
+    with pytest.raises(FetchError, match=r"more than 5 redirects"):
+        fetch(http_server.url + "/r0")
+    with pytest.raises(FetchError, match=r"only http and https"):
+        fetch("file:///etc/passwd")
+
+
+def test_redirect_is_followed_to_the_timetable(http_server):
+    http_server.put("/old", b"", status=301, Location="/new.json")
+    http_server.put("/new.json", mini_json(), "application/json")
+    got = fetch(http_server.url + "/old")
+    assert got.url.endswith("/new.json") and got.content == mini_json()
+
+
+def test_oversized_downloads_are_cut_off(http_server):
+    http_server.put("/big", b"x" * 2048)
+    with pytest.raises(FetchError, match=r"limit"):
+        fetch(http_server.url + "/big", max_bytes=1024)
+
+    def endless(out):  # no Content-Length: the cap must count while streaming
+        for _ in range(64):
+            out.write(b"y" * 1024)
+
+    http_server.routes["/stream"] = (200, {"Connection": "close", "Content-Length": ""}, endless)
+    with pytest.raises(FetchError, match=r"limit"):
+        fetch(http_server.url + "/stream", max_bytes=8 * 1024)
+
+
+def test_a_slow_drip_is_stopped_at_the_deadline(http_server):
+    def drip(out):
+        try:
+            for _ in range(40):
+                out.write(b"x")
+                out.flush()
+                time.sleep(0.25)
+        except OSError:
+            pass
+
+    http_server.routes["/slow"] = (200, {"Content-Length": "40"}, drip)
+    started = time.monotonic()
+    with pytest.raises(FetchError, match=r"took longer than 1 s"):
+        fetch(http_server.url + "/slow", deadline=1)
+    assert time.monotonic() - started < 5
+
+
+def test_private_addresses_are_refused_when_not_allowed(http_server):
+    http_server.put("/t.json", mini_json())
+    with pytest.raises(FetchError, match=r"non-public address"):
+        fetch(http_server.url + "/t.json", allow_private=False)
