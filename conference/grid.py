@@ -64,7 +64,7 @@ def _lanes(items: list[dict]) -> list[int]:
     return lanes
 
 
-def layout(day: date, sessions: list[dict]) -> DayGrid:
+def layout(day: date, sessions: list[dict], room_order: list[str] | None = None) -> DayGrid:
     """Place the day's scheduled sessions; a break without a room spans every column."""
     scheduled = sorted((s for s in sessions if s["start"] and s["day"] == day), key=lambda s: (s["start"], s["end"]))
     if not scheduled:
@@ -83,7 +83,8 @@ def layout(day: date, sessions: list[dict]) -> DayGrid:
             by_room.setdefault(s["room"], []).append(s)
     grid = DayGrid(day=day, start=first, rows=rows)
     col = 2
-    for room in sorted(by_room, key=_natural):
+    order = {room: i for i, room in enumerate(room_order or [])}
+    for room in sorted(by_room, key=lambda r: (order.get(r, len(order)), _natural(r))):
         items = by_room[room]
         lanes = _lanes(items)
         width = max(lanes) + 1

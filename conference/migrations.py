@@ -72,6 +72,11 @@ def m0002(db: Database) -> None:
     db["imports"].create_index(["conference_id", "at"])
 
 
+@migrations(name="0003_room_order")
+def m0003(db: Database) -> None:
+    db["conferences"].add_column("rooms", str)  # JSON list: the source's room order
+
+
 def migrate(db: Database) -> None:
     """Bring the database's schema up to date."""
     migrations.apply(db)

@@ -58,6 +58,7 @@ class Timetable:
     timezone: str = ""
     url: str = ""
     language: str = ""
+    rooms: list[str] = field(default_factory=list)  # the source's room order (columns of the grid)
     notes: list[str] = field(default_factory=list)  # said in the import summary
 
 
@@ -112,7 +113,9 @@ def normalise_space(text: str | None) -> str:
     return _SPACE.sub(" ", text or "").strip()
 
 
-_ROOM_CODE = re.compile(r"^(?:track|room|hall|ルーム|トラック|会場)?\s*([A-Za-z0-9]{1,3})$", re.IGNORECASE)
+_ROOM_CODE = re.compile(
+    r"^(?:(?:track|room|hall|stage|ルーム|トラック|会場)\s*([A-Za-z0-9]{1,3})|([A-Z][0-9]?))$", re.IGNORECASE
+)
 _SESSION_CODE = re.compile(r"^([A-Z])\d{2}$")
 
 
@@ -120,6 +123,6 @@ def room_code_for(room: str, code: str = "") -> str:
     """A short room label: "Track A" -> "A", else the letter of a JTF-style code "A10"."""
     match = _ROOM_CODE.match(normalise_space(room))
     if match:
-        return match.group(1).upper()
+        return (match.group(1) or match.group(2)).upper()
     match = _SESSION_CODE.match(code or "")
     return match.group(1) if match else ""

@@ -203,6 +203,7 @@ def save_timetable(
         "source": source,
         "source_format": fmt,
         "source_options": source_options,
+        "rooms": json.dumps(timetable.rooms, ensure_ascii=False),
         "imported_at": now,
         "is_demo": int(is_demo),
     }

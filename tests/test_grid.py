@@ -54,3 +54,10 @@ def test_break_without_room_spans_all_columns_and_odd_minutes_round_outwards():
     blocks = {b.session["key"]: b for b in g.blocks}
     assert (blocks["lunch"].col_start, blocks["lunch"].col_end) == (2, 4)
     assert (blocks["y"].row_start, blocks["y"].row_end) == (2, 11)
+
+
+def test_columns_follow_the_given_room_order_then_natural_order():
+    t = datetime(2025, 12, 27, 11, 0, tzinfo=TZ)
+    items = [s("a", "Zero", t, 30), s("b", "Hall 10", t, 30), s("c", "One", t, 30), s("d", "Hall 9", t, 30)]
+    g = layout(t.date(), items, ["One", "Zero"])
+    assert [c.room for c in g.columns] == ["One", "Zero", "Hall 9", "Hall 10"]

@@ -221,3 +221,37 @@ def test_private_addresses_are_refused_when_not_allowed(http_server):
     http_server.put("/t.json", mini_json())
     with pytest.raises(FetchError, match=r"non-public address"):
         fetch(http_server.url + "/t.json", allow_private=False)
+
+
+def test_every_corpus_file_imports_and_reimports_unchanged(tmp_path):
+    from conference.importer import Request, import_bytes
+
+    from .conftest import CORPUS
+    from .test_parsers import COUNTS, NEEDS
+
+    db = connect(tmp_path / "corpus.db")
+    from conference.migrations import migrate
+
+    migrate(db)
+    for relpath, count in sorted(COUNTS.items()):
+        path = CORPUS / relpath
+        needs = NEEDS.get(path.name)
+        request = (
+            Request(date=needs.date.isoformat(), duration=needs.duration, timezone=needs.timezone)
+            if needs
+            else Request()
+        )
+        slug = relpath.replace("/", "-").replace(".", "-")  # the 39C3 XML and JSON are one conference: keep apart
+        first = import_bytes(db, path.read_bytes(), source_name=path.name, slug=slug, request=request)
+        assert len(first.added) == count, relpath
+        again = import_bytes(db, path.read_bytes(), source_name=path.name, slug=slug, request=request)
+        assert (again.slug, len(again.added), again.changed, again.cancelled, again.removed, again.unchanged) == (
+            first.slug,
+            0,
+            [],
+            [],
+            [],
+            count,
+        ), relpath
+    assert db["conferences"].count == len(COUNTS)
+    db.close()

@@ -270,3 +270,17 @@ def test_json_shapes_round_trip_through_json_module():
     # The corpus JSON parses with the standard library too: our errors come from our checks, not luck.
     for path in (CORPUS / "fortee-json").iterdir():
         json.loads(path.read_bytes().decode("utf-8-sig"))
+
+
+def test_39c3_xml_and_json_exports_give_the_same_sessions():
+    _f1, xml = parse((CORPUS / "frab-xml/39c3-everything-schedule.xml").read_bytes())
+    _f2, js = parse((CORPUS / "schedule-json/39c3-everything-schedule.json").read_bytes())
+    summary = lambda tt: sorted((s.key, s.title, s.start, s.end, s.room, tuple(s.speakers)) for s in tt.sessions)  # noqa: E731
+    assert summary(xml) == summary(js)
+
+
+def test_room_order_follows_the_source():
+    _fmt, tt = parse((CORPUS / "schedule-json/39c3-everything-schedule.json").read_bytes())
+    assert tt.rooms[:3] == ["One", "Ground", "Zero"]
+    _fmt, tt = parse((CORPUS / "fortee-json/iosdc-japan-2022-timetable.json").read_bytes())
+    assert tt.rooms == ["Track A", "Track B", "Track C", "Track D", "Track E"]

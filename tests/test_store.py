@@ -97,3 +97,15 @@ def test_failed_import_writes_nothing(db):
     with pytest.raises(ValueError):
         store.save_timetable(db, "c", bad, timezone_name="UTC")
     assert [r["title"] for r in db["sessions"].rows] == ["A"]
+
+
+def test_room_codes_only_where_the_name_or_code_gives_one():
+    from conference.model import room_code_for
+
+    assert room_code_for("Track A") == "A"
+    assert room_code_for("トラック B") == "B"
+    assert room_code_for("Room 12") == "12"
+    assert room_code_for("C") == "C"
+    assert room_code_for("One") == ""
+    assert room_code_for("Hall 1 (main)") == ""
+    assert room_code_for("大ホール", "D31") == "D"

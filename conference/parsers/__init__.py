@@ -96,4 +96,9 @@ def parse(
         if s.start and s.end and s.end < s.start:
             raise ParseError(fmt, f"session {s.key!r} ({s.title})", "ends before it starts")
     _disambiguate(timetable)
+    used = list(dict.fromkeys(s.room for s in timetable.sessions if s.room))
+    # The source's own order where it gives one, then rooms in order of appearance.
+    timetable.rooms = [r for r in dict.fromkeys(timetable.rooms) if r in used] + [
+        r for r in used if r not in timetable.rooms
+    ]
     return fmt, timetable

@@ -80,4 +80,14 @@ def parse(data: bytes, options: Options) -> Timetable:
                 is_break=item.get("type") == "timeslot",
             )
         )
-    return Timetable(sessions=sessions, timezone=tz_name, language="ja", notes=notes)
+    sorts = {}
+    for item in items:
+        track = (
+            (item.get("timetable") if isinstance(item.get("timetable"), dict) else item).get("track")
+            if isinstance(item, dict)
+            else None
+        )
+        if isinstance(track, dict) and line(track.get("name")):
+            sorts.setdefault(line(track["name"]), track.get("sort") if isinstance(track.get("sort"), int) else 0)
+    rooms = sorted(sorts, key=lambda name: sorts[name])
+    return Timetable(sessions=sessions, timezone=tz_name, language="ja", rooms=rooms, notes=notes)

@@ -121,7 +121,9 @@ def parse(data: bytes, options: Options) -> Timetable:
                 is_break=line(event.get("type")).lower() in ("break", "pause"),
             )
         )
+    rooms = [_name(r) for r in conference.get("rooms") or [] if _name(r)]
     return Timetable(
+        rooms=rooms,
         sessions=sessions,
         name=line(conference.get("title")),
         timezone=tz_name,

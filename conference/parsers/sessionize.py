@@ -53,7 +53,8 @@ def parse(data: bytes, options: Options) -> Timetable:
         if raw and isinstance(raw[0], dict) and "sessions" in raw[0] and "title" not in raw[0]:
             raw = [s for group in raw for s in group.get("sessions") or []]  # the grouped "Sessions" view
         speakers = {sp.get("id"): _speaker_name(sp) for sp in doc.get("speakers") or []}
-        rooms = {r.get("id"): line(r.get("name")) for r in doc.get("rooms") or []}
+        ordered = sorted(doc.get("rooms") or [], key=lambda r: r.get("sort") if isinstance(r.get("sort"), int) else 0)
+        rooms = {r.get("id"): line(r.get("name")) for r in ordered}
         items = _category_items(doc.get("categories"))
     else:
         raise ParseError(FMT, "top level", "expected Sessionize data: an object with sessions[] or a list of days")
@@ -97,4 +98,4 @@ def parse(data: bytes, options: Options) -> Timetable:
                 is_break=bool(s.get("isServiceSession")),
             )
         )
-    return Timetable(sessions=sessions, timezone=tz_name, notes=notes)
+    return Timetable(sessions=sessions, timezone=tz_name, rooms=list(rooms.values()), notes=notes)

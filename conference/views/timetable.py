@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -32,7 +33,7 @@ def grid(slug: str):
         abort(404)
     if days and day not in days:
         abort(404)
-    layout = grid_mod.layout(day, sessions) if day else None
+    layout = grid_mod.layout(day, sessions, json.loads(conf["rooms"] or "[]")) if day else None
     unscheduled = [s for s in sessions if not s["start"]]
     return render_template(
         "grid.html",
