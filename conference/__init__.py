@@ -28,7 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
 
-    from . import db, i18n, views
+    from . import db, i18n, security, views
     from .cli import register as register_cli
     from .demo import ensure_demo
 
@@ -39,6 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
             ensure_demo(conn)
         finally:
             conn.close()
+    security.init_app(app)
     i18n.init_app(app)
     views.init_app(app)
     register_cli(app)

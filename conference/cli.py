@@ -7,7 +7,7 @@ import json
 import click
 from flask import Flask
 
-from . import store
+from . import planning, store
 from .db import connect
 from .importer import ImportFailed, Request, import_bytes, is_url, read_source
 from .parsers import PARSERS
@@ -81,6 +81,25 @@ def register(app: Flask) -> None:
         for text_line in describe(result)[:1] if quiet else describe(result):
             click.echo(text_line)
 
+    @app.cli.command("mark")
+    @click.argument("slug")
+    @click.argument("keys", nargs=-1, required=True)
+    @click.option("--status", required=True, type=click.Choice([*planning.STATUSES, "none"]))
+    def mark_command(slug: str, keys: tuple[str, ...], status: str) -> None:
+        """Set the attendee's status of each session (none clears it)."""
+        db = _db()
+        try:
+            conf = store.conference(db, slug)
+            store.set_status(db, conf, list(keys), None if status == "none" else status)
+            clashing = {k: v for k, v in planning.clashes(store.sessions(db, conf)).items() if v and k in keys}
+        except store.NotFound as exc:
+            _fail(str(exc))
+        finally:
+            db.close()
+        click.echo(f"{len(keys)} marked {status}")
+        for key, others in clashing.items():
+            click.echo(f"  clash: {key} overlaps {', '.join(others)}")
+
     @app.cli.command("sessions")
     @click.argument("slug")
     @click.option("--json", "as_json", is_flag=True, help="Print a JSON array (the only output for now).")
@@ -89,7 +108,7 @@ def register(app: Flask) -> None:
         db = _db()
         try:
             conf = store.conference(db, slug)
-            rows = store.sessions(db, conf)
+            rows = planning.annotate(store.sessions(db, conf))
         except store.NotFound as exc:
             _fail(str(exc))
         finally:

@@ -77,6 +77,25 @@ def m0003(db: Database) -> None:
     db["conferences"].add_column("rooms", str)  # JSON list: the source's room order
 
 
+@migrations(name="0004_statuses_shares_search")
+def m0004(db: Database) -> None:
+    db["statuses"].create(
+        {"conference_id": int, "key": str, "status": str, "updated_at": str},
+        pk=("conference_id", "key"),
+        foreign_keys=[("conference_id", "conferences", "id")],
+    )
+    db["shares"].create(
+        {"token": str, "conference_id": int, "created_at": str},
+        pk="token",
+        foreign_keys=[("conference_id", "conferences", "id")],
+    )
+    db["settings"].create({"name": str, "value": str}, pk="name")
+    # Trigram FTS finds a Japanese word inside a title that has no spaces ("運用" in "Kubernetes運用の5年間").
+    db["sessions"].enable_fts(
+        ["title", "subtitle", "abstract", "speakers", "code", "room", "track"], tokenize="trigram", create_triggers=True
+    )
+
+
 def migrate(db: Database) -> None:
     """Bring the database's schema up to date."""
     migrations.apply(db)

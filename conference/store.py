@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -15,6 +16,7 @@ from .model import Session, Timetable, conference_day, from_iso, to_iso, zone
 WATCHED = ("start", "end", "room", "title", "speakers")
 # Tables that hold the attendee's own data about a session, keyed by (conference_id, key).
 USER_TABLES = ("statuses", "notes", "user_links")
+USER_TABLES_SEARCHED = ("notes",)  # the attendee's own words are searchable too
 
 
 class NotFound(LookupError):
@@ -94,18 +96,137 @@ def _row_to_session(row: dict, tz) -> dict:
     return row
 
 
-def sessions(db: Database, conf: dict) -> list[dict]:
-    """The conference's sessions in a stable order (start, room, key; unscheduled last)."""
+_WITH_STATUS = (
+    "select s.*, st.status from sessions s left join statuses st"
+    " on st.conference_id = s.conference_id and st.key = s.key where s.conference_id = ?"
+)
+
+
+def sessions(db: Database, conf: dict, keys: list[str] | None = None) -> list[dict]:
+    """The conference's sessions with the attendee's status, in a stable order (start, room, key)."""
     tz = zone(conf["timezone"])
-    rows = db["sessions"].rows_where("conference_id = ?", [conf["id"]], order_by=_ORDER)
+    sql, params = _WITH_STATUS, [conf["id"]]
+    if keys is not None:
+        sql += f" and s.key in ({', '.join('?' for _ in keys)})"
+        params += list(keys)
+    rows = db.query(sql + " order by s.start is null, s.start, s.room, s.key", params)
     return [_row_to_session(r, tz) for r in rows]
 
 
 def session(db: Database, conf: dict, key: str) -> dict:
-    rows = list(db["sessions"].rows_where("conference_id = ? and key = ?", [conf["id"], key], limit=1))
+    rows = sessions(db, conf, [key])
     if not rows:
         raise NotFound(f"no session {key!r} in {conf['slug']!r}")
-    return _row_to_session(rows[0], zone(conf["timezone"]))
+    return rows[0]
+
+
+# --- the attendee's marks ----------------------------------------------------------------------
+
+
+def set_status(db: Database, conf: dict, keys: list[str], status: str | None) -> None:
+    """Mark sessions interested/going/attended/speaking, or clear the mark (None), all or nothing."""
+    with write(db):
+        known = {
+            r["key"]
+            for r in db.query(
+                f"select key from sessions where conference_id = ? and key in ({', '.join('?' for _ in keys)})",
+                [conf["id"], *keys],
+            )
+        }
+        missing = [k for k in keys if k not in known]
+        if missing:
+            raise NotFound(f"no session {missing[0]!r} in {conf['slug']!r}")
+        now = to_iso(now_utc())
+        for key in keys:
+            if status:
+                db["statuses"].upsert(
+                    {"conference_id": conf["id"], "key": key, "status": status, "updated_at": now},
+                    pk=("conference_id", "key"),
+                )
+            else:
+                db.execute("delete from statuses where conference_id = ? and key = ?", [conf["id"], key])
+
+
+# --- share links and settings ------------------------------------------------------------------
+
+
+def share_token(db: Database, conf: dict) -> str | None:
+    row = db.execute("select token from shares where conference_id = ?", [conf["id"]]).fetchone()
+    return row[0] if row else None
+
+
+def new_share_token(db: Database, conf: dict) -> str:
+    """A fresh secret for the read-only "my day" link; the old one stops working."""
+    token = secrets.token_urlsafe(24)
+    with write(db):
+        db.execute("delete from shares where conference_id = ?", [conf["id"]])
+        db["shares"].insert({"token": token, "conference_id": conf["id"], "created_at": to_iso(now_utc())})
+    return token
+
+
+def revoke_share(db: Database, conf: dict) -> None:
+    with write(db):
+        db.execute("delete from shares where conference_id = ?", [conf["id"]])
+
+
+def conference_by_share(db: Database, token: str) -> dict:
+    row = db.execute("select conference_id from shares where token = ?", [token]).fetchone()
+    if not row:
+        raise NotFound("this link was revoked or never existed")
+    return db["conferences"].get(row[0])
+
+
+def setting(db: Database, name: str, default: str | None = None) -> str | None:
+    row = db.execute("select value from settings where name = ?", [name]).fetchone()
+    return row[0] if row else default
+
+
+def set_setting(db: Database, name: str, value: str) -> None:
+    with write(db):
+        db["settings"].upsert({"name": name, "value": value}, pk="name")
+
+
+# --- search ------------------------------------------------------------------------------------
+
+
+def search_keys(db: Database, conf: dict, query: str) -> list[str]:
+    """Keys of sessions whose title, abstract, speakers, code, room or track contain the words."""
+    words = [w for w in query.split() if w]
+    if not words:
+        return []
+    keys: set[str] | None = None
+    for word in words:
+        if len(word) >= 3:  # trigram FTS: a substring match, Japanese included
+            phrase = '"' + word.replace('"', '""') + '"'
+            found = {
+                r["key"]
+                for r in db.query(
+                    "select s.key from sessions s join sessions_fts f on f.rowid = s.id where sessions_fts match ? and s.conference_id = ?",
+                    [phrase, conf["id"]],
+                )
+            }
+        else:  # shorter than a trigram ("入門", "Go"): scan, this conference only
+            like = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            cols = " or ".join(
+                f"{c} like ? escape '\\'"
+                for c in ("title", "subtitle", "abstract", "speakers", "code", "room", "track")
+            )
+            found = {
+                r["key"]
+                for r in db.query(
+                    f"select key from sessions where conference_id = ? and ({cols})", [conf["id"], *[like] * 7]
+                )
+            }
+        for table in USER_TABLES_SEARCHED:
+            if db[table].exists():
+                found |= {
+                    r["key"]
+                    for r in db.query(
+                        f"select key from {table} where conference_id = ? and text like ?", [conf["id"], f"%{word}%"]
+                    )
+                }
+        keys = found if keys is None else keys & found
+    return sorted(keys or [])
 
 
 def session_json(row: dict) -> dict:

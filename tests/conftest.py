@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
 from conference import create_app
@@ -23,7 +25,9 @@ def db_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def app(db_path: Path):
-    return create_app({"TESTING": True, "DATABASE": str(db_path)})
+    app = create_app({"TESTING": True, "DATABASE": str(db_path)})
+    app.test_client_class = CSRFClient
+    return app
 
 
 @pytest.fixture
@@ -125,3 +129,20 @@ def http_server():
     server = TimetableServer()
     yield server
     server.stop()
+
+
+class CSRFClient(FlaskClient):
+    """A test client that sends the page's CSRF token with every state-changing request, as our JS does."""
+
+    token: str | None = None
+
+    def open(self, *args, **kwargs):
+        method = kwargs.get("method", "GET")
+        if method in ("POST", "PUT", "PATCH", "DELETE") and not kwargs.pop("no_csrf", False):
+            if self.token is None:
+                page = super().open("/", method="GET").get_data(as_text=True)
+                self.token = re.search(r'<meta name="csrf-token" content="([^"]+)">', page).group(1)
+            headers = dict(kwargs.pop("headers", None) or {})
+            headers.setdefault("X-CSRFToken", self.token)
+            kwargs["headers"] = headers
+        return super().open(*args, **kwargs)

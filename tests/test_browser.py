@@ -15,12 +15,12 @@ def test_open_grid_click_session_and_switch_language(page: Page, live_server):
     page.get_by_role("link", name="デモ テックフェスタ 2026 / Demo Tech Festa 2026").click()
     expect(page.get_by_text("Demo data: a timetable written for this app")).to_be_visible()
     expect(page.locator(".room")).to_have_count(6)
-    block = page.locator("a.block", has_text="C30")
+    block = page.locator(".block", has_text="C30")
     # The grid really lays blocks out side by side: C30 sits right of B30, at the same height.
-    b30 = page.locator("a.block", has_text="B30").bounding_box()
+    b30 = page.locator(".block", has_text="B30").bounding_box()
     c30 = block.bounding_box()
     assert abs(b30["y"] - c30["y"]) < 1 and c30["x"] > b30["x"] + b30["width"] - 1
-    block.click()
+    block.locator("a.block-link").click()
     expect(page).to_have_url(re.compile(r"/s/C30$"))
     expect(page.locator("h1")).to_contain_text("OpenTelemetry")
     expect(page.locator(".facts")).to_contain_text("14:00–14:45")
@@ -39,4 +39,49 @@ def test_phone_width_grid_scrolls_sideways_not_the_page(browser, live_server):
         "() => [document.documentElement.scrollWidth, document.querySelector('.grid-scroll').scrollWidth]"
     )
     assert widths[0] <= 375 and widths[1] > 375
+    context.close()
+
+
+def test_shortlist_two_clashing_talks_pick_one_and_my_day_follows(page: Page, live_server):
+    grid = live_server.url + "/c/demo-tech-festa-2026/"
+    page.goto(grid)
+    a20, b20 = page.locator('.block[data-key="A20"]'), page.locator('.block[data-key="B20"]')
+    # One tap each, no page reload: the script updates the blocks in place.
+    page.evaluate("window.__same_page = true")
+    a20.get_by_role("button", name="Interested").click()
+    expect(a20).to_have_attribute("data-status", "interested")
+    b20.get_by_role("button", name="Interested").click()
+    expect(b20).to_have_attribute("data-status", "interested")
+    assert page.evaluate("window.__same_page") is True
+    # Going to both is a clash, flagged on both blocks at once.
+    a20.get_by_role("button", name="Going").click()
+    b20.get_by_role("button", name="Going").click()
+    expect(a20).to_have_attribute("data-clash", "1")
+    expect(b20.locator(".clash-flag")).to_be_visible()
+    # Back to the shortlist, then pick one in the chooser.
+    a20.get_by_role("button", name="Going").click()
+    b20.get_by_role("button", name="Going").click()
+    expect(b20).to_have_attribute("data-status", "")
+    a20.get_by_role("button", name="Interested").click()
+    b20.get_by_role("button", name="Interested").click()
+    expect(a20).to_have_attribute("data-status", "interested")
+    expect(b20).to_have_attribute("data-status", "interested")
+    page.get_by_role("link", name="Choose").click()
+    option = page.locator('.option[data-key="B20"]')
+    option.get_by_role("button", name="Go to this one").click()
+    expect(page.locator(".option")).to_have_count(0)
+    page.get_by_role("link", name="My day").click()
+    expect(page.locator(".myday .slot")).to_have_count(1)
+    expect(page.locator(".myday .slot")).to_contain_text("GitHub Actions")
+    expect(page.locator(".myday .slot")).to_contain_text("13:00–13:45")
+
+
+def test_marking_works_without_javascript(browser, live_server):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/c/demo-tech-festa-2026/s/E40")
+    page.get_by_role("button", name="Going").click()
+    expect(page.locator(".status-now")).to_have_text("Going")
+    page.goto(live_server.url + "/c/demo-tech-festa-2026/")
+    expect(page.locator('.block[data-key="E40"]')).to_have_attribute("data-status", "going")
     context.close()

@@ -53,10 +53,11 @@ def security_headers(response):
 
 
 def init_app(app: Flask) -> None:
-    from . import imports, timetable
+    from . import imports, planning, timetable
 
     app.register_blueprint(timetable.bp)
     app.register_blueprint(imports.bp)
+    app.register_blueprint(planning.bp)
     app.jinja_env.filters.update(
         zone_label=zone_label,
         hm=hm,

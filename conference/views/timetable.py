@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
 
 from .. import grid as grid_mod
-from .. import store
+from .. import planning, store
 from ..db import get_db
 from ..i18n import COOKIE, LANGUAGES
 
@@ -25,7 +25,7 @@ def index():
 def grid(slug: str):
     db = get_db()
     conf = store.conference(db, slug)
-    sessions = store.sessions(db, conf)
+    sessions = planning.annotate(store.sessions(db, conf))
     days = grid_mod.days(sessions)
     try:
         day = date.fromisoformat(request.args["day"]) if "day" in request.args else (days[0] if days else None)
@@ -50,10 +50,15 @@ def grid(slug: str):
 def session(slug: str, key: str):
     db = get_db()
     conf = store.conference(db, slug)
-    return render_template("session.html", conf=conf, s=store.session(db, conf, key))
+    sessions = planning.annotate(store.sessions(db, conf))
+    s = next((x for x in sessions if x["key"] == key), None)
+    if s is None:
+        raise store.NotFound(f"no session {key!r} in {conf['slug']!r}")
+    clashing = [x for x in sessions if x["key"] in s["clashes"]]
+    return render_template("session.html", conf=conf, s=s, clashing=clashing)
 
 
-def _local_path(target: str | None) -> str:
+def local_path(target: str | None) -> str:
     """Only same-site paths are followed after switching language (no open redirect)."""
     if not target:
         return url_for("timetable.index")
@@ -67,6 +72,6 @@ def _local_path(target: str | None) -> str:
 def set_language(code: str):
     if code not in LANGUAGES:
         abort(404)
-    response = make_response(redirect(_local_path(request.args.get("next"))))
+    response = make_response(redirect(local_path(request.args.get("next"))))
     response.set_cookie(COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
     return response

@@ -1,0 +1,147 @@
+"""Plan the day: mark sessions, choose between alternatives, my day, share it, now/next, find."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
+
+from .. import planning, store
+from ..db import get_db
+from ..grid import days as day_list
+from ..model import zone
+from ..security import wants_json
+from .timetable import local_path
+
+bp = Blueprint("planning", __name__)
+
+
+def _plan(db, conf) -> list[dict]:
+    return planning.annotate(store.sessions(db, conf))
+
+
+def _pick_day(days: list[date], fallback: date | None = None) -> date | None:
+    if "day" in request.args:
+        try:
+            chosen = date.fromisoformat(request.args["day"])
+        except ValueError:
+            abort(404)
+        if chosen not in days:
+            abort(404)
+        return chosen
+    return fallback if fallback in days else (days[0] if days else None)
+
+
+@bp.post("/c/<slug>/mark")
+def mark(slug: str):
+    db = get_db()
+    conf = store.conference(db, slug)
+    keys = request.form.getlist("key")
+    status = request.form.get("status", "")
+    if not keys or status not in (*planning.STATUSES, "none"):
+        abort(400, description="give key and status (interested, going, attended, speaking or none)")
+    store.set_status(db, conf, keys, None if status == "none" else status)
+    # "Keep this one": the other side of a clash goes back to the shortlist.
+    demote = request.form.getlist("demote")
+    if demote:
+        store.set_status(db, conf, demote, "interested")
+    if wants_json():
+        sessions = _plan(db, conf)
+        return jsonify(
+            statuses={s["key"]: s["status"] for s in sessions if s["key"] in {*keys, *demote}},
+            clashes={s["key"]: s["clashes"] for s in sessions if s["clashes"]},
+        )
+    target = request.form.get("next") or url_for("timetable.session", slug=slug, key=keys[0])
+    return redirect(local_path(target), code=303)
+
+
+@bp.get("/c/<slug>/list")
+def listing(slug: str):
+    """Every session as a list, filtered and searched: the phone-friendly twin of the grid."""
+    db = get_db()
+    conf = store.conference(db, slug)
+    sessions = _plan(db, conf)
+    days = day_list(sessions)
+    args = request.args
+    query = args.get("q", "").strip()
+    picked = sessions
+    if query:
+        found = set(store.search_keys(db, conf, query))
+        picked = [s for s in picked if s["key"] in found]
+    if args.get("day"):
+        picked = [s for s in picked if s["day"] and s["day"].isoformat() == args["day"]]
+    for field in ("room", "track", "type", "language"):
+        if args.get(field):
+            picked = [s for s in picked if s[field] == args[field]]
+    if args.get("status"):
+        want = args["status"]
+        picked = [s for s in picked if (s["status"] or "none") == want or (want == "marked" and s["status"])]
+    facets = {f: sorted({s[f] for s in sessions if s[f]}) for f in ("room", "track", "type", "language")}
+    return render_template(
+        "list.html", conf=conf, sessions=picked, days=days, facets=facets, args=args, total=len(sessions)
+    )
+
+
+@bp.get("/c/<slug>/choose")
+def choose(slug: str):
+    db = get_db()
+    conf = store.conference(db, slug)
+    return render_template("choose.html", conf=conf, choices=planning.choices(_plan(db, conf)))
+
+
+def _my_day(conf, sessions, shared_token: str | None = None):
+    days = planning.plan_days(sessions)
+    day = _pick_day(days)
+    items = planning.my_day(sessions, day) if day else []
+    return render_template("my_day.html", conf=conf, days=days, day=day, items=items, shared_token=shared_token)
+
+
+@bp.get("/c/<slug>/my")
+def my_day(slug: str):
+    db = get_db()
+    conf = store.conference(db, slug)
+    return _my_day(conf, _plan(db, conf))
+
+
+@bp.post("/c/<slug>/share")
+def share(slug: str):
+    db = get_db()
+    conf = store.conference(db, slug)
+    if request.form.get("action") == "revoke":
+        store.revoke_share(db, conf)
+    else:
+        store.new_share_token(db, conf)
+    return redirect(url_for("planning.share_page", slug=slug), code=303)
+
+
+@bp.get("/c/<slug>/share")
+def share_page(slug: str):
+    db = get_db()
+    conf = store.conference(db, slug)
+    token = store.share_token(db, conf)
+    link = url_for("planning.shared", token=token, _external=True) if token else None
+    return render_template("share.html", conf=conf, link=link)
+
+
+@bp.get("/p/<token>/")
+def shared(token: str):
+    """The read-only "my day" behind a secret link: no marks can be changed from here."""
+    db = get_db()
+    conf = store.conference_by_share(db, token)
+    return _my_day(conf, _plan(db, conf), shared_token=token)
+
+
+@bp.get("/c/<slug>/now")
+def now(slug: str):
+    db = get_db()
+    conf = store.conference(db, slug)
+    tz = zone(conf["timezone"])
+    at = datetime.now(tz)
+    if request.args.get("at"):
+        try:
+            at = datetime.fromisoformat(request.args["at"])
+        except ValueError:
+            abort(400, description="at must look like 2026-07-25T13:10")
+        at = at.astimezone(tz) if at.tzinfo else at.replace(tzinfo=tz)
+    state = planning.now_and_next(_plan(db, conf), at)
+    return render_template("now.html", conf=conf, state=state, clock_set="at" in request.args)

@@ -1,0 +1,224 @@
+"""Planning: marks, clashes on real times, choices, my day, share links, now/next, search, CLI."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from conference import planning
+from conference.model import conference_day
+
+SLUG = "demo-tech-festa-2026"
+TZ = ZoneInfo("Asia/Tokyo")
+
+
+def s(key, start, minutes, status=None, room="A", is_break=False, title=None):
+    return {
+        "key": key,
+        "title": title or key,
+        "start": start,
+        "end": start + timedelta(minutes=minutes),
+        "status": status,
+        "room": room,
+        "cancelled": False,
+        "is_break": is_break,
+        "day": conference_day(start),
+    }
+
+
+T = datetime(2026, 7, 25, 13, 0, tzinfo=TZ)
+
+
+def test_clashes_use_real_times_not_slots():
+    items = [
+        s("long", T, 90, "going"),  # spans two 45-minute slots
+        s("second-slot", T + timedelta(minutes=45), 45, "going", "B"),
+        s("touching", T + timedelta(minutes=90), 30, "going", "C"),  # starts when "long" ends: no clash
+        s("short", T + timedelta(minutes=5), 10, "interested", "D"),  # interested never clashes
+        s("speaking", T + timedelta(minutes=100), 20, "speaking", "E"),
+    ]
+    found = planning.clashes(items)
+    assert found == {
+        "long": ["second-slot"],
+        "second-slot": ["long"],
+        "touching": ["speaking"],
+        "speaking": ["touching"],
+    }
+
+
+def test_choices_group_overlapping_shortlist_until_one_is_picked():
+    a, b, c = (
+        s("a", T, 45, "interested"),
+        s("b", T, 45, "interested", "B"),
+        s("c", T + timedelta(hours=2), 45, "interested"),
+    )
+    [choice] = planning.choices([a, b, c])
+    assert [o["key"] for o in choice.options] == ["a", "b"]
+    a["status"] = "going"
+    assert planning.choices([a, b, c]) == []
+
+
+def test_my_day_has_gaps_breaks_and_room_changes():
+    lunch = s("lunch", T - timedelta(minutes=75), 75, room="", is_break=True, title="Lunch")
+    items = [
+        s("morning", T - timedelta(hours=2), 45, "going", "Track A"),
+        lunch,
+        s("after", T, 45, "going", "Track B"),
+        s("next", T + timedelta(minutes=45), 45, "attended", "Track B"),
+        s("skip", T, 45, "interested", "Track C"),
+    ]
+    day = planning.my_day(items, T.date())
+    assert [(i.kind, i.session["key"] if i.session else None) for i in day] == [
+        ("session", "morning"),
+        ("gap", None),
+        ("session", "after"),
+        ("session", "next"),
+    ]
+    assert [b["title"] for b in day[1].breaks] == ["Lunch"]
+    assert (day[2].room_change, day[3].room_change) == ("Track B", "")
+
+
+def test_now_and_next():
+    items = [s("on", T, 45, "going"), s("other", T, 45, None, "B"), s("later", T + timedelta(hours=1), 45, "going")]
+    state = planning.now_and_next(items, T + timedelta(minutes=10))
+    assert [x["key"] for x in state.mine_now] == ["on"]
+    assert [x["key"] for x in state.mine_next] == ["later"]
+    assert [x["key"] for x in state.elsewhere_now] == ["other"]
+
+
+# --- through the app --------------------------------------------------------------------------
+
+
+def test_mark_without_javascript_redirects_back_and_grid_shows_it(client):
+    response = client.post(f"/c/{SLUG}/mark", data={"key": "B20", "status": "going", "next": f"/c/{SLUG}/"})
+    assert response.status_code == 303 and response.headers["Location"] == f"/c/{SLUG}/"
+    html = client.get(f"/c/{SLUG}/").get_data(as_text=True)
+    assert 'data-key="B20" data-status="going"' in html
+
+
+def test_mark_with_javascript_answers_json_with_clashes(client):
+    client.post(f"/c/{SLUG}/mark", data={"key": "A20", "status": "going"}, headers={"Accept": "application/json"})
+    response = client.post(
+        f"/c/{SLUG}/mark", data={"key": "B20", "status": "going"}, headers={"Accept": "application/json"}
+    )
+    assert response.get_json() == {"statuses": {"B20": "going"}, "clashes": {"A20": ["B20"], "B20": ["A20"]}}
+    # Keep one: B20 stays going, A20 goes back to the shortlist.
+    response = client.post(
+        f"/c/{SLUG}/mark",
+        data={"key": "B20", "status": "going", "demote": "A20"},
+        headers={"Accept": "application/json"},
+    )
+    assert response.get_json() == {"statuses": {"A20": "interested", "B20": "going"}, "clashes": {}}
+
+
+def test_unknown_status_or_session_is_refused(client):
+    assert client.post(f"/c/{SLUG}/mark", data={"key": "B20", "status": "maybe"}).status_code == 400
+    assert client.post(f"/c/{SLUG}/mark", data={"key": "ZZZ", "status": "going"}).status_code == 404
+
+
+def test_session_page_shows_clash_and_keep_this_one(client):
+    client.post(f"/c/{SLUG}/mark", data={"key": "A20", "status": "going"})
+    client.post(f"/c/{SLUG}/mark", data={"key": "C20", "status": "going"})
+    html = client.get(f"/c/{SLUG}/s/A20").get_data(as_text=True)
+    assert "Clash: you are also going to" in html and "C20: Looking inside the kernel with eBPF" in html
+    assert '<input type="hidden" name="demote" value="C20">' in html
+
+
+def test_chooser_and_my_day(client):
+    for key in ("A30", "B30", "C30"):
+        client.post(f"/c/{SLUG}/mark", data={"key": key, "status": "interested"})
+    html = client.get(f"/c/{SLUG}/choose").get_data(as_text=True)
+    assert html.count('class="option"') == 3 and "14:00–14:45" in html
+    client.post(f"/c/{SLUG}/mark", data={"key": "C30", "status": "going"})
+    client.post(f"/c/{SLUG}/mark", data={"key": "A10", "status": "going"})
+    assert 'class="option"' not in client.get(f"/c/{SLUG}/choose").get_data(as_text=True)
+    day = client.get(f"/c/{SLUG}/my").get_data(as_text=True)
+    assert re.search(r"11:00–11:45</span>\s*<span class=\"where\">Track A", day)
+    assert "11:45–14:00 · 昼休み / Lunch break" in day
+    assert '<strong class="room-change">→ Track C</strong>' in day
+
+
+def test_moved_and_cancelled_marked_sessions_are_flagged(client, runner, tmp_path):
+    from pathlib import Path
+
+    fixture = Path(__file__).parent / "fixtures" / "mini.json"
+    runner.invoke(args=["import", str(fixture), "--slug", "mini"])
+    client.post("/c/mini/mark", data={"key": "11111111-0000-4000-8000-000000000003", "status": "going"})
+    client.post("/c/mini/mark", data={"key": "11111111-0000-4000-8000-000000000002", "status": "going"})
+    doc = json.loads(fixture.read_text("utf-8"))
+    rooms = doc["schedule"]["conference"]["days"][0]["rooms"]
+    rooms["Track A"][1]["date"] = "2026-07-25T13:15:00+09:00"
+    rooms["Track B"] = []
+    changed = tmp_path / "mini.json"
+    changed.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    result = runner.invoke(args=["import", str(changed), "--slug", "mini"])
+    assert "1 changed, 1 cancelled" in result.output
+    day = client.get("/c/mini/my").get_data(as_text=True)
+    assert "Moved from 13:00" in day and "Cancelled" in day
+    grid = client.get("/c/mini/").get_data(as_text=True)
+    assert "Moved from 13:00" in grid
+    page = client.get("/c/mini/s/11111111-0000-4000-8000-000000000002").get_data(as_text=True)
+    assert "Cancelled: this session is no longer in the timetable." in page
+
+
+def test_share_link_is_read_only_and_revocable(client):
+    client.post(f"/c/{SLUG}/mark", data={"key": "D40", "status": "going"})
+    client.post(f"/c/{SLUG}/share", data={"action": "new"})
+    link = re.search(
+        r'value="(http://localhost/p/[^"]+)"', client.get(f"/c/{SLUG}/share").get_data(as_text=True)
+    ).group(1)
+    path = link.removeprefix("http://localhost")
+    shared = client.get(path).get_data(as_text=True)
+    assert "Security scanning inside CI" in shared and "<form" not in shared.split("<main>")[1]
+    client.post(f"/c/{SLUG}/share", data={"action": "new"})
+    assert client.get(path).status_code == 404
+    new = re.search(r'value="http://localhost(/p/[^"]+)"', client.get(f"/c/{SLUG}/share").get_data(as_text=True)).group(
+        1
+    )
+    assert client.get(new).status_code == 200
+    client.post(f"/c/{SLUG}/share", data={"action": "revoke"})
+    assert client.get(new).status_code == 404
+
+
+def test_now_page_follows_the_clock_parameter(client):
+    client.post(f"/c/{SLUG}/mark", data={"key": "E30", "status": "going"})
+    client.post(f"/c/{SLUG}/mark", data={"key": "A40", "status": "going"})
+    html = client.get(f"/c/{SLUG}/now?at=2026-07-25T14:10").get_data(as_text=True)
+    mine, nxt, elsewhere = html.split("<h2>")[1:4]
+    assert "E30" in mine and "A40" in nxt
+    assert "A30" in elsewhere and "F30" in elsewhere and "E30" not in elsewhere
+    assert client.get(f"/c/{SLUG}/now?at=soon").status_code == 400
+
+
+def test_search_finds_japanese_words_and_filters(client):
+    def keys(query):
+        html = client.get(f"/c/{SLUG}/list", query_string=query).get_data(as_text=True)
+        return re.findall(r'class="item" data-key="([^"]+)"', html)
+
+    assert sorted(keys({"q": "入門"})) == ["C10", "D30"]
+    assert keys({"q": "運用の"}) == ["A10"]
+    assert keys({"q": "kubernetes"}) == ["A10", "F30"]
+    assert keys({"q": "佐藤"}) == ["B10"]
+    assert keys({"q": "Kubernetes", "room": "Track F"}) == ["F30"]
+    client.post(f"/c/{SLUG}/mark", data={"key": "F30", "status": "interested"})
+    assert keys({"status": "interested"}) == ["F30"]
+    assert keys({"q": "zzzz-nothing"}) == []
+
+
+def test_cli_mark_and_sessions_json_show_status_and_clashes(runner):
+    result = runner.invoke(args=["mark", SLUG, "A20", "B20", "--status", "going"])
+    assert result.exit_code == 0 and "clash: A20 overlaps B20" in result.output
+    rows = {r["key"]: r for r in json.loads(runner.invoke(args=["sessions", SLUG, "--json"]).output)}
+    assert rows["A20"]["status"] == "going" and rows["A20"]["clashes"] == ["B20"]
+    assert rows["C20"]["status"] is None and rows["C20"]["clashes"] == []
+    runner.invoke(args=["mark", SLUG, "B20", "--status", "none"])
+    rows = {r["key"]: r for r in json.loads(runner.invoke(args=["sessions", SLUG, "--json"]).output)}
+    assert rows["B20"]["status"] is None and rows["A20"]["clashes"] == []
+    bad = runner.invoke(args=["mark", SLUG, "NOPE", "--status", "going"])
+    assert bad.exit_code == 1 and "no session 'NOPE'" in bad.output
+
+
+def test_day_boundaries_in_my_day():
+    assert planning.plan_days([s("x", T, 45, "going")]) == [date(2026, 7, 25)]
