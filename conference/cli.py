@@ -7,8 +7,9 @@ import json
 import click
 from flask import Flask
 
-from . import planning, store
+from . import notes, planning, store
 from .db import connect
+from .fetch import page_title
 from .importer import ImportFailed, Request, import_bytes, is_url, read_source
 from .parsers import PARSERS
 
@@ -99,6 +100,59 @@ def register(app: Flask) -> None:
         click.echo(f"{len(keys)} marked {status}")
         for key, others in clashing.items():
             click.echo(f"  clash: {key} overlaps {', '.join(others)}")
+
+    @app.cli.command("note")
+    @click.argument("slug")
+    @click.argument("key")
+    @click.option(
+        "--set-from", "set_from", type=click.File("r", encoding="utf-8"), help="Replace the note (FILE or -)."
+    )
+    @click.option("--append", "append", help="Add a line at the end.")
+    def note_command(slug: str, key: str, set_from, append: str | None) -> None:
+        """Print the attendee's note; --set-from replaces it (a new version), --append adds a line."""
+        db = _db()
+        try:
+            conf = store.conference(db, slug)
+            store.session(db, conf, key)
+            if set_from is not None:
+                current = notes.get_note(db, conf, key)
+                saved = notes.save_note(db, conf, key, set_from.read(), current.version)
+                click.echo(f"saved version {saved.version}", err=True)
+            if append is not None:
+                saved = notes.append_line(db, conf, key, append)
+                click.echo(f"saved version {saved.version}", err=True)
+            if set_from is None and append is None:
+                click.echo(notes.get_note(db, conf, key).text, nl=False)
+        except (store.NotFound, ValueError) as exc:
+            _fail(str(exc))
+        finally:
+            db.close()
+
+    @app.cli.command("link")
+    @click.argument("slug")
+    @click.argument("key")
+    @click.argument("url")
+    @click.option(
+        "--kind", type=click.Choice(notes.LINK_KINDS), default=None, help="Guessed from the host when not given."
+    )
+    @click.option("--title", default="", help="The link's title.")
+    @click.option("--lookup", is_flag=True, help="Fetch the page's title (oEmbed, og:title or <title>).")
+    def link_command(slug: str, key: str, url: str, kind: str | None, title: str, lookup: bool) -> None:
+        """Add a link (http/https only) to a session."""
+        db = _db()
+        try:
+            conf = store.conference(db, slug)
+            link = notes.add_link(db, conf, key, url, kind or "", title)
+            if lookup and not title:
+                found = page_title(link["url"])
+                if found:
+                    notes.update_link(db, conf, link["id"], title=found)
+                    link["title"] = found
+        except (store.NotFound, ValueError) as exc:
+            _fail(str(exc))
+        finally:
+            db.close()
+        click.echo(f"{link['kind']}\t{link['url']}\t{link['title']}")
 
     @app.cli.command("sessions")
     @click.argument("slug")

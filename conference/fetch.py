@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import ipaddress
+import json
 import socket
 import threading
 import time
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -127,3 +129,63 @@ def fetch(
                 raise FetchError(f"{url} took longer than {deadline:.0f} s; download stopped")
             return Fetched(url=url, content=b"".join(chunks), content_type=response.headers.get("Content-Type", ""))
     raise FetchError(f"more than {MAX_REDIRECTS} redirects, starting at {seen[0]}")
+
+
+TITLE_MAX_BYTES = 512 * 1024
+TITLE_DEADLINE = 5
+
+
+class _TitleParser(HTMLParser):
+    """Collects <title>, og:title and an oEmbed discovery link from the start of a page."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.title, self.og_title, self.oembed = "", "", ""
+        self._in_title = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "title":
+            self._in_title = True
+        elif (
+            tag == "meta"
+            and (a.get("property") or a.get("name")) in ("og:title", "twitter:title")
+            and not self.og_title
+        ):
+            self.og_title = a.get("content") or ""
+        elif tag == "link" and (a.get("type") or "").lower() == "application/json+oembed" and not self.oembed:
+            self.oembed = a.get("href") or ""
+
+    def handle_endtag(self, tag):
+        if tag == "title":
+            self._in_title = False
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.title += data
+
+
+def page_title(url: str, *, allow_private: bool = True) -> str | None:
+    """A link's title: the page's oEmbed title, else og:title, else <title>. None when anything fails."""
+    try:
+        page = fetch(url, max_bytes=TITLE_MAX_BYTES, allow_private=allow_private, deadline=TITLE_DEADLINE)
+        parser = _TitleParser()
+        parser.feed(page.content.decode("utf-8", errors="replace"))
+        if parser.oembed:
+            try:
+                data = json.loads(
+                    fetch(
+                        urljoin(page.url, parser.oembed),
+                        max_bytes=64 * 1024,
+                        allow_private=allow_private,
+                        deadline=TITLE_DEADLINE,
+                    ).content
+                )
+                if isinstance(data, dict) and str(data.get("title") or "").strip():
+                    return " ".join(str(data["title"]).split())[:300]
+            except (FetchError, ValueError):
+                pass
+        title = parser.og_title or parser.title
+        return " ".join(title.split())[:300] or None
+    except FetchError:
+        return None

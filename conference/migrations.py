@@ -96,6 +96,29 @@ def m0004(db: Database) -> None:
     )
 
 
+@migrations(name="0005_notes_and_links")
+def m0005(db: Database) -> None:
+    db["notes"].create(
+        {"conference_id": int, "key": str, "text": str, "version": int, "updated_at": str},
+        pk=("conference_id", "key"),
+        foreign_keys=[("conference_id", "conferences", "id")],
+        not_null={"text", "version"},
+    )
+    db["note_versions"].create(
+        {"id": int, "conference_id": int, "key": str, "version": int, "text": str, "saved_at": str, "save_id": str},
+        pk="id",
+        foreign_keys=[("conference_id", "conferences", "id")],
+    )
+    db["note_versions"].create_index(["conference_id", "key", "version"], unique=True)
+    db["note_versions"].create_index(["conference_id", "key", "save_id"], unique=True)
+    db["user_links"].create(
+        {"id": int, "conference_id": int, "key": str, "url": str, "kind": str, "title": str, "added_at": str},
+        pk="id",
+        foreign_keys=[("conference_id", "conferences", "id")],
+    )
+    db["user_links"].create_index(["conference_id", "key"])
+
+
 def migrate(db: Database) -> None:
     """Bring the database's schema up to date."""
     migrations.apply(db)

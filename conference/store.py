@@ -109,8 +109,18 @@ def sessions(db: Database, conf: dict, keys: list[str] | None = None) -> list[di
     if keys is not None:
         sql += f" and s.key in ({', '.join('?' for _ in keys)})"
         params += list(keys)
-    rows = db.query(sql + " order by s.start is null, s.start, s.room, s.key", params)
-    return [_row_to_session(r, tz) for r in rows]
+    rows = [_row_to_session(r, tz) for r in db.query(sql + " order by s.start is null, s.start, s.room, s.key", params)]
+    if db["user_links"].exists():  # the attendee's own links join the timetable's
+        mine: dict[str, list[dict]] = {}
+        for link in db.query(
+            "select id, key, url, kind, title from user_links where conference_id = ? order by id", [conf["id"]]
+        ):
+            mine.setdefault(link["key"], []).append(
+                {"url": link["url"], "kind": link["kind"], "title": link["title"], "id": link["id"]}
+            )
+        for row in rows:
+            row["links"] = row["links"] + mine.get(row["key"], [])
+    return rows
 
 
 def session(db: Database, conf: dict, key: str) -> dict:
@@ -245,7 +255,7 @@ def session_json(row: dict) -> dict:
         "language": row["language"],
         "speakers": row["speakers"],
         "url": row["url"],
-        "links": row["links"],
+        "links": [{"url": x["url"], "kind": x["kind"], "title": x["title"]} for x in row["links"]],
         "is_break": row["is_break"],
         "cancelled": row["cancelled"],
         "status": row.get("status"),

@@ -84,4 +84,16 @@ const Conference = (() => {
   return { post, enhanceMarks };
 })();
 
-document.addEventListener("DOMContentLoaded", () => Conference.enhanceMarks());
+document.addEventListener("DOMContentLoaded", () => {
+  Conference.enhanceMarks();
+  // Offline at the venue: a service worker keeps visited pages (timetable, now, notes) readable.
+  // It needs a secure context (HTTPS or localhost); elsewhere localStorage drafts still protect notes.
+  if ("serviceWorker" in navigator && window.isSecureContext) {
+    navigator.serviceWorker.register("/sw.js").then(() => {
+      const urls = (document.body.dataset.offline || "").split(" ").filter(Boolean);
+      if (urls.length && navigator.serviceWorker.controller) {
+        navigator.serviceWorker.controller.postMessage({ cache: urls });
+      }
+    }).catch(() => {});
+  }
+});

@@ -85,3 +85,70 @@ def test_marking_works_without_javascript(browser, live_server):
     page.goto(live_server.url + "/c/demo-tech-festa-2026/")
     expect(page.locator('.block[data-key="E40"]')).to_have_attribute("data-status", "going")
     context.close()
+
+
+def _saved_note(live_server, key: str) -> str:
+    from conference import notes, store
+    from conference.db import connect
+
+    db = connect(live_server.app.config["DATABASE"])
+    try:
+        return notes.get_note(db, store.conference(db, "demo-tech-festa-2026"), key).text
+    finally:
+        db.close()
+
+
+def test_note_survives_the_wifi_dropping_and_a_reload(browser, live_server):
+    context = browser.new_context(viewport={"width": 375, "height": 740})
+    page = context.new_page()
+    page.goto(live_server.url + "/c/demo-tech-festa-2026/note/C30")
+    area = page.locator("textarea")
+    expect(area).to_be_focused()  # the page opens on the text, keyboard ready
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.ready.then(() => true)")
+    page.reload()  # now the service worker controls the page
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    area.press_sequentially("Intro to OTel. ")
+    expect(page.locator(".save-state")).to_contain_text("Saved")
+    assert _saved_note(live_server, "C30") == "Intro to OTel. "
+
+    # The wifi drops: the server is gone and the browser is offline.
+    live_server.stop()
+    context.set_offline(True)
+    area.press_sequentially("Q: sampling?\nA: tail-based, 10%")
+    expect(page.locator(".save-state")).to_contain_text("Offline", timeout=10000)
+    page.reload()  # still offline: the service worker serves the page, the draft comes back
+    expect(page.locator("textarea")).to_have_value("Intro to OTel. Q: sampling?\nA: tail-based, 10%")
+    page.locator("textarea").press_sequentially(" - [ ] try it")
+
+    # The network is back: everything typed offline reaches the server, in order.
+    live_server.start()
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(page.locator(".save-state")).to_contain_text("Saved", timeout=15000)
+    assert _saved_note(live_server, "C30") == "Intro to OTel. Q: sampling?\nA: tail-based, 10% - [ ] try it"
+    context.close()
+
+
+def test_quick_inserts_and_conflict_keeps_both(browser, live_server):
+    context = browser.new_context()
+    laptop = context.new_page()
+    laptop.goto(live_server.url + "/c/demo-tech-festa-2026/note/D30")
+    laptop.get_by_role("button", name="TODO").click()
+    laptop.locator("textarea").press_sequentially("read the docs")
+    expect(laptop.locator(".save-state")).to_contain_text("Saved")
+    assert _saved_note(live_server, "D30") == "- [ ] read the docs"
+    # Another device saves meanwhile; this page still believes in version 1.
+    phone = context.new_page()
+    phone.goto(live_server.url + "/c/demo-tech-festa-2026/note/D30")
+    phone.locator("textarea").press_sequentially("\nfrom the phone")
+    expect(phone.locator(".save-state")).to_contain_text("Saved")
+    laptop.locator("textarea").press_sequentially("\nfrom the laptop")
+    expect(laptop.locator(".js-conflict")).to_be_visible()
+    expect(laptop.locator(".js-conflict .theirs")).to_have_text("- [ ] read the docs\nfrom the phone")
+    laptop.get_by_role("button", name="Keep both").click()
+    expect(laptop.locator(".save-state")).to_contain_text("Saved")
+    assert (
+        _saved_note(live_server, "D30")
+        == "- [ ] read the docs\nfrom the laptop\n\n---\n\n- [ ] read the docs\nfrom the phone"
+    )
+    context.close()

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_sessions_json_has_the_contract_fields_in_stable_order(runner):
     result = runner.invoke(args=["sessions", "demo-tech-festa-2026", "--json"])
     assert result.exit_code == 0, result.output
-    rows = json.loads(result.output)
+    rows = json.loads(result.stdout)
     assert len(rows) == 33
     assert rows[0]["key"] == "A00" and rows[0]["start"] == "2026-07-25T10:00:00+09:00"
     starts = [(r["start"], r["room"], r["key"]) for r in rows]

@@ -210,11 +210,11 @@ def test_search_finds_japanese_words_and_filters(client):
 def test_cli_mark_and_sessions_json_show_status_and_clashes(runner):
     result = runner.invoke(args=["mark", SLUG, "A20", "B20", "--status", "going"])
     assert result.exit_code == 0 and "clash: A20 overlaps B20" in result.output
-    rows = {r["key"]: r for r in json.loads(runner.invoke(args=["sessions", SLUG, "--json"]).output)}
+    rows = {r["key"]: r for r in json.loads(runner.invoke(args=["sessions", SLUG, "--json"]).stdout)}
     assert rows["A20"]["status"] == "going" and rows["A20"]["clashes"] == ["B20"]
     assert rows["C20"]["status"] is None and rows["C20"]["clashes"] == []
     runner.invoke(args=["mark", SLUG, "B20", "--status", "none"])
-    rows = {r["key"]: r for r in json.loads(runner.invoke(args=["sessions", SLUG, "--json"]).output)}
+    rows = {r["key"]: r for r in json.loads(runner.invoke(args=["sessions", SLUG, "--json"]).stdout)}
     assert rows["B20"]["status"] is None and rows["A20"]["clashes"] == []
     bad = runner.invoke(args=["mark", SLUG, "NOPE", "--status", "going"])
     assert bad.exit_code == 1 and "no session 'NOPE'" in bad.output

@@ -7,7 +7,9 @@ from datetime import date, datetime
 
 from flask import Flask, g, render_template
 from flask_babel import format_date, get_locale
+from flask_babel import gettext as _
 
+from ..notes import LINK_KINDS
 from ..store import NotFound
 from ..text import render_abstract, render_markdown, safe_url
 
@@ -21,6 +23,11 @@ def day_label(day: date, fmt: str = "medium") -> str:
     if str(get_locale()) == "ja":
         return format_date(day, "M月d日(E)")
     return format_date(day, "EEE, MMM d" if fmt == "medium" else "EEEE, MMMM d, y")
+
+
+def kind_label(kind: str) -> str:
+    labels = {"slides": _("Slides"), "video": _("Video"), "blog": _("Blog"), "code": _("Code"), "other": _("Link")}
+    return labels.get(kind, kind or _("Link"))
 
 
 def zone_label(name: str) -> str:
@@ -53,11 +60,12 @@ def security_headers(response):
 
 
 def init_app(app: Flask) -> None:
-    from . import imports, planning, timetable
+    from . import imports, notes, planning, timetable
 
     app.register_blueprint(timetable.bp)
     app.register_blueprint(imports.bp)
     app.register_blueprint(planning.bp)
+    app.register_blueprint(notes.bp)
     app.jinja_env.filters.update(
         zone_label=zone_label,
         hm=hm,
@@ -66,7 +74,9 @@ def init_app(app: Flask) -> None:
         abstract=render_abstract,
         markdown=render_markdown,
     )
-    app.jinja_env.globals.update(current_locale=lambda: str(get_locale()), csp_nonce=csp_nonce)
+    app.jinja_env.globals.update(
+        current_locale=lambda: str(get_locale()), csp_nonce=csp_nonce, kind_label=kind_label, link_kinds=LINK_KINDS
+    )
     app.after_request(security_headers)
 
     @app.errorhandler(NotFound)

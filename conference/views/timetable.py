@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
 
 from .. import grid as grid_mod
-from .. import planning, store
+from .. import notes, planning, store
 from ..db import get_db
 from ..i18n import COOKIE, LANGUAGES
 
@@ -55,7 +55,7 @@ def session(slug: str, key: str):
     if s is None:
         raise store.NotFound(f"no session {key!r} in {conf['slug']!r}")
     clashing = [x for x in sessions if x["key"] in s["clashes"]]
-    return render_template("session.html", conf=conf, s=s, clashing=clashing)
+    return render_template("session.html", conf=conf, s=s, clashing=clashing, note=notes.get_note(db, conf, key))
 
 
 def local_path(target: str | None) -> str:

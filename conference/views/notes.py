@@ -1,0 +1,211 @@
+"""The note page (autosave API, plain-form fallback, conflicts, history), links, TODOs and Q&A."""
+
+from __future__ import annotations
+
+import contextlib
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+
+from .. import notes, planning, store
+from ..db import get_db
+from ..fetch import page_title
+from ..security import wants_json
+from ..text import render_markdown
+
+bp = Blueprint("notes", __name__)
+
+
+def _session(slug: str, key: str):
+    db = get_db()
+    conf = store.conference(db, slug)
+    sessions = planning.annotate(store.sessions(db, conf))
+    s = next((x for x in sessions if x["key"] == key), None)
+    if s is None:
+        raise store.NotFound(f"no session {key!r} in {slug!r}")
+    return db, conf, s
+
+
+def _int(value, name: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        abort(400, description=f"{name} must be a whole number")
+
+
+@bp.get("/c/<slug>/note/<path:key>")
+def page(slug: str, key: str):
+    db, conf, s = _session(slug, key)
+    note = notes.get_note(db, conf, key)
+    offline = [
+        url_for("timetable.grid", slug=slug),
+        url_for("planning.now", slug=slug),
+        url_for("planning.my_day", slug=slug),
+    ]
+    return render_template(
+        "note.html", conf=conf, s=s, note=note, saved=request.args.get("saved"), conflict=None, offline_urls=offline
+    )
+
+
+@bp.post("/c/<slug>/note/<path:key>")
+def save_form(slug: str, key: str):
+    """The note saved by a plain form post (no JavaScript)."""
+    db, conf, s = _session(slug, key)
+    text = request.form.get("text", "")
+    try:
+        saved = notes.save_note(
+            db,
+            conf,
+            key,
+            text,
+            _int(request.form.get("base_version"), "base_version"),
+            request.form.get("save_id") or None,
+        )
+    except notes.Conflict as exc:
+        mine = notes.Note(text, exc.version)
+        return render_template("note.html", conf=conf, s=s, note=mine, saved=None, conflict=exc), 409
+    except ValueError as exc:
+        abort(400, description=str(exc))
+    return redirect(url_for("notes.page", slug=slug, key=key, saved=saved.version), code=303)
+
+
+@bp.post("/api/c/<slug>/note/<path:key>")
+def save_api(slug: str, key: str):
+    """Autosave: JSON or form fields (sendBeacon) {text, base_version, save_id}; 409 with the server's copy."""
+    db = get_db()
+    conf = store.conference(db, slug)
+    data = request.get_json(silent=True) if request.is_json else request.form
+    if data is None or "text" not in data:
+        return jsonify(error="text is required"), 400
+    try:
+        saved = notes.save_note(
+            db,
+            conf,
+            key,
+            str(data["text"]),
+            _int(data.get("base_version"), "base_version"),
+            data.get("save_id") or None,
+        )
+    except notes.Conflict as exc:
+        return jsonify(error="conflict", text=exc.text, version=exc.version), 409
+    except ValueError as exc:
+        return jsonify(error=str(exc)), 400
+    return jsonify(version=saved.version, saved_at=saved.updated_at)
+
+
+@bp.post("/c/<slug>/preview")
+def preview(slug: str):
+    store.conference(get_db(), slug)
+    return str(render_markdown(request.form.get("text", ""))), 200, {"Content-Type": "text/html; charset=utf-8"}
+
+
+@bp.get("/c/<slug>/history/<path:key>")
+def history(slug: str, key: str):
+    db, conf, s = _session(slug, key)
+    return render_template(
+        "history.html", conf=conf, s=s, versions=notes.history(db, conf, key), note=notes.get_note(db, conf, key)
+    )
+
+
+@bp.post("/c/<slug>/history/<path:key>")
+def restore(slug: str, key: str):
+    db, conf, _s = _session(slug, key)
+    try:
+        notes.restore(
+            db,
+            conf,
+            key,
+            _int(request.form.get("version"), "version"),
+            _int(request.form.get("base_version"), "base_version"),
+        )
+    except notes.Conflict:
+        return redirect(url_for("notes.history", slug=slug, key=key), code=303)
+    return redirect(url_for("notes.page", slug=slug, key=key), code=303)
+
+
+@bp.post("/c/<slug>/links/<path:key>")
+def add_link(slug: str, key: str):
+    db, conf, _s = _session(slug, key)
+    title = request.form.get("title", "").strip()
+    try:
+        link = notes.add_link(db, conf, key, request.form.get("url", ""), request.form.get("kind", ""), title)
+    except ValueError as exc:
+        if wants_json():
+            return jsonify(error=str(exc)), 400
+        abort(400, description=str(exc))
+    if not title and request.form.get("lookup"):
+        # Best effort: a slow or failing host leaves the link without a title, nothing more.
+        found = page_title(link["url"], allow_private=current_app.config.get("FETCH_ALLOW_PRIVATE", True))
+        if found:
+            notes.update_link(db, conf, link["id"], title=found)
+    return redirect(url_for("notes.page", slug=slug, key=key) + "#links", code=303)
+
+
+@bp.post("/c/<slug>/link/<int:link_id>")
+def change_link(slug: str, link_id: int):
+    db = get_db()
+    conf = store.conference(db, slug)
+    row = db.execute("select key from user_links where id = ? and conference_id = ?", [link_id, conf["id"]]).fetchone()
+    if not row:
+        abort(404)
+    try:
+        if request.form.get("action") == "delete":
+            notes.delete_link(db, conf, link_id)
+        else:
+            notes.update_link(db, conf, link_id, kind=request.form.get("kind") or None, title=request.form.get("title"))
+    except ValueError as exc:
+        abort(400, description=str(exc))
+    return redirect(url_for("notes.page", slug=slug, key=row[0]) + "#links", code=303)
+
+
+@bp.get("/c/<slug>/todos")
+def todos(slug: str):
+    db = get_db()
+    conf = store.conference(db, slug)
+    items = []
+    for n in notes.all_notes(db, conf):
+        for todo in notes.todos(n["text"]):
+            items.append({**todo, "note": n})
+    return render_template("todos.html", conf=conf, items=items)
+
+
+@bp.post("/c/<slug>/todos")
+def tick(slug: str):
+    db = get_db()
+    conf = store.conference(db, slug)
+    key = request.form.get("key", "")
+    with contextlib.suppress(notes.Conflict):  # the note moved on elsewhere: the page shows its state
+        notes.set_todo(
+            db,
+            conf,
+            key,
+            _int(request.form.get("line"), "line"),
+            request.form.get("done") == "1",
+            _int(request.form.get("base_version"), "base_version"),
+        )
+    return redirect(url_for("notes.todos", slug=slug), code=303)
+
+
+@bp.get("/c/<slug>/qa")
+def qa(slug: str):
+    db = get_db()
+    conf = store.conference(db, slug)
+    items = [{"note": n, "pairs": notes.qa_pairs(n["text"])} for n in notes.all_notes(db, conf)]
+    return render_template("qa.html", conf=conf, items=[i for i in items if i["pairs"]])
+
+
+@bp.get("/sw.js")
+def service_worker():
+    """The service worker, served from the root so that its scope is the whole app."""
+    response = send_from_directory(current_app.static_folder, "sw.js", max_age=0)
+    response.headers["Service-Worker-Allowed"] = "/"
+    return response

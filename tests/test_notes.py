@@ -1,0 +1,224 @@
+"""Notes: versions, 409 and both texts kept, history, idempotent retries, links, TODOs, Q&A, safety."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from conference import notes, store
+from conference.db import connect
+
+SLUG = "demo-tech-festa-2026"
+
+
+@pytest.fixture
+def db(app, db_path):
+    conn = connect(db_path)
+    yield conn
+    conn.close()
+
+
+@pytest.fixture
+def conf(db):
+    return store.conference(db, SLUG)
+
+
+def test_versions_conflict_history_and_restore(db, conf):
+    v1 = notes.save_note(db, conf, "A10", "first", 0)
+    v2 = notes.save_note(db, conf, "A10", "first\nsecond", v1.version)
+    assert (v1.version, v2.version) == (1, 2)
+    with pytest.raises(notes.Conflict) as stale:  # another device still on version 1
+        notes.save_note(db, conf, "A10", "first\nfrom the phone", 1)
+    assert (stale.value.text, stale.value.version) == ("first\nsecond", 2)
+    assert notes.get_note(db, conf, "A10").text == "first\nsecond"
+    assert [h["version"] for h in notes.history(db, conf, "A10")] == [2, 1]
+    restored = notes.restore(db, conf, "A10", 1, 2)
+    assert (restored.version, restored.text) == (3, "first")
+    assert [h["text"] for h in notes.history(db, conf, "A10")] == ["first", "first\nsecond", "first"]
+
+
+def test_a_retried_save_is_applied_once(db, conf):
+    first = notes.save_note(db, conf, "B10", "hello", 0, save_id="s-1")
+    again = notes.save_note(db, conf, "B10", "hello", 0, save_id="s-1")  # the answer was lost; the client retries
+    assert first.version == again.version == 1
+    assert len(notes.history(db, conf, "B10")) == 1
+
+
+def test_writing_notes_marks_attended_but_not_your_own_talk(db, conf):
+    store.set_status(db, conf, ["C10"], "going")
+    store.set_status(db, conf, ["D10"], "speaking")
+    notes.save_note(db, conf, "C10", "good talk", 0)
+    notes.save_note(db, conf, "D10", "my own talk", 0)
+    notes.save_note(db, conf, "E10", "walked in", 0)
+    status = {k: store.session(db, conf, k)["status"] for k in ("C10", "D10", "E10")}
+    assert status == {"C10": "attended", "D10": "speaking", "E10": "attended"}
+    store.set_status(db, conf, ["C10"], "going")  # changeable: editing later does not flip it back
+    notes.save_note(db, conf, "C10", "good talk, more", 1)
+    assert store.session(db, conf, "C10")["status"] == "going"
+
+
+def test_unknown_session_is_refused(db, conf):
+    with pytest.raises(store.NotFound):
+        notes.save_note(db, conf, "NOPE", "x", 0)
+
+
+def test_todos_and_qa_are_read_from_the_markdown():
+    text = "intro\n- [ ] read the SLO book\n- [x] star the repo\n\nQ: How big is the team?\nA: Five people\n  and a bot\n\nQ：日本語の質問\nA：回答\nother text\nQ: unanswered"
+    assert notes.todos(text) == [
+        {"line": 1, "done": False, "text": "read the SLO book"},
+        {"line": 2, "done": True, "text": "star the repo"},
+    ]
+    assert notes.qa_pairs(text) == [
+        {"q": "How big is the team?", "a": "Five people\nand a bot"},
+        {"q": "日本語の質問", "a": "回答"},
+        {"q": "unanswered", "a": ""},
+    ]
+
+
+def test_links_http_only_kind_guessed_and_changeable(db, conf):
+    for bad in (
+        "javascript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "ftp://example.org/x",
+        "example.org",
+    ):
+        with pytest.raises(ValueError):
+            notes.add_link(db, conf, "A10", bad)
+    link = notes.add_link(db, conf, "A10", "https://speakerdeck.com/me/talk")
+    assert link["kind"] == "slides"
+    assert notes.add_link(db, conf, "A10", "https://youtu.be/xyz")["kind"] == "video"
+    assert notes.add_link(db, conf, "A10", "https://github.com/me/repo")["kind"] == "code"
+    notes.update_link(db, conf, link["id"], kind="blog")
+    again = notes.add_link(db, conf, "A10", "https://speakerdeck.com/me/talk")  # no duplicate
+    assert again["id"] == link["id"] and again["kind"] == "blog"
+    kinds = [(x["kind"], x["url"]) for x in store.session(db, conf, "A10")["links"]]
+    assert kinds[-3:] == [
+        ("blog", "https://speakerdeck.com/me/talk"),
+        ("video", "https://youtu.be/xyz"),
+        ("code", "https://github.com/me/repo"),
+    ]
+
+
+# --- through HTTP -----------------------------------------------------------------------------
+
+
+def test_autosave_api_answers_409_with_the_servers_copy(client):
+    url = f"/api/c/{SLUG}/note/A20"
+    ok = client.post(url, json={"text": "laptop", "base_version": 0, "save_id": "a"})
+    assert ok.status_code == 200 and ok.get_json()["version"] == 1
+    stale = client.post(url, json={"text": "phone", "base_version": 0, "save_id": "b"})
+    assert stale.status_code == 409 and stale.get_json() == {"error": "conflict", "text": "laptop", "version": 1}
+
+
+def test_beacon_style_form_post_with_token_in_the_body_is_accepted(client):
+    page = client.get(f"/c/{SLUG}/note/A30").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = client.post(
+        f"/api/c/{SLUG}/note/A30",
+        data={"text": "sent on pagehide", "base_version": "0", "save_id": "z", "csrf_token": token},
+        no_csrf=True,
+    )
+    assert response.status_code == 200
+    assert (
+        client.post(f"/api/c/{SLUG}/note/A30", data={"text": "x", "base_version": "1"}, no_csrf=True).status_code == 400
+    )
+
+
+def test_plain_form_conflict_shows_both_texts_and_keeps_both(client, db_path):
+    client.post(f"/c/{SLUG}/note/B30", data={"text": "from the laptop", "base_version": "0"})
+    response = client.post(f"/c/{SLUG}/note/B30", data={"text": "from the phone", "base_version": "0"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert '<pre class="theirs">from the laptop</pre>' in html and ">from the phone</textarea>" in html
+    both = re.search(
+        r'<input type="hidden" name="text" value="([^"]*)">\s*<button type="submit">Keep both', html
+    ).group(1)
+    client.post(f"/c/{SLUG}/note/B30", data={"text": both.replace("&#10;", "\n"), "base_version": "1"})
+    db = connect(db_path)
+    text = notes.get_note(db, store.conference(db, SLUG), "B30").text
+    db.close()
+    assert text == "from the phone\n\n---\n\nfrom the laptop"
+
+
+def test_note_page_renders_markdown_safely(client):
+    hostile = "**bold** <script>alert('x')</script> <img src=x onerror=alert(1)> [click](javascript:alert(1)) [ok](https://example.org)"
+    client.post(f"/c/{SLUG}/note/C30", data={"text": hostile, "base_version": "0"})
+    html = client.get(f"/c/{SLUG}/note/C30").get_data(as_text=True)
+    rendered = html.split('<div class="md">')[1].split("</div>")[0]
+    assert "<strong>bold</strong>" in rendered
+    assert "<script" not in rendered and "onerror" not in rendered.replace("onerror=alert(1)&gt;", "")
+    assert "javascript:" not in rendered.split('href="')[-1] and 'href="https://example.org"' in rendered
+    assert "&lt;script&gt;" in rendered
+    preview = client.post(f"/c/{SLUG}/preview", data={"text": hostile}).get_data(as_text=True)
+    assert "<script" not in preview and "<strong>bold</strong>" in preview
+
+
+def test_history_page_restores(client):
+    for i, text in enumerate(["one", "two", "three"]):
+        client.post(f"/c/{SLUG}/note/D30", data={"text": text, "base_version": str(i)})
+    html = client.get(f"/c/{SLUG}/history/D30").get_data(as_text=True)
+    assert html.count("<pre>") == 3
+    client.post(f"/c/{SLUG}/history/D30", data={"version": "1", "base_version": "3"})
+    assert ">one</textarea>" in client.get(f"/c/{SLUG}/note/D30").get_data(as_text=True)
+
+
+def test_todos_page_ticks_the_note_and_qa_page_lists_pairs(client, db_path):
+    client.post(
+        f"/c/{SLUG}/note/E30", data={"text": "- [ ] write the blog post\nQ: docs?\nA: in the wiki", "base_version": "0"}
+    )
+    page = client.get(f"/c/{SLUG}/todos").get_data(as_text=True)
+    assert "write the blog post" in page and "☐" in page
+    client.post(f"/c/{SLUG}/todos", data={"key": "E30", "line": "0", "done": "1", "base_version": "1"})
+    db = connect(db_path)
+    assert notes.get_note(db, store.conference(db, SLUG), "E30").text.startswith("- [x] write the blog post")
+    db.close()
+    assert "☑" in client.get(f"/c/{SLUG}/todos").get_data(as_text=True)
+    qa = client.get(f"/c/{SLUG}/qa").get_data(as_text=True)
+    assert "<dt>Q: docs?</dt><dd>A: in the wiki</dd>" in qa
+
+
+def test_search_finds_my_notes(client):
+    client.post(f"/c/{SLUG}/note/F40", data={"text": "Terraform のテスト戦略をチームで議論", "base_version": "0"})
+    html = client.get(f"/c/{SLUG}/list", query_string={"q": "議論"}).get_data(as_text=True)
+    assert re.findall(r'class="item" data-key="([^"]+)"', html) == ["F40"]
+
+
+def test_link_title_lookup_uses_oembed_then_og_then_title_and_failure_is_harmless(client, http_server, runner):
+    http_server.put(
+        "/deck",
+        b'<html><head><link rel="alternate" type="application/json+oembed" href="/oembed?u=deck"><title>raw</title></head></html>',
+        "text/html",
+    )
+    http_server.put("/oembed?u=deck", json.dumps({"title": "SLO  in practice"}).encode(), "application/json")
+    http_server.put(
+        "/og",
+        b'<html><head><meta property="og:title" content="OG title"><title>plain</title></head></html>',
+        "text/html",
+    )
+    http_server.put(
+        "/plain", "<html><head><title> 日本語のタイトル </title></head></html>".encode(), "text/html; charset=utf-8"
+    )
+    for path in ("/deck", "/og", "/plain", "/missing"):
+        client.post(f"/c/{SLUG}/links/A40", data={"url": http_server.url + path, "lookup": "1"})
+    rows = json.loads(runner.invoke(args=["sessions", SLUG, "--json"]).stdout)
+    titles = {
+        x["url"].rsplit("/", 1)[1]: x["title"]
+        for x in next(r for r in rows if r["key"] == "A40")["links"]
+        if "127.0.0.1" in x["url"]
+    }
+    assert titles == {"deck": "SLO in practice", "og": "OG title", "plain": "日本語のタイトル", "missing": ""}
+
+
+def test_cli_note_and_link_twins(runner, tmp_path):
+    draft = tmp_path / "note.md"
+    draft.write_text("# from my editor\n", "utf-8")
+    assert runner.invoke(args=["note", SLUG, "B40", "--set-from", str(draft)]).exit_code == 0
+    assert runner.invoke(args=["note", SLUG, "B40", "--append", "- [ ] follow up"]).exit_code == 0
+    assert runner.invoke(args=["note", SLUG, "B40"]).output == "# from my editor\n- [ ] follow up\n"
+    result = runner.invoke(args=["link", SLUG, "B40", "https://www.slideshare.net/x/y"])
+    assert result.exit_code == 0 and result.output.startswith("slides\thttps://www.slideshare.net/x/y")
+    bad = runner.invoke(args=["link", SLUG, "B40", "javascript:alert(1)"])
+    assert bad.exit_code == 1 and "only http and https" in bad.output
+    assert runner.invoke(args=["note", SLUG, "NOPE"]).exit_code == 1
