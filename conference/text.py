@@ -10,7 +10,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 URL_SCHEMES = {"http", "https", "mailto"}
-_md = MarkdownIt("js-default").enable("table").enable("strikethrough")
+_md = MarkdownIt("js-default", {"breaks": True}).enable("table").enable("strikethrough")
 _LOOKS_HTML = re.compile(r"<(p|br|a|ul|ol|li|strong|em|b|i|div|span|h[1-6])\b[^>]*>", re.IGNORECASE)
 
 

@@ -111,18 +111,17 @@ def test_ui_error_names_the_problem_and_keeps_the_form(client):
     assert client.get("/c/x/").status_code == 404
 
 
-def test_url_import_then_refresh_reports_changes_and_keeps_marks(client, http_server, db_path):
+def test_url_import_then_refresh_reports_changes_and_keeps_marks_notes_and_links(client, runner, http_server, db_path):
     http_server.put("/mini/schedule.json", mini_json(), "application/json")
     url = http_server.url + "/mini/schedule.json"
     response = client.post("/import", data={"url": url})
     assert response.status_code == 303, response.get_data(as_text=True)
     slug = "mini-festa-2026"
-    # The attendee marks A20 and B10 (a stand-in row until marks have their own UI).
-    db = connect(db_path)
-    conf_id = db["conferences"].rows_where("slug = ?", [slug]).__next__()["id"]
-    for key in ("11111111-0000-4000-8000-000000000002", "11111111-0000-4000-8000-000000000003"):
-        db["statuses"].insert({"conference_id": conf_id, "key": key, "status": "going"})
-    db.close()
+    b10, a20, a10 = (f"11111111-0000-4000-8000-00000000000{n}" for n in (2, 3, 1))
+    # The attendee marks B10 and A20, writes notes on B10 and adds a slide link to A10.
+    client.post(f"/c/{slug}/mark", data={"key": [b10, a20], "status": "going"})
+    client.post(f"/api/c/{slug}/note/{b10}", json={"text": "great talk\n- [ ] try it", "base_version": 0})
+    client.post(f"/c/{slug}/links/{a10}", data={"url": "https://speakerdeck.com/me/k8s-v2"})
 
     def organisers_change(rooms):
         a = rooms["Track A"]
@@ -143,10 +142,14 @@ def test_url_import_then_refresh_reports_changes_and_keeps_marks(client, http_se
     assert re.search(r"start: <del>2026-07-25T13:00:00\+09:00</del> → 2026-07-25T13:15:00\+09:00", report)
     assert "title: <del>Kubernetes 入門</del> → Kubernetes 入門 (改訂版)" in report
     after = rows(db_path, slug)
-    assert after["11111111-0000-4000-8000-000000000002"]["cancelled"] == 1
-    db = connect(db_path)
-    assert db["statuses"].count == 2
-    db.close()
+    assert after[b10]["cancelled"] == 1 and after[a20]["start"] == "2026-07-25T13:15:00+09:00"
+    sessions = {s["key"]: s for s in json.loads(runner.invoke(args=["sessions", slug, "--json"]).stdout)}
+    assert sessions[b10]["status"] == "attended" and sessions[b10]["cancelled"] is True
+    assert sessions[a20]["status"] == "going"
+    assert "https://speakerdeck.com/me/k8s-v2" in [x["url"] for x in sessions[a10]["links"]]
+    assert runner.invoke(args=["note", slug, b10]).stdout == "great talk\n- [ ] try it"
+    # The cancelled session stays on "my day", flagged, with its notes.
+    assert "Cancelled" in client.get(f"/c/{slug}/my").get_data(as_text=True)
     assert http_server.hits == ["/mini/schedule.json", "/mini/schedule.json"]
 
 

@@ -61,8 +61,7 @@ def test_reimport_reports_changes_and_keeps_sessions_with_user_data(db):
     first = Timetable(sessions=[talk("a", "Alpha", at(10)), talk("b", "Beta", at(11)), talk("c", "Gamma", at(12))])
     result = store.save_timetable(db, "c", first, timezone_name="Asia/Tokyo")
     assert result.created and len(result.added) == 3
-    # The attendee cares about "c": a later table stores their mark; here a stand-in row does.
-    db["statuses"].insert({"conference_id": 1, "key": "c", "status": "going"})
+    store.set_status(db, store.conference(db, "c"), ["c"], "going")  # the attendee cares about "c"
     second = Timetable(
         sessions=[talk("a", "Alpha", at(10, 15)), talk("b", "Beta!", at(11)), talk("d", "Delta", at(13))]
     )
