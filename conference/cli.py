@@ -9,6 +9,7 @@ from flask import Flask
 
 from . import notes, planning, store
 from .db import connect
+from .exports import plan
 from .fetch import page_title
 from .importer import ImportFailed, Request, import_bytes, is_url, read_source
 from .parsers import PARSERS
@@ -153,6 +154,28 @@ def register(app: Flask) -> None:
         finally:
             db.close()
         click.echo(f"{link['kind']}\t{link['url']}\t{link['title']}")
+
+    @app.cli.command("ics")
+    @click.argument("slug")
+    @click.option("--all", "everything", is_flag=True, help="The whole timetable instead of the plan.")
+    @click.option("--interested", is_flag=True, help="Add the sessions marked interested to the plan.")
+    @click.option("--notes", "with_notes", is_flag=True, help="Put the attendee's notes in each description.")
+    @click.option("-o", "output", type=click.File("wb"), default="-", help="Write to FILE (default: stdout).")
+    def ics_command(slug: str, everything: bool, interested: bool, with_notes: bool, output) -> None:
+        """The attendee's plan (going, speaking, attended) as iCalendar; --all the whole timetable."""
+        db = _db()
+        try:
+            conf = store.conference(db, slug)
+            body = (
+                plan.all_ics(db, conf)
+                if everything
+                else plan.plan_ics(db, conf, interested=interested, with_notes=with_notes)
+            )
+        except store.NotFound as exc:
+            _fail(str(exc))
+        finally:
+            db.close()
+        output.write(body)
 
     @app.cli.command("sessions")
     @click.argument("slug")

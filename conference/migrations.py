@@ -119,6 +119,17 @@ def m0005(db: Database) -> None:
     db["user_links"].create_index(["conference_id", "key"])
 
 
+@migrations(name="0006_calendar_feeds")
+def m0006(db: Database) -> None:
+    db["feeds"].create(
+        {"token": str, "conference_id": int, "created_at": str},
+        pk="token",
+        foreign_keys=[("conference_id", "conferences", "id")],
+    )
+    db["feeds"].create_index(["conference_id"], unique=True)
+    db["conferences"].add_column("plan_changed_at", str)  # a mark set or cleared: feeds' Last-Modified
+
+
 def migrate(db: Database) -> None:
     """Bring the database's schema up to date."""
     migrations.apply(db)

@@ -147,6 +147,7 @@ def set_status(db: Database, conf: dict, keys: list[str], status: str | None) ->
         if missing:
             raise NotFound(f"no session {missing[0]!r} in {conf['slug']!r}")
         now = to_iso(now_utc())
+        db["conferences"].update(conf["id"], {"plan_changed_at": now})
         for key in keys:
             if status:
                 db["statuses"].upsert(
@@ -184,6 +185,40 @@ def conference_by_share(db: Database, token: str) -> dict:
     if not row:
         raise NotFound("this link was revoked or never existed")
     return db["conferences"].get(row[0])
+
+
+def feed_token(db: Database, conf: dict) -> str:
+    """The conference's secret calendar-feed token, made on first use."""
+    row = db.execute("select token from feeds where conference_id = ?", [conf["id"]]).fetchone()
+    return row[0] if row else new_feed_token(db, conf)
+
+
+def new_feed_token(db: Database, conf: dict) -> str:
+    """A new feed URL; the old one stops working at once."""
+    token = secrets.token_urlsafe(24)
+    with write(db):
+        db.execute("delete from feeds where conference_id = ?", [conf["id"]])
+        db["feeds"].insert({"token": token, "conference_id": conf["id"], "created_at": to_iso(now_utc())})
+    return token
+
+
+def conference_by_feed(db: Database, token: str) -> dict:
+    row = db.execute("select conference_id from feeds where token = ?", [token]).fetchone()
+    if not row:
+        raise NotFound("no such feed (the link was regenerated or never existed)")
+    return db["conferences"].get(row[0])
+
+
+def plan_changed_at(db: Database, conf: dict) -> str | None:
+    """The latest change to anything a plan feed shows: a mark, or a planned session's timetable entry."""
+    row = db.execute(
+        "select max(m) from (select plan_changed_at as m from conferences where id = ?"
+        " union all select max(updated_at) from statuses where conference_id = ?"
+        " union all select max(s.updated_at) from sessions s join statuses st on st.conference_id = s.conference_id"
+        " and st.key = s.key where s.conference_id = ?)",
+        [conf["id"], conf["id"], conf["id"]],
+    ).fetchone()
+    return row[0] if row else None
 
 
 def setting(db: Database, name: str, default: str | None = None) -> str | None:

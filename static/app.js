@@ -86,6 +86,14 @@ const Conference = (() => {
 
 document.addEventListener("DOMContentLoaded", () => {
   Conference.enhanceMarks();
+  document.querySelectorAll("button[data-copy]").forEach((button) => {
+    if (!navigator.clipboard) return;
+    button.hidden = false;
+    button.addEventListener("click", () => {
+      const field = document.querySelector(button.dataset.copy);
+      navigator.clipboard.writeText(field.value).then(() => { button.dataset.done = "1"; }, () => field.select());
+    });
+  });
   // Offline at the venue: a service worker keeps visited pages (timetable, now, notes) readable.
   // It needs a secure context (HTTPS or localhost); elsewhere localStorage drafts still protect notes.
   if ("serviceWorker" in navigator && window.isSecureContext) {

@@ -60,12 +60,13 @@ def security_headers(response):
 
 
 def init_app(app: Flask) -> None:
-    from . import imports, notes, planning, timetable
+    from . import exports, imports, notes, planning, timetable
 
     app.register_blueprint(timetable.bp)
     app.register_blueprint(imports.bp)
     app.register_blueprint(planning.bp)
     app.register_blueprint(notes.bp)
+    app.register_blueprint(exports.bp)
     app.jinja_env.filters.update(
         zone_label=zone_label,
         hm=hm,

@@ -1,0 +1,140 @@
+"""Calendar exports: parsed back with icalendar and with vobject; the feed over real HTTP."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import icalendar
+import requests
+import vobject
+
+FIXTURE = Path(__file__).parent / "fixtures" / "mini.json"
+SLUG = "mini"
+K8S, B10, A20 = (f"11111111-0000-4000-8000-00000000000{n}" for n in (1, 2, 3))
+
+
+def setup_mini(runner, client):
+    assert runner.invoke(args=["import", str(FIXTURE), "--slug", SLUG]).exit_code == 0
+    client.post(f"/c/{SLUG}/mark", data={"key": [K8S, B10], "status": "going"})
+    client.post(f"/c/{SLUG}/mark", data={"key": [A20], "status": "interested"})
+
+
+def events(body: bytes) -> dict[str, icalendar.Event]:
+    cal = icalendar.Calendar.from_ical(body)
+    return {str(e["SUMMARY"]): e for e in cal.walk("VEVENT")}
+
+
+def test_plan_parses_back_with_both_parsers(runner, client):
+    setup_mini(runner, client)
+    body = client.get(f"/c/{SLUG}/plan.ics").data
+    evs = events(body)
+    assert list(evs) == ["A10: Kubernetes 入門", "B10: Observability <b>101</b>"]  # sorted by start, then room
+    k8s = evs["A10: Kubernetes 入門"]
+    assert str(k8s["UID"]) == "11111111-0000-4000-8000-000000000001.mini@conference-tracker"
+    assert k8s["DTSTART"].dt.astimezone(UTC) == datetime(2026, 7, 25, 2, 0, tzinfo=UTC)
+    assert k8s["DTEND"].dt.astimezone(UTC) == datetime(2026, 7, 25, 2, 45, tzinfo=UTC)
+    assert k8s["DTSTART"].params["TZID"] == "Asia/Tokyo"
+    assert "DTSTAMP" in k8s and "LAST-MODIFIED" in k8s
+    assert str(k8s["LOCATION"]) == "Track A" and "山田 太郎" in str(k8s["DESCRIPTION"])
+    assert "Slides: https://speakerdeck.com/example/k8s" in str(k8s["DESCRIPTION"])
+    [alarm] = k8s.walk("VALARM")
+    assert alarm["TRIGGER"].dt == timedelta(minutes=-5) and str(alarm["ACTION"]) == "DISPLAY"
+    cal = icalendar.Calendar.from_ical(body)
+    assert [str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")] == ["Asia/Tokyo"]
+    assert str(cal["X-WR-CALNAME"]) == "Mini Festa 2026 (my plan)"
+
+    parsed = vobject.readOne(body.decode("utf-8"))
+    vevents = sorted(parsed.vevent_list, key=lambda e: e.dtstart.value)
+    assert [e.uid.value for e in vevents] == [str(evs[s]["UID"]) for s in evs]
+    assert vevents[0].dtstart.value.astimezone(UTC) == datetime(2026, 7, 25, 2, 0, tzinfo=UTC)
+    assert vevents[0].valarm.trigger.value == timedelta(minutes=-5)
+    assert all(hasattr(e, "dtstamp") for e in vevents)
+
+
+def test_interested_option_and_notes_option(runner, client):
+    setup_mini(runner, client)
+    assert len(events(client.get(f"/c/{SLUG}/plan.ics?interested=1").data)) == 3
+    client.post(f"/api/c/{SLUG}/note/{K8S}", json={"text": "kubectl debug!", "base_version": 0})
+    with_notes = events(client.get(f"/c/{SLUG}/plan.ics?notes=1").data)
+    assert "My notes:\nkubectl debug!" in str(with_notes["A10: Kubernetes 入門"]["DESCRIPTION"])
+    assert "kubectl" not in str(events(client.get(f"/c/{SLUG}/plan.ics").data)["A10: Kubernetes 入門"]["DESCRIPTION"])
+
+
+def test_same_state_gives_byte_identical_files(runner, client):
+    setup_mini(runner, client)
+    assert client.get(f"/c/{SLUG}/plan.ics").data == client.get(f"/c/{SLUG}/plan.ics").data
+    assert client.get(f"/c/{SLUG}/timetable.ics").data == client.get(f"/c/{SLUG}/timetable.ics").data
+
+
+def test_reimport_bumps_sequence_and_cancels_dropped_planned_session(runner, client, tmp_path):
+    setup_mini(runner, client)
+    before = events(client.get(f"/c/{SLUG}/plan.ics").data)
+    doc = json.loads(FIXTURE.read_text("utf-8"))
+    rooms = doc["schedule"]["conference"]["days"][0]["rooms"]
+    rooms["Track A"][0]["date"] = "2026-07-25T11:30:00+09:00"  # A10 moved
+    rooms["Track B"] = []  # B10 dropped
+    changed = tmp_path / "changed.json"
+    changed.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    runner.invoke(args=["import", str(changed), "--slug", SLUG])
+    after = events(client.get(f"/c/{SLUG}/plan.ics").data)
+    moved_before, moved = before["A10: Kubernetes 入門"], after["A10: Kubernetes 入門"]
+    assert str(moved["UID"]) == str(moved_before["UID"])
+    assert int(moved["SEQUENCE"]) == int(moved_before["SEQUENCE"]) + 1
+    assert moved["LAST-MODIFIED"].dt >= moved_before["LAST-MODIFIED"].dt
+    assert moved["DTSTART"].dt.astimezone(UTC) == datetime(2026, 7, 25, 2, 30, tzinfo=UTC)
+    dropped = after["B10: Observability <b>101</b>"]
+    assert str(dropped["STATUS"]) == "CANCELLED" and int(dropped["SEQUENCE"]) == 1
+    assert str(after["A10: Kubernetes 入門"]["STATUS"]) == "CONFIRMED"
+
+
+def test_alarm_setting_and_single_session_download(runner, client):
+    setup_mini(runner, client)
+    client.post(f"/c/{SLUG}/calendar", data={"alarm": "15"})
+    [alarm] = events(client.get(f"/c/{SLUG}/plan.ics").data)["A10: Kubernetes 入門"].walk("VALARM")
+    assert alarm["TRIGGER"].dt == timedelta(minutes=-15)
+    client.post(f"/c/{SLUG}/calendar", data={"alarm": "off"})
+    assert events(client.get(f"/c/{SLUG}/plan.ics").data)["A10: Kubernetes 入門"].walk("VALARM") == []
+    one = client.get(f"/c/{SLUG}/ics/{A20}")
+    assert one.headers["Content-Disposition"].startswith("attachment;")
+    assert list(events(one.data)) == ["A20: SRE のはじめかた"]
+    assert len(events(client.get(f"/c/{SLUG}/timetable.ics").data)) == 3
+
+
+def test_cli_ics_writes_plan_or_everything(runner, client, tmp_path):
+    setup_mini(runner, client)
+    out = tmp_path / "plan.ics"
+    assert runner.invoke(args=["ics", SLUG, "-o", str(out)]).exit_code == 0
+    assert len(events(out.read_bytes())) == 2
+    result = runner.invoke(args=["ics", SLUG, "--all"])
+    assert len(events(result.stdout_bytes)) == 3
+
+
+def test_feed_over_http_etag_304_and_regeneration(runner, client, live_server):
+    setup_mini(runner, client)
+    page = client.get(f"/c/{SLUG}/calendar").get_data(as_text=True)
+    path = page.split('id="feed-url" type="text" readonly value="http://localhost', 1)[1].split('"', 1)[0]
+    assert path.startswith("/feeds/") and 'href="webcal://localhost/feeds/' in page
+    url = live_server.url + path
+    first = requests.get(url, timeout=5)
+    assert first.status_code == 200 and first.headers["Content-Type"].startswith("text/calendar")
+    cal = icalendar.Calendar.from_ical(first.content)
+    assert str(cal["REFRESH-INTERVAL"].to_ical().decode()) == "PT1H" and str(cal["X-PUBLISHED-TTL"]) == "PT1H"
+    etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+    assert requests.get(url, headers={"If-None-Match": etag}, timeout=5).status_code == 304
+    assert requests.get(url, headers={"If-Modified-Since": modified}, timeout=5).status_code == 304
+    # The plan changes: the calendar must follow.
+    client.post(f"/c/{SLUG}/mark", data={"key": [B10], "status": "none"})
+    changed = requests.get(url, headers={"If-None-Match": etag}, timeout=5)
+    assert changed.status_code == 200 and len(events(changed.content)) == 1
+    # A new address: the old one stops working.
+    client.post(f"/c/{SLUG}/calendar", data={"action": "regenerate"})
+    assert requests.get(url, timeout=5).status_code == 404
+    new_path = (
+        client.get(f"/c/{SLUG}/calendar")
+        .get_data(as_text=True)
+        .split('readonly value="http://localhost', 1)[1]
+        .split('"', 1)[0]
+    )
+    assert new_path != path and requests.get(live_server.url + new_path, timeout=5).status_code == 200
