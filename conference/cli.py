@@ -9,7 +9,7 @@ from flask import Flask
 
 from . import notes, planning, store
 from .db import connect
-from .exports import plan
+from .exports import plan, report
 from .fetch import page_title
 from .importer import ImportFailed, Request, import_bytes, is_url, read_source
 from .parsers import PARSERS
@@ -176,6 +176,42 @@ def register(app: Flask) -> None:
         finally:
             db.close()
         output.write(body)
+
+    @app.cli.command("report")
+    @click.argument("slug")
+    @click.option("--preset", type=click.Choice(report.PRESETS), default="markdown")
+    @click.option("--lang", type=click.Choice(["ja", "en"]), default=None, help="Default: the conference's language.")
+    @click.option(
+        "--template", "template", type=click.File("r", encoding="utf-8"), help="Your own Jinja2 template (sandboxed)."
+    )
+    @click.option(
+        "--honorific", type=click.Choice(["さん", "様"]), default=None, help="After speaker names (Japanese)."
+    )
+    @click.option("--hashtag", default="", help="The conference's hashtag, e.g. '#JTF2026'.")
+    @click.option("--track-hashtags", is_flag=True, help="Per-track hashtags from room codes (#JTF2026_A).")
+    @click.option("--retro", is_flag=True, help="Fun / Done / Learn sections from #fun #done #learn lines.")
+    @click.option(
+        "-o", "output", type=click.File("w", encoding="utf-8"), default="-", help="Write to FILE (default: stdout)."
+    )
+    def report_command(slug, preset, lang, template, honorific, hashtag, track_hashtags, retro, output) -> None:
+        """The post-event blog draft in Markdown, in your blog's own format."""
+        options = report.Options(
+            preset=preset,
+            lang=lang or "",
+            honorific=honorific or "",
+            hashtag=hashtag,
+            track_hashtags=track_hashtags,
+            retro=retro,
+            template=template.read() if template else None,
+        )
+        db = _db()
+        try:
+            text = report.render(db, store.conference(db, slug), options)
+        except (store.NotFound, report.ReportError) as exc:
+            _fail(str(exc))
+        finally:
+            db.close()
+        output.write(text)
 
     @app.cli.command("sessions")
     @click.argument("slug")

@@ -60,13 +60,14 @@ def security_headers(response):
 
 
 def init_app(app: Flask) -> None:
-    from . import exports, imports, notes, planning, timetable
+    from . import exports, imports, notes, planning, report, timetable
 
     app.register_blueprint(timetable.bp)
     app.register_blueprint(imports.bp)
     app.register_blueprint(planning.bp)
     app.register_blueprint(notes.bp)
     app.register_blueprint(exports.bp)
+    app.register_blueprint(report.bp)
     app.jinja_env.filters.update(
         zone_label=zone_label,
         hm=hm,

@@ -1,0 +1,52 @@
+"""The report page: preset and language choices, a sanitized preview, the source, downloads."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, render_template, request
+
+from .. import store
+from ..db import get_db
+from ..exports import report
+from ..text import render_markdown
+
+bp = Blueprint("report", __name__)
+
+
+def _options(args) -> report.Options:
+    return report.Options(
+        preset=args.get("preset", "hugo"),
+        lang=args.get("lang", ""),
+        honorific=args.get("honorific", "") if args.get("honorific", "") in ("", "さん", "様") else "",
+        hashtag=args.get("hashtag", ""),
+        track_hashtags=args.get("track_hashtags") == "1",
+        retro=args.get("retro") == "1",
+    )
+
+
+@bp.get("/c/<slug>/report")
+def page(slug: str):
+    db = get_db()
+    conf = store.conference(db, slug)
+    options = _options(request.args)
+    try:
+        text = report.render(db, conf, options)
+    except report.ReportError as exc:
+        abort(400, description=str(exc))
+    if request.args.get("download") == "1":
+        response = Response(text, mimetype="text/markdown")
+        response.headers["Content-Type"] = "text/markdown; charset=utf-8"
+        response.headers["Content-Disposition"] = f'attachment; filename="{slug}-{options.preset}.md"'
+        return response
+    body = text.split("---\n", 2)[2] if text.startswith("---\n") else text
+    return render_template(
+        "report.html", conf=conf, options=options, text=text, preview=render_markdown(body), presets=report.PRESETS
+    )
+
+
+@bp.get("/c/<slug>/notes.zip")
+def notes_zip(slug: str):
+    db = get_db()
+    conf = store.conference(db, slug)
+    response = Response(report.notes_zip(db, conf), mimetype="application/zip")
+    response.headers["Content-Disposition"] = f'attachment; filename="{slug}-notes.zip"'
+    return response
