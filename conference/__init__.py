@@ -53,4 +53,12 @@ def main(app: Flask, argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=int(os.environ.get("CONFERENCE_PORT", "5000")))
     parser.add_argument("--debug", action="store_true")
     args = parser.parse_args(argv)
+    from .security import is_loopback
+
+    if not is_loopback(args.host) and args.host != "localhost" and not app.config["PASSWORD"]:
+        parser.exit(
+            2,
+            f"Refusing to serve on {args.host} without a password: anyone on the network could read your notes.\n"
+            "Set CONFERENCE_PASSWORD=... (and put HTTPS in front), or serve on 127.0.0.1.\n",
+        )
     app.run(host=args.host, port=args.port, debug=args.debug, threaded=True)

@@ -9,7 +9,7 @@ from flask import Flask
 
 from . import notes, planning, store
 from .db import connect
-from .exports import plan, report
+from .exports import backup, plan, report
 from .fetch import page_title
 from .importer import ImportFailed, Request, import_bytes, is_url, read_source
 from .parsers import PARSERS
@@ -212,6 +212,44 @@ def register(app: Flask) -> None:
         finally:
             db.close()
         output.write(text)
+
+    @app.cli.command("backup")
+    @click.option(
+        "-o", "output", type=click.File("w", encoding="utf-8"), default="-", help="Write to FILE (default: stdout)."
+    )
+    def backup_command(output) -> None:
+        """All user data (conferences, sessions, marks, notes with history, links, settings) as JSON."""
+        db = _db()
+        try:
+            output.write(backup.dumps(backup.backup(db)) + "\n")
+        finally:
+            db.close()
+
+    @app.cli.command("restore")
+    @click.argument("source", type=click.File("r", encoding="utf-8"))
+    def restore_command(source) -> None:
+        """Bring a backup back; adds only what is missing, so restoring twice duplicates nothing."""
+        db = _db()
+        try:
+            added = backup.restore(db, json.load(source))
+        except (ValueError, KeyError) as exc:
+            _fail(f"{source.name}: {exc}")
+        finally:
+            db.close()
+        click.echo("restored: " + (", ".join(f"{n} {t}" for t, n in sorted(added.items())) or "nothing new"))
+
+    @app.cli.command("snapshot")
+    @click.option("-o", "output", required=True, type=click.Path(dir_okay=False), help="The new database file.")
+    def snapshot_command(output: str) -> None:
+        """A consistent copy of the database file, safe while the app runs (VACUUM INTO)."""
+        db = _db()
+        try:
+            backup.snapshot(db, output)
+        except (FileExistsError, OSError) as exc:
+            _fail(str(exc))
+        finally:
+            db.close()
+        click.echo(f"snapshot written to {output}")
 
     @app.cli.command("sessions")
     @click.argument("slug")

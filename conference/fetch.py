@@ -12,6 +12,9 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from .parsers.common import MAX_BYTES
 
@@ -44,6 +47,62 @@ def _shut(response: requests.Response) -> None:
     response.close()
 
 
+class BlockedAddress(Exception):
+    """The socket reached a loopback/private/link-local address while only public ones are allowed."""
+
+
+def _is_public(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%")[0])
+    if ip.version == 6 and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+class _PeerChecked:
+    """Check the address the socket actually connected to (after DNS, so rebinding cannot slip by)."""
+
+    def _new_conn(self):
+        sock = super()._new_conn()
+        peer = sock.getpeername()[0]
+        if not _is_public(peer):
+            sock.close()
+            raise BlockedAddress(f"{self.host} is at {peer}, a non-public address; refused")
+        return sock
+
+
+class _CheckedHTTPConnection(_PeerChecked, HTTPConnection):
+    pass
+
+
+class _CheckedHTTPSConnection(_PeerChecked, HTTPSConnection):
+    pass
+
+
+class _CheckedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _CheckedHTTPConnection
+
+
+class _CheckedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _CheckedHTTPSConnection
+
+
+class PublicOnlyAdapter(HTTPAdapter):
+    """A requests adapter whose connections refuse non-public peers."""
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _CheckedHTTPPool, "https": _CheckedHTTPSPool}
+
+
+def public_session() -> requests.Session:
+    session = requests.Session()
+    session.trust_env = False  # no proxy from the environment may route around the check
+    adapter = PublicOnlyAdapter(max_retries=0)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
 def public_only(host: str) -> None:
     """Refuse hosts that resolve to loopback, private, link-local or reserved addresses."""
     try:
@@ -51,9 +110,8 @@ def public_only(host: str) -> None:
     except socket.gaierror as exc:
         raise FetchError(f"cannot resolve {host}: {exc.strerror}") from exc
     for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%")[0])
-        if not address.is_global or address.is_multicast:
-            raise FetchError(f"{host} resolves to {address}, a non-public address; refused")
+        if not _is_public(info[4][0]):
+            raise FetchError(f"{host} resolves to {info[4][0]}, a non-public address; refused")
 
 
 def fetch(
@@ -65,7 +123,7 @@ def fetch(
     session: requests.Session | None = None,
 ) -> Fetched:
     """GET `url`: http(s) only, redirects followed by hand (each re-checked), a byte cap while streaming."""
-    http = session or requests.Session()
+    http = session or (requests.Session() if allow_private else public_session())
     started = time.monotonic()
     seen = []
     for _hop in range(MAX_REDIRECTS + 1):
@@ -85,6 +143,8 @@ def fetch(
                 timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
                 headers={"User-Agent": USER_AGENT, "Accept": "*/*"},
             )
+        except BlockedAddress as exc:
+            raise FetchError(str(exc)) from exc
         except requests.Timeout as exc:
             raise FetchError(f"{parts.hostname} did not answer in time") from exc
         except requests.RequestException as exc:

@@ -130,6 +130,12 @@ def m0006(db: Database) -> None:
     db["conferences"].add_column("plan_changed_at", str)  # a mark set or cleared: feeds' Last-Modified
 
 
+@migrations(name="0007_login_failures")
+def m0007(db: Database) -> None:
+    db["login_failures"].create({"ip": str, "at": str})
+    db["login_failures"].create_index(["ip", "at"])
+
+
 def migrate(db: Database) -> None:
     """Bring the database's schema up to date."""
     migrations.apply(db)

@@ -1,11 +1,16 @@
-"""Secret key, CSRF protection for every state-changing request, and the CSRF error answer."""
+"""Who may use the app (loopback, or a password), the secret key, and CSRF on every write."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import ipaddress
 import os
 import secrets
+from datetime import timedelta
 
-from flask import Flask, jsonify, render_template, request
+from flask import Blueprint, Flask, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 
 from . import store
@@ -29,6 +34,95 @@ def _secret_key(app: Flask) -> str:
         db.close()
 
 
+# Reachable without logging in: the login itself, static files, and what a secret token opens.
+OPEN_ENDPOINTS = {"static", "auth.login", "auth.login_post", "exports.feed", "planning.shared", "notes.service_worker"}
+MAX_FAILURES = 5
+FAILURE_WINDOW = timedelta(minutes=5)
+
+bp = Blueprint("auth", __name__)
+
+
+def is_loopback(address: str | None) -> bool:
+    try:
+        ip = ipaddress.ip_address((address or "").split("%")[0].strip("[]"))
+    except ValueError:
+        return False
+    if ip.version == 6 and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return ip.is_loopback
+
+
+def client_is_local() -> bool:
+    """The request comes from this computer: its socket and every proxy hop it names are loopback."""
+    hops = [request.remote_addr]
+    hops += [h.strip() for h in request.headers.get("X-Forwarded-For", "").split(",") if h.strip()]
+    if request.headers.get("Forwarded"):
+        hops.append("forwarded")  # a proxy says there is a client behind it: not local
+    return all(is_loopback(h) for h in hops)
+
+
+def _marker(app: Flask) -> str:
+    """Stored in the signed session cookie; changing the password logs every device out."""
+    key = app.config["SECRET_KEY"].encode()
+    return hmac.new(key, app.config["PASSWORD"].encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _guard():
+    from flask import current_app
+
+    if request.endpoint in OPEN_ENDPOINTS:
+        return None
+    if not current_app.config["PASSWORD"]:
+        if client_is_local():
+            return None
+        return render_template("forbidden.html"), 403
+    if session.get("auth") == _marker(current_app):
+        return None
+    if request.path.startswith("/api/") or wants_json():
+        return jsonify(error="login required"), 401
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+@bp.get("/login")
+def login():
+    return render_template("login.html", error=None)
+
+
+@bp.post("/login")
+def login_post():
+    from flask import current_app
+
+    from . import store
+    from .db import get_db, write
+    from .model import to_iso
+
+    if not current_app.config["PASSWORD"]:
+        return redirect(url_for("timetable.index"))
+    db = get_db()
+    now = store.now_utc()
+    ip = request.remote_addr or "?"
+    since = to_iso(now - FAILURE_WINDOW)
+    failures = db.execute("select count(*) from login_failures where ip = ? and at > ?", [ip, since]).fetchone()[0]
+    if failures >= MAX_FAILURES:
+        return render_template("login.html", error=_("Too many attempts: wait a few minutes.")), 429
+    given = request.form.get("password", "")
+    if not hmac.compare_digest(given.encode(), current_app.config["PASSWORD"].encode()):
+        with write(db):
+            db["login_failures"].insert({"ip": ip, "at": to_iso(now)})
+        return render_template("login.html", error=_("Wrong password.")), 401
+    session.permanent = True  # a phone stays logged in for the conference (30 days)
+    session["auth"] = _marker(current_app)
+    from .views.timetable import local_path
+
+    return redirect(local_path(request.args.get("next")), code=303)
+
+
+@bp.post("/logout")
+def logout():
+    session.clear()
+    return redirect(url_for("auth.login"), code=303)
+
+
 def wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json" or request.is_json
 
@@ -36,6 +130,14 @@ def wants_json() -> bool:
 def init_app(app: Flask) -> None:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(app)
+    app.config.setdefault("PASSWORD", os.environ.get("CONFERENCE_PASSWORD", ""))
+    # In loopback mode the user's own machine may fetch from its LAN; on a server, never.
+    app.config.setdefault("FETCH_ALLOW_PRIVATE", not app.config["PASSWORD"])
+    app.config.setdefault("PERMANENT_SESSION_LIFETIME", timedelta(days=30))
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.config.setdefault("SESSION_COOKIE_SECURE", os.environ.get("CONFERENCE_SECURE_COOKIES") == "1")
+    app.register_blueprint(bp)
+    app.before_request(_guard)
     # A note typed at 16:00 must still save at 18:00: tokens never expire on their own (FIELD-NOTES).
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
     app.config.setdefault("WTF_CSRF_SSL_STRICT", False)

@@ -153,7 +153,7 @@ class CSRFClient(FlaskClient):
         method = kwargs.get("method", "GET")
         if method in ("POST", "PUT", "PATCH", "DELETE") and not kwargs.pop("no_csrf", False):
             if self.token is None:
-                page = super().open("/", method="GET").get_data(as_text=True)
+                page = super().open("/login", method="GET").get_data(as_text=True)
                 self.token = re.search(r'<meta name="csrf-token" content="([^"]+)">', page).group(1)
             headers = dict(kwargs.pop("headers", None) or {})
             headers.setdefault("X-CSRFToken", self.token)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -151,4 +152,40 @@ def test_quick_inserts_and_conflict_keeps_both(browser, live_server):
         _saved_note(live_server, "D30")
         == "- [ ] read the docs\nfrom the laptop\n\n---\n\n- [ ] read the docs\nfrom the phone"
     )
+    context.close()
+
+
+def test_script_in_timetable_fields_and_notes_never_runs(browser, live_server, runner, tmp_path):
+    payload = '<img src=x onerror="window.__pwned=1;alert(1)"><script>window.__pwned=1</script>'
+    csv = tmp_path / "hostile.csv"
+    quoted = payload.replace('"', '""')
+    csv.write_text(
+        f'title,date,start,end,room,speakers,abstract\n"T {quoted}",2026-07-25,10:00,10:45,"R {quoted}","S {quoted}","A {quoted}"\n',
+        "utf-8",
+    )
+    assert runner.invoke(args=["import", str(csv), "--slug", "hostile", "--name", f"C {payload}"]).exit_code == 0
+    key = json.loads(runner.invoke(args=["sessions", "hostile", "--json"]).stdout)[0]["key"]
+    runner.invoke(args=["mark", "hostile", key, "--status", "going"])
+    runner.invoke(args=["note", "hostile", key, "--append", f"N {payload} [x](javascript:window.__pwned=1)"])
+    context = browser.new_context()
+    page = context.new_page()
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    for path in (
+        "/",
+        "/c/hostile/",
+        f"/c/hostile/s/{key}",
+        "/c/hostile/list",
+        "/c/hostile/my",
+        f"/c/hostile/note/{key}",
+        "/c/hostile/report",
+        "/c/hostile/qa",
+    ):
+        page.goto(live_server.url + path)
+        page.wait_for_load_state("load")
+        assert page.evaluate("window.__pwned") is None, path
+    page.goto(live_server.url + f"/c/hostile/s/{key}")
+    expect(page.locator("h1")).to_contain_text("T <img src=x onerror=")
+    expect(page.locator(".facts")).to_contain_text("R <img")
+    assert dialogs == []
     context.close()

@@ -258,3 +258,12 @@ def test_every_corpus_file_imports_and_reimports_unchanged(tmp_path):
         ), relpath
     assert db["conferences"].count == len(COUNTS)
     db.close()
+
+
+def test_the_connected_address_is_checked_even_when_dns_said_otherwise(http_server):
+    """DNS rebinding: a name that looked public at check time connects to loopback. The socket's peer decides."""
+    from conference.fetch import BlockedAddress, public_session
+
+    http_server.put("/t.json", mini_json())
+    with pytest.raises(BlockedAddress, match=r"127\.0\.0\.1, a non-public address"):
+        public_session().get(http_server.url + "/t.json", timeout=5)

@@ -82,6 +82,11 @@ def parse(
         raise ParseError(
             "timetable", "", f"the file is {len(data) / 1e6:.1f} MB; the limit is {MAX_BYTES // (1024 * 1024)} MB"
         )
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's "Unicode text": UTF-16 with a BOM
+        try:
+            data = data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ParseError("timetable", f"byte {exc.start}", "broken UTF-16 text") from exc
     if fmt is None:
         fmt = detect_format(data, filename)
     if fmt not in PARSERS:

@@ -85,6 +85,16 @@ def init_app(app: Flask) -> None:
     def not_found(exc: NotFound):
         return render_template("error.html", message=str(exc), code=404), 404
 
+    @app.errorhandler(413)
+    def too_large(_exc):
+        limit = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+        message = _("The upload is larger than the %(limit)d MB limit; nothing was imported.", limit=limit)
+        return render_template("error.html", message=message, code=413), 413
+
+    @app.errorhandler(400)
+    def bad_request(exc):
+        return render_template("error.html", message=getattr(exc, "description", None), code=400), 400
+
     @app.errorhandler(404)
     def no_page(_exc):
         return render_template("error.html", message=None, code=404), 404

@@ -6,9 +6,9 @@ import hashlib
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 
-from .. import store
+from .. import notes, store
 from ..db import get_db
-from ..exports import plan
+from ..exports import plan, table
 from ..model import from_iso
 
 bp = Blueprint("exports", __name__)
@@ -54,6 +54,18 @@ def plan_download(slug: str):
         db, conf, interested=request.args.get("interested") == "1", with_notes=request.args.get("notes") == "1"
     )
     return _ics(body, f"{slug}-plan.ics")
+
+
+@bp.get("/c/<slug>/plan.csv")
+def plan_table(slug: str):
+    db = get_db()
+    conf = store.conference(db, slug)
+    sessions = plan.plan_sessions(store.sessions(db, conf), interested=True)
+    texts = {n["key"]: n["text"] for n in notes.all_notes(db, conf)}
+    response = Response(table.plan_csv(sessions, texts), mimetype="text/csv")
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{slug}-plan.csv"'
+    return response
 
 
 @bp.get("/c/<slug>/timetable.ics")

@@ -1,0 +1,330 @@
+"""Access, CSRF, headers, hostile input and exports, backups: each test fails if its protection goes."""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conference import create_app, notes, store
+from conference.db import connect
+from conference.exports import backup
+
+from .conftest import CSRFClient
+
+ROOT = Path(__file__).resolve().parents[1]
+SLUG = "demo-tech-festa-2026"
+REMOTE = {"REMOTE_ADDR": "192.0.2.10"}
+
+
+@pytest.fixture
+def locked(db_path):
+    app = create_app({"TESTING": True, "DATABASE": str(db_path), "PASSWORD": "correct horse battery staple"})
+    app.test_client_class = CSRFClient
+    return app
+
+
+# --- access -----------------------------------------------------------------------------------
+
+
+def test_without_password_only_loopback_is_answered(client):
+    assert client.get("/", environ_base={"REMOTE_ADDR": "127.0.0.1"}).status_code == 200
+    assert client.get("/", environ_base={"REMOTE_ADDR": "::1"}).status_code == 200
+    denied = client.get(f"/c/{SLUG}/", environ_base=REMOTE)
+    assert denied.status_code == 403 and "CONFERENCE_PASSWORD" in denied.get_data(as_text=True)
+    # Behind a local reverse proxy the real client is named in X-Forwarded-For.
+    assert client.get("/", headers={"X-Forwarded-For": "203.0.113.7"}).status_code == 403
+    assert (
+        client.post(f"/api/c/{SLUG}/note/A10", json={"text": "x", "base_version": 0}, environ_base=REMOTE).status_code
+        == 403
+    )
+
+
+def test_secret_links_work_from_anywhere(client):
+    client.post(f"/c/{SLUG}/mark", data={"key": "A10", "status": "going"})
+    page = client.get(f"/c/{SLUG}/calendar").get_data(as_text=True)
+    feed = re.search(r'value="http://localhost(/feeds/[^"]+)"', page).group(1)
+    assert client.get(feed, environ_base=REMOTE).status_code == 200
+    assert client.get("/feeds/not-a-token/plan.ics", environ_base=REMOTE).status_code == 404
+
+
+def test_password_mode_login_rate_limit_and_logout(locked):
+    client = locked.test_client()
+    response = client.get(f"/c/{SLUG}/", environ_base=REMOTE)
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login?next=")
+    assert (
+        client.post(f"/api/c/{SLUG}/note/A10", json={"text": "x", "base_version": 0}, environ_base=REMOTE).status_code
+        == 401
+    )
+    for _ in range(5):
+        assert client.post("/login", data={"password": "guess"}, environ_base=REMOTE).status_code == 401
+    assert (
+        client.post("/login", data={"password": "correct horse battery staple"}, environ_base=REMOTE).status_code == 429
+    )
+    other = locked.test_client()  # another address is not blocked by this one's failures
+    ok = other.post(
+        "/login?next=/c/demo-tech-festa-2026/",
+        data={"password": "correct horse battery staple"},
+        environ_base={"REMOTE_ADDR": "198.51.100.4"},
+    )
+    assert ok.status_code == 303 and ok.headers["Location"] == "/c/demo-tech-festa-2026/"
+    assert other.get(f"/c/{SLUG}/", environ_base={"REMOTE_ADDR": "198.51.100.4"}).status_code == 200
+    other.post("/logout", environ_base={"REMOTE_ADDR": "198.51.100.4"})
+    assert other.get(f"/c/{SLUG}/", environ_base={"REMOTE_ADDR": "198.51.100.4"}).status_code == 302
+
+
+def test_password_mode_keeps_feeds_reachable_by_token(locked):
+    db = connect(locked.config["DATABASE"])
+    token = store.feed_token(db, store.conference(db, SLUG))
+    db.close()
+    assert locked.test_client().get(f"/feeds/{token}/plan.ics", environ_base=REMOTE).status_code == 200
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_python_app_py_refuses_a_public_host_without_password(tmp_path):
+    env = {"CONFERENCE_DB": str(tmp_path / "x.db"), "PATH": "/usr/bin:/bin"}
+    refused = subprocess.run(
+        [sys.executable, "app.py", "--host", "0.0.0.0", "--port", str(_free_port())],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert refused.returncode == 2 and "Refusing to serve on 0.0.0.0 without a password" in refused.stderr
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "app.py", "--host", "0.0.0.0", "--port", str(port)],
+        cwd=ROOT,
+        env={**env, "CONFERENCE_PASSWORD": "pw"},
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=2) as response:
+                    assert b'type="password"' in response.read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("the app did not start with a password")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+# --- CSRF and headers ---------------------------------------------------------------------------
+
+
+def test_every_write_needs_the_csrf_token(client):
+    assert client.post(f"/c/{SLUG}/mark", data={"key": "A10", "status": "going"}, no_csrf=True).status_code == 400
+    refused = client.post(
+        f"/api/c/{SLUG}/note/A10",
+        json={"text": "x", "base_version": 0},
+        headers={"Accept": "application/json"},
+        no_csrf=True,
+    )
+    assert refused.status_code == 400 and refused.get_json()["error"] == "csrf" and refused.get_json()["csrf_token"]
+    for path in ("/import", f"/c/{SLUG}/share", f"/c/{SLUG}/calendar", f"/c/{SLUG}/note/A10", f"/c/{SLUG}/todos"):
+        assert client.post(path, data={}, no_csrf=True).status_code == 400, path
+    assert client.post(f"/c/{SLUG}/mark", data={"key": "A10", "status": "going"}).status_code == 303
+
+
+PAGES = [
+    "/",
+    "/import",
+    f"/c/{SLUG}/",
+    f"/c/{SLUG}/s/A10",
+    f"/c/{SLUG}/list?q=k8s",
+    f"/c/{SLUG}/choose",
+    f"/c/{SLUG}/my",
+    f"/c/{SLUG}/now",
+    f"/c/{SLUG}/note/A10",
+    f"/c/{SLUG}/history/A10",
+    f"/c/{SLUG}/todos",
+    f"/c/{SLUG}/qa",
+    f"/c/{SLUG}/calendar",
+    f"/c/{SLUG}/report",
+    f"/c/{SLUG}/share",
+    "/nope",
+]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_security_headers_and_no_inline_script_on_every_page(client, path):
+    response = client.get(path)
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self';" in csp and "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
+    assert (
+        response.headers["X-Content-Type-Options"] == "nosniff" and response.headers["Referrer-Policy"] == "same-origin"
+    )
+    html = response.get_data(as_text=True)
+    assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html) == []
+    assert re.findall(r"\son[a-z]+=", html) == []
+
+
+# --- hostile input ------------------------------------------------------------------------------
+
+
+def test_upload_over_the_limit_is_refused_with_a_message(db_path):
+    app = create_app({"TESTING": True, "DATABASE": str(db_path), "MAX_CONTENT_LENGTH": 1024 * 1024})
+    app.test_client_class = CSRFClient
+    client = app.test_client()
+    big = b"title,start\n" + b"x" * (2 * 1024 * 1024)
+    response = client.post(
+        "/import", data={"file": (__import__("io").BytesIO(big), "big.csv")}, content_type="multipart/form-data"
+    )
+    assert response.status_code == 413 and "larger than the 1 MB limit; nothing was imported" in response.get_data(
+        as_text=True
+    )
+    assert create_app({"TESTING": True, "DATABASE": str(db_path)}).config["MAX_CONTENT_LENGTH"] == 20 * 1024 * 1024
+
+
+def test_utf16_excel_text_and_unknown_encoding(runner, tmp_path):
+    tsv = tmp_path / "excel.txt"
+    tsv.write_bytes("タイトル\t日付\t開始\t終了\nユニコード\t2026-07-25\t10:00\t10:30\n".encode("utf-16"))
+    assert runner.invoke(args=["import", str(tsv), "--slug", "u16"]).exit_code == 0
+    result = runner.invoke(args=["import", str(tsv), "--slug", "u16b", "--format", "csv", "--encoding", "klingon"])
+    assert result.exit_code == 1 and "cannot read the file as klingon" in result.output
+
+
+def test_only_http_links_are_ever_rendered(runner, client, tmp_path):
+    xml = (
+        (ROOT / "tests/fixtures/mini.xml")
+        .read_text("utf-8")
+        .replace(
+            "<room>Track A</room>\n        <title>Kubernetes 入門</title>",
+            "<room>Track A</room>\n        <url>javascript:alert(1)</url>\n        <title>Kubernetes 入門</title>",
+        )
+        .replace(
+            'href="https://speakerdeck.com/example/k8s"', 'href="data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;"'
+        )
+    )
+    path = tmp_path / "evil.xml"
+    path.write_text(xml, "utf-8")
+    assert runner.invoke(args=["import", str(path), "--slug", "evil"]).exit_code == 0
+    html = client.get("/c/evil/s/11111111-0000-4000-8000-000000000001").get_data(as_text=True)
+    hrefs = re.findall(r'href="([^"]+)"', html)
+    assert not [h for h in hrefs if h.lower().startswith(("javascript:", "data:"))]
+    assert (
+        client.post(
+            "/c/evil/links/11111111-0000-4000-8000-000000000001", data={"url": "javascript:alert(1)"}
+        ).status_code
+        == 400
+    )
+
+
+def test_csv_export_never_starts_a_formula(client, runner, tmp_path):
+    csv = tmp_path / "f.csv"
+    csv.write_text(
+        'title,date,start,end,room,speakers\n"=HYPERLINK(""http://evil"")",2026-07-25,10:00,10:45,"+cmd|calc","@SUM(1)"\n',
+        "utf-8",
+    )
+    runner.invoke(args=["import", str(csv), "--slug", "f"])
+    key = json.loads(runner.invoke(args=["sessions", "f", "--json"]).stdout)[0]["key"]
+    client.post("/c/f/mark", data={"key": key, "status": "going"})
+    client.post(f"/api/c/f/note/{key}", json={"text": "-1+2", "base_version": 0})
+    rows = client.get("/c/f/plan.csv").get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert rows[1].split(",")[4].startswith("\"'=HYPERLINK")
+    assert "'+cmd|calc" in rows[1] and "'@SUM(1)" in rows[1] and rows[1].endswith("'-1+2")
+
+
+# --- backups ----------------------------------------------------------------------------------
+
+
+def _user_state(db) -> dict:
+    data = backup.backup(db)
+    data.pop("exported_at")
+    data["settings"] = [s for s in data["settings"] if s["name"] != "secret_key"]
+    return data
+
+
+def test_backup_restore_round_trip_loses_nothing_and_twice_duplicates_nothing(runner, db_path, tmp_path, client):
+    client.post(f"/c/{SLUG}/mark", data={"key": ["A10", "B20"], "status": "going"})
+    for i, text in enumerate(["v1", "v1\nv2", "v1\nv2\n- [ ] v3"]):
+        client.post(f"/api/c/{SLUG}/note/A10", json={"text": text, "base_version": i})
+    client.post(f"/c/{SLUG}/links/A10", data={"url": "https://github.com/x/y", "title": "code"})
+    client.post(f"/c/{SLUG}/share", data={"action": "new"})
+    client.post(f"/c/{SLUG}/calendar", data={"alarm": "10"})
+    runner.invoke(args=["import", str(ROOT / "tests/fixtures/mini.xml"), "--slug", "mini"])
+    out = tmp_path / "backup.json"
+    assert runner.invoke(args=["backup", "-o", str(out)]).exit_code == 0
+
+    fresh_db = tmp_path / "fresh.db"
+    fresh = create_app({"TESTING": True, "DATABASE": str(fresh_db), "LOAD_DEMO": False})
+    first = fresh.test_cli_runner().invoke(args=["restore", str(out)])
+    assert first.exit_code == 0 and "3 note_versions" in first.output
+    again = fresh.test_cli_runner().invoke(args=["restore", str(out)])
+    assert again.output.strip() == "restored: nothing new"
+    original, restored = connect(db_path), connect(fresh_db)
+    assert _user_state(restored) == _user_state(original)
+    assert [h["text"] for h in notes.history(restored, store.conference(restored, SLUG), "A10")] == [
+        "v1\nv2\n- [ ] v3",
+        "v1\nv2",
+        "v1",
+    ]
+    original.close()
+    restored.close()
+
+
+def test_restore_keeps_both_texts_when_versions_disagree(runner, client, db_path, tmp_path):
+    client.post(f"/api/c/{SLUG}/note/C10", json={"text": "from the backup", "base_version": 0})
+    out = tmp_path / "b.json"
+    runner.invoke(args=["backup", "-o", str(out)])
+    other_db = tmp_path / "other.db"
+    other = create_app({"TESTING": True, "DATABASE": str(other_db)})
+    conn = connect(other_db)
+    notes.save_note(conn, store.conference(conn, SLUG), "C10", "written on this machine", 0)
+    assert other.test_cli_runner().invoke(args=["restore", str(out)]).exit_code == 0
+    texts = [h["text"] for h in notes.history(conn, store.conference(conn, SLUG), "C10")]
+    assert texts == ["from the backup", "written on this machine"]
+    conn.close()
+
+
+def test_restore_refuses_what_is_not_a_backup(runner, tmp_path):
+    bad = tmp_path / "x.json"
+    bad.write_text('{"hello": 1}', "utf-8")
+    result = runner.invoke(args=["restore", str(bad)])
+    assert result.exit_code == 1 and "not a conference backup" in result.output
+
+
+def test_snapshot_while_notes_are_being_written_is_consistent(app, db_path, tmp_path, runner):
+    stop = threading.Event()
+
+    def writer():
+        conn = connect(db_path)
+        conf = store.conference(conn, SLUG)
+        version = 0
+        while not stop.is_set():
+            version = notes.save_note(conn, conf, "D10", f"line {version}", version).version
+        conn.close()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    time.sleep(0.3)
+    target = tmp_path / "snap.db"
+    result = runner.invoke(args=["snapshot", "-o", str(target)])
+    stop.set()
+    thread.join()
+    assert result.exit_code == 0
+    snap = connect(target)
+    assert snap.execute("pragma integrity_check").fetchone()[0] == "ok"
+    note = snap.execute("select text, version from notes where key = 'D10'").fetchone()
+    assert note is not None and note[0] == f"line {note[1] - 1}"
+    assert snap.execute("select count(*) from note_versions where key = 'D10'").fetchone()[0] == note[1]
+    snap.close()
+    assert runner.invoke(args=["snapshot", "-o", str(target)]).exit_code == 1  # never overwrites
