@@ -106,11 +106,8 @@ def derive_key(title: str, speakers: list[str]) -> str:
     return "t-" + hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
 
 
-_SPACE = re.compile(r"\s+")
-
-
 def normalise_space(text: str | None) -> str:
-    return _SPACE.sub(" ", text or "").strip()
+    return " ".join((text or "").split())
 
 
 _ROOM_CODE = re.compile(

@@ -90,12 +90,14 @@ def save_note(db: Database, conf: dict, key: str, text: str, base_version: int, 
             }
         )
         if text.strip() and not current.text.strip():
-            db.execute(
+            marked = db.execute(
                 "insert into statuses (conference_id, key, status, updated_at) values (?, ?, 'attended', ?)"
                 " on conflict (conference_id, key) do update set status = 'attended', updated_at = excluded.updated_at"
                 " where statuses.status in ('interested', 'going')",
                 [conf["id"], key, now],
-            )
+            ).rowcount
+            if marked:  # the plan changed: calendars must see it
+                db.execute("update conferences set plan_version = plan_version + 1 where id = ?", [conf["id"]])
     return Note(text, version, now)
 
 

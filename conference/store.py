@@ -85,9 +85,9 @@ _ORDER = "start is null, start, room, key"
 
 def _row_to_session(row: dict, tz) -> dict:
     row = dict(row)
-    row["speakers"] = json.loads(row["speakers"] or "[]")
-    row["links"] = json.loads(row["links"] or "[]")
-    row["previous"] = json.loads(row["previous"] or "{}")
+    row["speakers"] = json.loads(row["speakers"]) if row["speakers"] not in (None, "[]") else []
+    row["links"] = json.loads(row["links"]) if row["links"] not in (None, "[]") else []
+    row["previous"] = json.loads(row["previous"]) if row["previous"] else {}
     row["start"] = from_iso(row["start"], tz)
     row["end"] = from_iso(row["end"], tz)
     row["is_break"] = bool(row["is_break"])
@@ -147,7 +147,10 @@ def set_status(db: Database, conf: dict, keys: list[str], status: str | None) ->
         if missing:
             raise NotFound(f"no session {missing[0]!r} in {conf['slug']!r}")
         now = to_iso(now_utc())
-        db["conferences"].update(conf["id"], {"plan_changed_at": now})
+        db.execute(
+            "update conferences set plan_changed_at = ?, plan_version = plan_version + 1 where id = ?",
+            [now, conf["id"]],
+        )
         for key in keys:
             if status:
                 db["statuses"].upsert(
@@ -234,11 +237,22 @@ def set_setting(db: Database, name: str, value: str) -> None:
 # --- search ------------------------------------------------------------------------------------
 
 
+def refresh_search_index(db: Database) -> None:
+    """Rebuild the trigram index if a timetable changed since it was built (imports stay fast)."""
+    if setting(db, "search_index_stale") != "1":
+        return
+    with write(db):
+        if setting(db, "search_index_stale") == "1":
+            db.execute("insert into sessions_fts(sessions_fts) values ('rebuild')")
+            db["settings"].upsert({"name": "search_index_stale", "value": "0"}, pk="name")
+
+
 def search_keys(db: Database, conf: dict, query: str) -> list[str]:
     """Keys of sessions whose title, abstract, speakers, code, room or track contain the words."""
     words = [w for w in query.split() if w]
     if not words:
         return []
+    refresh_search_index(db)
     keys: set[str] | None = None
     for word in words:
         if len(word) >= 3:  # trigram FTS: a substring match, Japanese included
@@ -444,6 +458,9 @@ def save_timetable(
             else:
                 db["sessions"].delete(before["id"])
                 result.removed.append({"key": key, "title": before["title"]})
+        if result.added or result.changed or result.cancelled or result.removed or not existing_conf:
+            db["settings"].upsert({"name": "search_index_stale", "value": "1"}, pk="name")
+            db.execute("update conferences set data_version = data_version + 1 where id = ?", [conf_id])
         result.format = fmt
         result.import_id = (
             db["imports"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import nh3
@@ -34,6 +35,7 @@ def render_abstract(text: str) -> Markup:
     return render_markdown(text)
 
 
+@lru_cache(maxsize=4096)
 def safe_url(url: str | None) -> str | None:
     """The URL when it is http(s), else None: nothing else is ever rendered as a link."""
     if not url:

@@ -97,11 +97,11 @@ document.addEventListener("DOMContentLoaded", () => {
   // Offline at the venue: a service worker keeps visited pages (timetable, now, notes) readable.
   // It needs a secure context (HTTPS or localhost); elsewhere localStorage drafts still protect notes.
   if ("serviceWorker" in navigator && window.isSecureContext) {
-    navigator.serviceWorker.register("/sw.js").then(() => {
-      const urls = (document.body.dataset.offline || "").split(" ").filter(Boolean);
-      if (urls.length && navigator.serviceWorker.controller) {
-        navigator.serviceWorker.controller.postMessage({ cache: urls });
-      }
+    navigator.serviceWorker.register("/sw.js").then(() => navigator.serviceWorker.ready).then((registration) => {
+      // Keep this page, its own scripts and styles, and the pages it names (timetable, now) for later.
+      const assets = [...document.querySelectorAll('script[src], link[rel="stylesheet"]')].map((el) => el.src || el.href);
+      const urls = [window.location.href, ...assets, ...(document.body.dataset.offline || "").split(" ").filter(Boolean)];
+      registration.active.postMessage({ cache: urls });
     }).catch(() => {});
   }
 });

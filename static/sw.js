@@ -3,12 +3,10 @@
 // Static files: cache first (their names are stable per release). Writes are never cached.
 "use strict";
 
-const CACHE = "conference-v1";
-const SHELL = ["/static/app.css", "/static/app.js", "/static/note.js"];
+const CACHE = "conference-v2";
 
-self.addEventListener("install", (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
-});
+// Pages tell the worker what to keep (themselves, their versioned /static/ files, the timetable).
+self.addEventListener("install", () => self.skipWaiting());
 
 self.addEventListener("activate", (event) => {
   event.waitUntil(

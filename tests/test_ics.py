@@ -138,3 +138,14 @@ def test_feed_over_http_etag_304_and_regeneration(runner, client, live_server):
         .split('"', 1)[0]
     )
     assert new_path != path and requests.get(live_server.url + new_path, timeout=5).status_code == 200
+
+
+def test_writing_notes_on_a_shortlisted_talk_puts_it_in_the_feed_at_once(runner, client):
+    setup_mini(runner, client)
+    page = client.get(f"/c/{SLUG}/calendar").get_data(as_text=True)
+    feed = page.split('id="feed-url" type="text" readonly value="http://localhost', 1)[1].split('"', 1)[0]
+    assert len(events(client.get(feed).data)) == 2
+    client.post(
+        f"/api/c/{SLUG}/note/{A20}", json={"text": "I went after all", "base_version": 0}
+    )  # interested -> attended
+    assert "A20: SRE のはじめかた" in events(client.get(feed).data)

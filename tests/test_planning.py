@@ -222,3 +222,20 @@ def test_cli_mark_and_sessions_json_show_status_and_clashes(runner):
 
 def test_day_boundaries_in_my_day():
     assert planning.plan_days([s("x", T, 45, "going")]) == [date(2026, 7, 25)]
+
+
+def test_search_follows_a_reimport(runner, client, tmp_path):
+    from pathlib import Path
+
+    fixture = Path(__file__).parent / "fixtures" / "mini.json"
+    runner.invoke(args=["import", str(fixture), "--slug", "mini"])
+
+    def keys(q):
+        html = client.get("/c/mini/list", query_string={"q": q}).get_data(as_text=True)
+        return re.findall(r'class="item" data-key="([^"]+)"', html)
+
+    assert keys("Kubernetes") == ["11111111-0000-4000-8000-000000000001"]
+    changed = tmp_path / "m.json"
+    changed.write_text(fixture.read_text("utf-8").replace("Kubernetes 入門", "Nomad 入門"), "utf-8")
+    runner.invoke(args=["import", str(changed), "--slug", "mini"])
+    assert keys("Kubernetes") == [] and keys("Nomad") == ["11111111-0000-4000-8000-000000000001"]

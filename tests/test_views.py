@@ -66,3 +66,15 @@ def test_pages_carry_security_headers_without_inline_script(client):
     nonce = re.search(r"'nonce-([^']+)'", csp).group(1)
     assert f'<style nonce="{nonce}">' in response.get_data(as_text=True)
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_pages_are_gzipped_and_static_files_fingerprinted_and_cached(client):
+    import gzip
+
+    response = client.get("/c/demo-tech-festa-2026/", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in response.headers["Vary"]
+    html = gzip.decompress(response.data).decode()
+    css = re.search(r'href="(/static/app\.css\?v=[0-9a-f]{12})"', html).group(1)
+    static = client.get(css)
+    assert "max-age=31536000" in static.headers["Cache-Control"]
+    assert client.get("/c/demo-tech-festa-2026/").headers.get("Content-Encoding") is None  # only when asked

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 from sqlite_utils import Database
 
 from .. import notes, store
@@ -21,19 +23,51 @@ def plan_sessions(sessions: list[dict], interested: bool = False) -> list[dict]:
     return [s for s in sessions if s.get("status") in wanted and not s["is_break"]]
 
 
+# Building a calendar with icalendar costs ~0.5 ms per event (its line folding is pure Python);
+# calendar apps poll feeds again and again, so a file is kept until anything it shows changes.
+_CACHE: OrderedDict[tuple, bytes] = OrderedDict()
+_CACHE_SIZE = 16
+
+
+def _state(db: Database, conf: dict, *parts) -> tuple:
+    """Everything an export depends on: the timetable's and the plan's change counters, the reminder."""
+    current = db["conferences"].get(conf["id"])
+    versions = (current["name"], current["timezone"], current["data_version"], current["plan_version"])
+    database = db.execute("pragma database_list").fetchone()[2]  # one process may serve several files (tests)
+    return (database, conf["id"], *versions, alarm_minutes(db), *parts)
+
+
+def _cached(key: tuple, build) -> bytes:
+    if key in _CACHE:
+        _CACHE.move_to_end(key)
+        return _CACHE[key]
+    body = build()
+    _CACHE[key] = body
+    while len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return body
+
+
 def plan_ics(
     db: Database, conf: dict, *, interested: bool = False, with_notes: bool = False, feed: bool = False
 ) -> bytes:
-    sessions = plan_sessions(store.sessions(db, conf), interested)
-    texts = {n["key"]: n["text"] for n in notes.all_notes(db, conf)} if with_notes else None
-    return ics.calendar(
-        conf, sessions, name=f"{conf['name']} (my plan)", notes=texts, alarm_minutes=alarm_minutes(db), feed=feed
-    )
+    def build() -> bytes:
+        sessions = plan_sessions(store.sessions(db, conf), interested)
+        texts = {n["key"]: n["text"] for n in notes.all_notes(db, conf)} if with_notes else None
+        name = f"{conf['name']} (my plan)"
+        return ics.calendar(conf, sessions, name=name, notes=texts, alarm_minutes=alarm_minutes(db), feed=feed)
+
+    if with_notes:  # notes change with every save: never kept
+        return build()
+    return _cached(_state(db, conf, "plan", interested, feed), build)
 
 
 def all_ics(db: Database, conf: dict) -> bytes:
-    sessions = [s for s in store.sessions(db, conf) if not s["cancelled"]]
-    return ics.calendar(conf, sessions, name=conf["name"], alarm_minutes=None)
+    def build() -> bytes:
+        sessions = [s for s in store.sessions(db, conf) if not s["cancelled"]]
+        return ics.calendar(conf, sessions, name=conf["name"], alarm_minutes=None)
+
+    return _cached(_state(db, conf, "all"), build)
 
 
 def session_ics(db: Database, conf: dict, key: str) -> bytes:

@@ -14,10 +14,11 @@ import re
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
-from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from sqlite_utils import Database
 
@@ -262,14 +263,12 @@ def context(db: Database, conf: dict, options: Options) -> dict:
     }
 
 
-def _environment() -> SandboxedEnvironment:
-    env = SandboxedEnvironment(
-        loader=FileSystemLoader(str(TEMPLATES)),
-        autoescape=False,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+@lru_cache(maxsize=2)
+def _environment(sandboxed: bool) -> Environment:
+    """Our own presets run in a plain environment (compiled once); the attendee's templates in the sandbox."""
+    kind = SandboxedEnvironment if sandboxed else Environment
+    options = {"autoescape": False, "keep_trailing_newline": True, "trim_blocks": True, "lstrip_blocks": True}
+    env = kind(loader=FileSystemLoader(str(TEMPLATES)), **options)
     env.filters["md"] = md
     env.filters["link"] = md_link
     return env
@@ -282,13 +281,12 @@ def render(db: Database, conf: dict, options: Options, now: datetime | None = No
     ctx = context(db, conf, options)
     now = (now or datetime.now(zone(conf["timezone"]))).astimezone(zone(conf["timezone"])).replace(microsecond=0)
     ctx["front_matter"] = front_matter(options.preset, ctx, now)
-    env = _environment()
     try:
         if options.template is not None:
-            env.undefined = StrictUndefined
+            env = _environment(sandboxed=True).overlay(undefined=StrictUndefined)
             template = env.from_string(options.template)
         else:
-            template = env.get_template("body.md.j2")
+            template = _environment(sandboxed=False).get_template("body.md.j2")
         return template.render(**ctx)
     except TemplateError as exc:
         where = f"line {exc.lineno}: " if getattr(exc, "lineno", None) else ""

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from urllib.parse import urlsplit
 
-from ..model import ParseError, normalise_space, zone
+from ..model import ParseError, zone
 
 MAX_BYTES = 20 * 1024 * 1024  # the documented cap for any timetable, uploaded or downloaded
 
@@ -48,11 +48,15 @@ def text(value) -> str:
     """A clean one-line-or-more string from whatever a source put there (None, numbers, padding)."""
     if value is None:
         return ""
-    return str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
+    value = str(value)
+    if "\r" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return value.strip()
 
 
 def line(value) -> str:
-    return normalise_space(text(value))
+    """One line: every run of whitespace (ideographic spaces included) becomes one space."""
+    return " ".join(str(value).split()) if value is not None else ""
 
 
 _DURATION = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2})$")
@@ -141,25 +145,43 @@ def unescape(value: str) -> str:
     return html.unescape(value) if "&" in value else value
 
 
-_KINDS = (
-    (("speakerdeck.com", "slideshare.net", "docs.google.com/presentation", "slides.com", "docswell.com"), "slides"),
-    (("youtube.com", "youtu.be", "vimeo.com", "media.ccc.de"), "video"),
-    (("github.com", "gitlab.com", "bitbucket.org", "codeberg.org"), "code"),
-)
+_HOST_KINDS = {
+    "speakerdeck.com": "slides",
+    "slideshare.net": "slides",
+    "slides.com": "slides",
+    "docswell.com": "slides",
+    "youtube.com": "video",
+    "youtu.be": "video",
+    "vimeo.com": "video",
+    "media.ccc.de": "video",
+    "github.com": "code",
+    "gitlab.com": "code",
+    "bitbucket.org": "code",
+    "codeberg.org": "code",
+}
 
 
 def guess_link_kind(url: str, title: str = "") -> str:
-    """slides / video / code / blog / other, from the host, else from a title like "Slides"."""
+    """slides / video / code / blog / other, from the host (or a parent domain), else from a title like "Slides"."""
     try:
         parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
     except ValueError:
         return "other"
-    where = (parts.netloc.lower().removeprefix("www.") + parts.path.lower()).removeprefix("m.")
-    for hosts, kind in _KINDS:
-        if any(where.startswith(h) or ("." + h) in where.split("/")[0] for h in hosts):
+    if host == "docs.google.com" and parts.path.startswith("/presentation"):
+        return "slides"
+    labels = host.split(".")
+    for i in range(len(labels) - 1):
+        kind = _HOST_KINDS.get(".".join(labels[i:]))
+        if kind:
             return kind
     lowered = (title or "").lower()
-    if "slide" in lowered or "スライド" in lowered or "資料" in lowered or where.endswith((".pdf", ".pptx", ".key")):
+    if (
+        "slide" in lowered
+        or "スライド" in lowered
+        or "資料" in lowered
+        or parts.path.lower().endswith((".pdf", ".pptx", ".key"))
+    ):
         return "slides"
     if "video" in lowered or "recording" in lowered or "動画" in lowered:
         return "video"
@@ -171,7 +193,7 @@ def guess_link_kind(url: str, title: str = "") -> str:
 def link(url: str, title: str = "", kind: str = "") -> dict | None:
     """A timetable link as stored: http(s) only (anything else is dropped)."""
     url = line(url)
-    if not url or urlsplit(url).scheme.lower() not in ("http", "https"):
+    if not url.lower().startswith(("http://", "https://")):
         return None
     return {"url": url, "kind": kind or guess_link_kind(url, title), "title": line(title)}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import date, datetime
+from urllib.parse import quote
 
 from flask import Flask, g, render_template
 from flask_babel import format_date, get_locale
@@ -38,6 +39,27 @@ def zone_label(name: str) -> str:
     return name
 
 
+def mark_ctx(conf: dict, next_url: str) -> dict:
+    """What every mark button on a page shares, computed once per page (grids have ~500 of them)."""
+    from flask import url_for
+    from flask_wtf.csrf import generate_csrf
+
+    return {
+        "action": url_for("planning.mark", slug=conf["slug"]),
+        "token": generate_csrf(),
+        "next": next_url,
+        "interested": _("Interested"),
+        "going": _("Going"),
+        "clash": _("Clash"),
+        "session_base": url_for("timetable.session", slug=conf["slug"], key="-")[:-1],
+    }
+
+
+def keypath(key: str) -> str:
+    """A session key as a URL path segment, exactly as url_for() writes it (keys may contain '/')."""
+    return quote(str(key), safe="!$&'()*+,/:;=@")
+
+
 def csp_nonce() -> str:
     """A per-response nonce for the one <style> block a page may carry (grid positions)."""
     if "csp_nonce" not in g:
@@ -60,7 +82,7 @@ def security_headers(response):
 
 
 def init_app(app: Flask) -> None:
-    from . import exports, imports, notes, planning, report, timetable
+    from . import compress, exports, imports, notes, planning, report, timetable
 
     app.register_blueprint(timetable.bp)
     app.register_blueprint(imports.bp)
@@ -69,6 +91,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(exports.bp)
     app.register_blueprint(report.bp)
     app.jinja_env.filters.update(
+        keypath=keypath,
         zone_label=zone_label,
         hm=hm,
         day_label=day_label,
@@ -77,9 +100,14 @@ def init_app(app: Flask) -> None:
         markdown=render_markdown,
     )
     app.jinja_env.globals.update(
-        current_locale=lambda: str(get_locale()), csp_nonce=csp_nonce, kind_label=kind_label, link_kinds=LINK_KINDS
+        current_locale=lambda: str(get_locale()),
+        csp_nonce=csp_nonce,
+        kind_label=kind_label,
+        link_kinds=LINK_KINDS,
+        mark_ctx=mark_ctx,
     )
     app.after_request(security_headers)
+    compress.init_app(app)
 
     @app.errorhandler(NotFound)
     def not_found(exc: NotFound):
