@@ -16,22 +16,18 @@ from flask import (
     url_for,
 )
 
-from .. import notes, planning, store
+from .. import notes, store
 from ..db import get_db
 from ..fetch import page_title
 from ..security import wants_json
 from ..text import render_markdown
+from .timetable import load_session
 
 bp = Blueprint("notes", __name__)
 
 
 def _session(slug: str, key: str):
-    db = get_db()
-    conf = store.conference(db, slug)
-    sessions = planning.annotate(store.sessions(db, conf))
-    s = next((x for x in sessions if x["key"] == key), None)
-    if s is None:
-        raise store.NotFound(f"no session {key!r} in {slug!r}")
+    db, conf, s, _sessions = load_session(slug, key)
     return db, conf, s
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, Response, abort, render_template, request
 
 from .. import store
@@ -38,6 +40,7 @@ def page(slug: str):
         response.headers["Content-Disposition"] = f'attachment; filename="{slug}-{options.preset}.md"'
         return response
     body = text.split("---\n", 2)[2] if text.startswith("---\n") else text
+    body = re.sub(r"<!--.*?-->", "", body, flags=re.S)  # placeholders and markers are invisible in a blog too
     return render_template(
         "report.html", conf=conf, options=options, text=text, preview=render_markdown(body), presets=report.PRESETS
     )

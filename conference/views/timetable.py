@@ -46,14 +46,20 @@ def grid(slug: str):
     )
 
 
-@bp.get("/c/<slug>/s/<path:key>")
-def session(slug: str, key: str):
+def load_session(slug: str, key: str):
+    """The request's database, the conference, the session (with status and clashes) and all sessions."""
     db = get_db()
     conf = store.conference(db, slug)
     sessions = planning.annotate(store.sessions(db, conf))
     s = next((x for x in sessions if x["key"] == key), None)
     if s is None:
         raise store.NotFound(f"no session {key!r} in {conf['slug']!r}")
+    return db, conf, s, sessions
+
+
+@bp.get("/c/<slug>/s/<path:key>")
+def session(slug: str, key: str):
+    db, conf, s, sessions = load_session(slug, key)
     clashing = [x for x in sessions if x["key"] in s["clashes"]]
     return render_template("session.html", conf=conf, s=s, clashing=clashing, note=notes.get_note(db, conf, key))
 
