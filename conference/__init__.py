@@ -24,9 +24,15 @@ def create_app(test_config: dict | None = None) -> Flask:
         DEFAULT_TIMEZONE=os.environ.get("CONFERENCE_TIMEZONE", "Asia/Tokyo"),
         LOAD_DEMO=True,
         MAX_CONTENT_LENGTH=20 * 1024 * 1024,
+        BEHIND_PROXY=os.environ.get("CONFERENCE_BEHIND_PROXY") == "1",
     )
     if test_config:
         app.config.update(test_config)
+    if app.config["BEHIND_PROXY"]:
+        # Behind Caddy/nginx/a PaaS router: feed and share links must carry the public https host.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
     from . import db, i18n, security, views
     from .cli import register as register_cli

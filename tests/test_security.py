@@ -328,3 +328,20 @@ def test_snapshot_while_notes_are_being_written_is_consistent(app, db_path, tmp_
     assert snap.execute("select count(*) from note_versions where key = 'D10'").fetchone()[0] == note[1]
     snap.close()
     assert runner.invoke(args=["snapshot", "-o", str(target)]).exit_code == 1  # never overwrites
+
+
+def test_behind_a_proxy_feed_links_carry_the_public_https_host(db_path):
+    app = create_app({"TESTING": True, "DATABASE": str(db_path), "PASSWORD": "pw", "BEHIND_PROXY": True})
+    app.test_client_class = CSRFClient
+    client = app.test_client()
+    proxy = {
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-Host": "conference.example.org",
+        "X-Forwarded-For": "203.0.113.9",
+    }
+    client.post("/login", data={"password": "pw"}, headers=proxy)
+    page = client.get(f"/c/{SLUG}/calendar", headers=proxy).get_data(as_text=True)
+    assert (
+        'value="https://conference.example.org/feeds/' in page
+        and 'href="webcal://conference.example.org/feeds/' in page
+    )
