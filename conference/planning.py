@@ -48,11 +48,6 @@ class Choice:
     end: datetime
     options: list[dict]
 
-    @property
-    def decided(self) -> dict | None:
-        going = [s for s in self.options if s.get("status") in CHOSEN]
-        return going[0] if len(going) == 1 else None
-
 
 def choices(sessions: list[dict]) -> list[Choice]:
     """Groups of overlapping shortlisted sessions where at least two are only 'interested' or clash."""
