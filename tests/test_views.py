@@ -78,3 +78,16 @@ def test_pages_are_gzipped_and_static_files_fingerprinted_and_cached(client):
     static = client.get(css)
     assert "max-age=31536000" in static.headers["Cache-Control"]
     assert client.get("/c/demo-tech-festa-2026/").headers.get("Content-Encoding") is None  # only when asked
+
+
+def test_big_timetables_can_show_only_chosen_rooms(runner, client):
+    from .conftest import CORPUS
+
+    runner.invoke(args=["import", str(CORPUS / "frab-xml/fosdem-2026-schedule.xml"), "--slug", "fosdem"])
+    html = client.get("/c/fosdem/?day=2026-01-31").get_data(as_text=True)
+    assert html.count('class="room"') > 20 and 'class="room-filter"' in html
+    html = client.get(
+        "/c/fosdem/", query_string={"day": "2026-01-31", "room": ["Janson", "K.1.105 (La Fontaine)"]}
+    ).get_data(as_text=True)
+    assert re.findall(r'<div class="room" id="h\d+">([^<]+)</div>', html) == ["Janson", "K.1.105 (La Fontaine)"]
+    assert "day=2026-02-01&amp;room=Janson" in html  # the choice follows to the other day

@@ -33,10 +33,16 @@ def grid(slug: str):
         abort(404)
     if days and day not in days:
         abort(404)
-    layout = grid_mod.layout(day, sessions, json.loads(conf["rooms"] or "[]")) if day else None
+    rooms = json.loads(conf["rooms"] or "[]")
+    chosen = [r for r in request.args.getlist("room") if r in rooms]
+    # FOSDEM-sized timetables have 30-60 rooms: the attendee may keep only the ones they care about.
+    shown = [s for s in sessions if not chosen or s["room"] in chosen or (s["is_break"] and not s["room"])]
+    layout = grid_mod.layout(day, shown, rooms) if day else None
     unscheduled = [s for s in sessions if not s["start"]]
     return render_template(
         "grid.html",
+        rooms=rooms,
+        chosen_rooms=chosen,
         conf=conf,
         days=days,
         day=day,
