@@ -100,12 +100,18 @@ _WITH_STATUS = (
     "select s.*, st.status from sessions s left join statuses st"
     " on st.conference_id = s.conference_id and st.key = s.key where s.conference_id = ?"
 )
+# Grids, lists and reports never show abstracts: leaving them out halves what SQLite hands over.
+_LIGHT_COLUMNS = (
+    "s.id, s.conference_id, s.key, s.code, s.title, s.subtitle, '' as abstract, s.start, s.end, s.room, s.room_code,"
+    " s.track, s.type, s.language, s.speakers, s.url, s.links, s.is_break, s.cancelled, s.previous, s.sequence, s.updated_at"
+)
+_WITHOUT_ABSTRACT = _WITH_STATUS.replace("select s.*,", f"select {_LIGHT_COLUMNS},")
 
 
-def sessions(db: Database, conf: dict, keys: list[str] | None = None) -> list[dict]:
+def sessions(db: Database, conf: dict, keys: list[str] | None = None, *, abstracts: bool = True) -> list[dict]:
     """The conference's sessions with the attendee's status, in a stable order (start, room, key)."""
     tz = zone(conf["timezone"])
-    sql, params = _WITH_STATUS, [conf["id"]]
+    sql, params = (_WITH_STATUS if abstracts else _WITHOUT_ABSTRACT), [conf["id"]]
     if keys is not None:
         sql += f" and s.key in ({', '.join('?' for _ in keys)})"
         params += list(keys)

@@ -83,6 +83,16 @@ LABELS = {
 }
 
 
+class Record(dict):
+    """A dict whose keys read as attributes too: templates say `t.title` without a failed getattr first."""
+
+    def __getattr__(self, name: str):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
 class ReportError(ValueError):
     """A custom template that cannot be rendered; the message says where and why."""
 
@@ -100,7 +110,7 @@ class Options:
 
 def md(text) -> str:
     """Timetable text made inert for Markdown: no HTML can start, no line can become structure."""
-    text = re.sub(r"\s+", " ", str(text or "")).strip()
+    text = " ".join(str(text or "").split())
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
@@ -198,7 +208,7 @@ def context(db: Database, conf: dict, options: Options) -> dict:
     if lang not in LABELS:
         raise ReportError(f"language must be ja or en, not {lang!r}")
     honorific = options.honorific if lang == "ja" else ""
-    sessions = store.sessions(db, conf)
+    sessions = store.sessions(db, conf, abstracts=False)
     texts = {n["key"]: n["text"] for n in notes_mod.all_notes(db, conf)}
     wanted = [s for s in sessions if s["status"] in ("speaking", "attended", "going") and not s["is_break"]]
     wanted.sort(
@@ -217,46 +227,50 @@ def context(db: Database, conf: dict, options: Options) -> dict:
         text = texts.get(s["key"], "")
         slides = next((x["url"] for x in s["links"] if x.get("kind") == "slides" and safe_url(x["url"])), "")
         talks.append(
-            {
-                "key": s["key"],
-                "code": s["code"],
-                "title": s["title"],
-                "time_range": f"{s['start']:%H:%M}-{s['end']:%H:%M}" if s["start"] else "",
-                "date": s["start"].date().isoformat() if s["start"] else "",
-                "room": s["room"],
-                "room_code": s["room_code"],
-                "track": s["track"],
-                "speakers": [p + honorific for p in s["speakers"]],
-                "slides": slides,
-                "links": [x for x in s["links"] if safe_url(x["url"]) and x["url"] != slides],
-                "notes": text.strip(),
-                "qa": notes_mod.qa_pairs(text),
-                "todos": [t for t in notes_mod.todos(text) if not t["done"]],
-                "status": s["status"],
-                "own": s["status"] == "speaking",
-                "cancelled": s["cancelled"],
-                "hashtag": f"{hashtag}_{s['room_code']}"
-                if hashtag and options.track_hashtags and s["room_code"]
-                else "",
-            }
+            Record(
+                {
+                    "key": s["key"],
+                    "code": s["code"],
+                    "title": s["title"],
+                    "time_range": f"{s['start']:%H:%M}-{s['end']:%H:%M}" if s["start"] else "",
+                    "date": s["start"].date().isoformat() if s["start"] else "",
+                    "room": s["room"],
+                    "room_code": s["room_code"],
+                    "track": s["track"],
+                    "speakers": [p + honorific for p in s["speakers"]],
+                    "slides": slides,
+                    "links": [Record(x) for x in s["links"] if safe_url(x["url"]) and x["url"] != slides],
+                    "notes": text.strip(),
+                    "qa": [Record(p) for p in notes_mod.qa_pairs(text)],
+                    "todos": [Record(t) for t in notes_mod.todos(text) if not t["done"]],
+                    "status": s["status"],
+                    "own": s["status"] == "speaking",
+                    "cancelled": s["cancelled"],
+                    "hashtag": f"{hashtag}_{s['room_code']}"
+                    if hashtag and options.track_hashtags and s["room_code"]
+                    else "",
+                }
+            )
         )
     tags = [hashtag] if hashtag else []
     tags += sorted({t["hashtag"] for t in talks if t["hashtag"]})
     return {
-        "conference": {
-            "name": conf["name"],
-            "slug": conf["slug"],
-            "url": safe_url(conf.get("url")) or "",
-            "timezone": conf["timezone"],
-            "start_date": conf["start_date"],
-            "end_date": conf["end_date"],
-        },
+        "conference": Record(
+            {
+                "name": conf["name"],
+                "slug": conf["slug"],
+                "url": safe_url(conf.get("url")) or "",
+                "timezone": conf["timezone"],
+                "start_date": conf["start_date"],
+                "end_date": conf["end_date"],
+            }
+        ),
         "talks": talks,
         "own_talks": [t for t in talks if t["own"]],
         "attended_talks": [t for t in talks if not t["own"]],
-        "todos": [{"text": t["text"], "talk": talk} for talk in talks for t in talk["todos"]],
+        "todos": [Record(text=t["text"], talk=talk) for talk in talks for t in talk["todos"]],
         "retro": _retro([t["notes"] for t in talks]) if options.retro else None,
-        "labels": LABELS[lang],
+        "labels": Record(LABELS[lang]),
         "lang": lang,
         "preset": options.preset,
         "hashtags": tags,

@@ -17,7 +17,7 @@ bp = Blueprint("planning", __name__)
 
 
 def _plan(db, conf) -> list[dict]:
-    return planning.annotate(store.sessions(db, conf))
+    return planning.annotate(store.sessions(db, conf, abstracts=False))
 
 
 def _pick_day(days: list[date], fallback: date | None = None) -> date | None:

@@ -25,7 +25,7 @@ def index():
 def grid(slug: str):
     db = get_db()
     conf = store.conference(db, slug)
-    sessions = planning.annotate(store.sessions(db, conf))
+    sessions = planning.annotate(store.sessions(db, conf, abstracts=False))
     days = grid_mod.days(sessions)
     try:
         day = date.fromisoformat(request.args["day"]) if "day" in request.args else (days[0] if days else None)
