@@ -142,7 +142,12 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
     app.config.setdefault("WTF_CSRF_SSL_STRICT", False)
     csrf.init_app(app)
-    app.jinja_env.globals["csrf_token"] = generate_csrf
+    from .views.pagecache import csrf_token
+
+    # Flask-WTF offers csrf_token to templates through a context processor; ours comes later and
+    # wins, so that a kept page carries a slot for each response's own token, never someone's token.
+    app.jinja_env.globals["csrf_token"] = csrf_token
+    app.context_processor(lambda: {"csrf_token": csrf_token})
 
     @app.errorhandler(CSRFError)
     def csrf_failed(exc: CSRFError):

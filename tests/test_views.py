@@ -91,3 +91,31 @@ def test_big_timetables_can_show_only_chosen_rooms(runner, client):
     ).get_data(as_text=True)
     assert re.findall(r'<div class="room" id="h\d+">([^<]+)</div>', html) == ["Janson", "K.1.105 (La Fontaine)"]
     assert "day=2026-02-01&amp;room=Janson" in html  # the choice follows to the other day
+
+
+def test_kept_grid_pages_get_fresh_tokens_and_follow_every_change(app, client):
+    def nonce_and_token(c):
+        response = c.get("/c/demo-tech-festa-2026/")
+        html = response.get_data(as_text=True)
+        header = re.search(r"'nonce-([^']+)'", response.headers["Content-Security-Policy"]).group(1)
+        assert f'<style nonce="{header}">' in html and "\x00" not in html
+        return header, re.search(r'<meta name="csrf-token" content="([^"]+)">', html).group(1), html
+
+    n1, t1, _ = nonce_and_token(client)
+    n2, t2, _ = nonce_and_token(client)
+    other = app.test_client()
+    n3, t3, _ = nonce_and_token(other)
+    assert len({n1, n2, n3}) == 3 and t3 != t1
+    client.post("/c/demo-tech-festa-2026/mark", data={"key": "B20", "status": "going"})
+    assert 'data-key="B20" data-status="going"' in nonce_and_token(client)[2]
+    # The other device posts with its own token, taken from the kept page.
+    assert (
+        other.post(
+            "/c/demo-tech-festa-2026/mark",
+            data={"key": "B20", "status": "none"},
+            headers={"X-CSRFToken": t3},
+            no_csrf=True,
+        ).status_code
+        == 303
+    )
+    assert 'data-key="B20" data-status=""' in nonce_and_token(client)[2]

@@ -42,11 +42,12 @@ def zone_label(name: str) -> str:
 def mark_ctx(conf: dict, next_url: str) -> dict:
     """What every mark button on a page shares, computed once per page (grids have ~500 of them)."""
     from flask import url_for
-    from flask_wtf.csrf import generate_csrf
+
+    from .pagecache import csrf_token
 
     return {
         "action": url_for("planning.mark", slug=conf["slug"]),
-        "token": generate_csrf(),
+        "token": csrf_token(),
         "next": next_url,
         "interested": _("Interested"),
         "going": _("Going"),
@@ -62,6 +63,10 @@ def keypath(key: str) -> str:
 
 def csp_nonce() -> str:
     """A per-response nonce for the one <style> block a page may carry (grid positions)."""
+    if g.get("render_for_cache"):
+        from .pagecache import NONCE_SLOT
+
+        return NONCE_SLOT
     if "csp_nonce" not in g:
         g.csp_nonce = secrets.token_urlsafe(16)
     return g.csp_nonce

@@ -7,11 +7,13 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
+from flask_babel import get_locale
 
 from .. import grid as grid_mod
 from .. import notes, planning, store
 from ..db import get_db
 from ..i18n import COOKIE, LANGUAGES
+from .pagecache import cached_page
 
 bp = Blueprint("timetable", __name__)
 
@@ -37,19 +39,34 @@ def grid(slug: str):
     chosen = [r for r in request.args.getlist("room") if r in rooms]
     # FOSDEM-sized timetables have 30-60 rooms: the attendee may keep only the ones they care about.
     shown = [s for s in sessions if not chosen or s["room"] in chosen or (s["is_break"] and not s["room"])]
-    layout = grid_mod.layout(day, shown, rooms) if day else None
-    unscheduled = [s for s in sessions if not s["start"]]
-    return render_template(
-        "grid.html",
-        rooms=rooms,
-        chosen_rooms=chosen,
-        conf=conf,
-        days=days,
-        day=day,
-        grid=layout,
-        unscheduled=unscheduled,
-        last_import=store.last_import_id(db, conf),
+    last_import = store.last_import_id(db, conf)
+    key = (
+        db.execute("pragma database_list").fetchone()[2],
+        conf["id"],
+        conf["imported_at"],
+        conf["data_version"],
+        conf["plan_version"],
+        last_import,
+        str(get_locale()),
+        request.full_path,
     )
+
+    def render() -> str:
+        layout = grid_mod.layout(day, shown, rooms) if day else None
+        unscheduled = [s for s in sessions if not s["start"]]
+        return render_template(
+            "grid.html",
+            rooms=rooms,
+            chosen_rooms=chosen,
+            conf=conf,
+            days=days,
+            day=day,
+            grid=layout,
+            unscheduled=unscheduled,
+            last_import=last_import,
+        )
+
+    return cached_page(key, render)
 
 
 def load_session(slug: str, key: str):
