@@ -102,7 +102,7 @@ def test_kept_grid_pages_get_fresh_tokens_and_follow_every_change(app, client):
         return header, re.search(r'<meta name="csrf-token" content="([^"]+)">', html).group(1), html
 
     n1, t1, _ = nonce_and_token(client)
-    n2, t2, _ = nonce_and_token(client)
+    n2, _token, _ = nonce_and_token(client)
     other = app.test_client()
     n3, t3, _ = nonce_and_token(other)
     assert len({n1, n2, n3}) == 3 and t3 != t1
