@@ -27,19 +27,8 @@ def index():
 def grid(slug: str):
     db = get_db()
     conf = store.conference(db, slug)
-    sessions = planning.annotate(store.sessions(db, conf, abstracts=False))
-    days = grid_mod.days(sessions)
-    try:
-        day = date.fromisoformat(request.args["day"]) if "day" in request.args else (days[0] if days else None)
-    except ValueError:
-        abort(404)
-    if days and day not in days:
-        abort(404)
-    rooms = json.loads(conf["rooms"] or "[]")
-    chosen = [r for r in request.args.getlist("room") if r in rooms]
-    # FOSDEM-sized timetables have 30-60 rooms: the attendee may keep only the ones they care about.
-    shown = [s for s in sessions if not chosen or s["room"] in chosen or (s["is_break"] and not s["room"])]
     last_import = store.last_import_id(db, conf)
+    # Everything the page shows: the data's and the plan's change counters, the language, the query.
     key = (
         db.execute("pragma database_list").fetchone()[2],
         conf["id"],
@@ -52,8 +41,18 @@ def grid(slug: str):
     )
 
     def render() -> str:
-        layout = grid_mod.layout(day, shown, rooms) if day else None
-        unscheduled = [s for s in sessions if not s["start"]]
+        sessions = planning.annotate(store.sessions(db, conf, abstracts=False))
+        days = grid_mod.days(sessions)
+        try:
+            day = date.fromisoformat(request.args["day"]) if "day" in request.args else (days[0] if days else None)
+        except ValueError:
+            abort(404)
+        if days and day not in days:
+            abort(404)
+        rooms = json.loads(conf["rooms"] or "[]")
+        chosen = [r for r in request.args.getlist("room") if r in rooms]
+        # FOSDEM-sized timetables have 30-60 rooms: the attendee may keep only the ones they care about.
+        shown = [s for s in sessions if not chosen or s["room"] in chosen or (s["is_break"] and not s["room"])]
         return render_template(
             "grid.html",
             rooms=rooms,
@@ -61,8 +60,8 @@ def grid(slug: str):
             conf=conf,
             days=days,
             day=day,
-            grid=layout,
-            unscheduled=unscheduled,
+            grid=grid_mod.layout(day, shown, rooms) if day else None,
+            unscheduled=[s for s in sessions if not s["start"]],
             last_import=last_import,
         )
 
