@@ -153,5 +153,13 @@ def m0009(db: Database) -> None:
 
 
 def migrate(db: Database) -> None:
-    """Bring the database's schema up to date."""
-    migrations.apply(db)
+    """Bring the database's schema up to date; gunicorn workers starting together take turns."""
+    if not migrations.pending(db):
+        return
+    db.conn.execute("BEGIN IMMEDIATE")  # the first worker migrates, the others wait and find nothing to do
+    try:
+        migrations.apply(db)
+    except BaseException:
+        db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT")

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 
 from . import store
-from .db import connect
+from .db import connect, write
 
 csrf = CSRFProtect()
 
@@ -25,11 +25,12 @@ def _secret_key(app: Flask) -> str:
         return os.environ["CONFERENCE_SECRET_KEY"]
     db = connect(app.config["DATABASE"])
     try:
-        key = store.setting(db, "secret_key")
-        if not key:
-            key = secrets.token_urlsafe(48)
-            store.set_setting(db, "secret_key", key)
-        return key
+        # Workers starting together must agree on one key: the first insert wins, everyone reads it.
+        with write(db):
+            db.execute(
+                "insert or ignore into settings (name, value) values ('secret_key', ?)", [secrets.token_urlsafe(48)]
+            )
+        return store.setting(db, "secret_key")
     finally:
         db.close()
 

@@ -19,3 +19,54 @@ def test_sigkill_mid_stream_loses_no_acknowledged_save(tmp_path):
     assert result["integrity"] == "ok"
     assert result["acked"] > 40, "the clients should have saved steadily between the kills"
     assert result["lost"] == []
+
+
+def test_two_gunicorn_workers_starting_on_a_new_file_migrate_once(tmp_path):
+    import requests
+
+    from conference.bench.server import Gunicorn
+    from conference.db import connect
+    from conference.migrations import migrations
+
+    db = tmp_path / "new.db"
+    server = Gunicorn(db, workers=2)
+    server.start()
+    try:
+        for _ in range(10):  # both workers answer
+            assert requests.get(server.url + "/", timeout=5).status_code == 200
+    finally:
+        server.stop()
+    conn = connect(db)
+    assert conn["conferences"].count == 1
+    assert conn.execute("select count(*) from _sqlite_migrations").fetchone()[0] == len(migrations._migrations)
+    conn.close()
+
+
+def test_workers_share_one_secret_key_so_a_token_works_on_either(tmp_path):
+    """A CSRF token from one worker must be accepted by the other (they agree on the secret key)."""
+    import re
+
+    import requests
+
+    from conference.bench.server import Gunicorn
+
+    server = Gunicorn(tmp_path / "new.db", workers=2)
+    server.start()
+    try:
+        http = requests.Session()
+        token = re.search(
+            r'name="csrf-token" content="([^"]+)"', http.get(server.url + "/login", timeout=5).text
+        ).group(1)
+        codes = {
+            http.post(
+                f"{server.url}/c/demo-tech-festa-2026/mark",
+                data={"key": "A10", "status": "going"},
+                headers={"X-CSRFToken": token},
+                allow_redirects=False,
+                timeout=5,
+            ).status_code
+            for _ in range(20)
+        }
+    finally:
+        server.stop()
+    assert codes == {303}

@@ -8,6 +8,7 @@ from importlib import resources
 
 from sqlite_utils import Database
 
+from ..db import write
 from ..model import Session, Timetable, zone
 from ..store import save_timetable
 
@@ -51,4 +52,9 @@ def ensure_demo(db: Database) -> None:
     if db["conferences"].count:
         return
     doc, timetable = demo_timetable()
-    save_timetable(db, doc["slug"], timetable, timezone_name=doc["timezone"], source="demo", fmt="demo", is_demo=True)
+    with write(db):  # two workers starting at once: the second sees the first's demo and adds nothing
+        if db["conferences"].count:
+            return
+        save_timetable(
+            db, doc["slug"], timetable, timezone_name=doc["timezone"], source="demo", fmt="demo", is_demo=True
+        )
