@@ -86,6 +86,10 @@ def _guard():
 
 @bp.get("/login")
 def login():
+    from flask import current_app
+
+    if not current_app.config["PASSWORD"] and request.args.get("next"):
+        return redirect(url_for("timetable.index"))
     return render_template("login.html", error=None)
 
 
@@ -139,6 +143,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("SESSION_COOKIE_SECURE", os.environ.get("CONFERENCE_SECURE_COOKIES") == "1")
     app.register_blueprint(bp)
     app.before_request(_guard)
+    app.jinja_env.globals["logged_in"] = lambda: bool(app.config["PASSWORD"]) and session.get("auth") == _marker(app)
     # A note typed at 16:00 must still save at 18:00: tokens never expire on their own (FIELD-NOTES).
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
     app.config.setdefault("WTF_CSRF_SSL_STRICT", False)

@@ -345,3 +345,12 @@ def test_behind_a_proxy_feed_links_carry_the_public_https_host(db_path):
         'value="https://conference.example.org/feeds/' in page
         and 'href="webcal://conference.example.org/feeds/' in page
     )
+
+
+def test_logged_in_pages_offer_log_out(locked):
+    client = locked.test_client()
+    client.post("/login", data={"password": "correct horse battery staple"})
+    html = client.get(f"/c/{SLUG}/").get_data(as_text=True)
+    assert 'action="/logout"' in html
+    client.post("/logout")
+    assert client.get(f"/c/{SLUG}/").status_code == 302
