@@ -420,6 +420,7 @@ def save_timetable(
             )
         old = {r["key"]: r for r in db["sessions"].rows_where("conference_id = ?", [conf_id])}
         inserts = []
+        touched = False
         for s in timetable.sessions:
             row = _session_row(s)
             before = old.pop(s.key, None)
@@ -432,7 +433,8 @@ def save_timetable(
             if not changes and not other and not before["cancelled"]:
                 result.unchanged += 1
                 continue
-            update = {**row, "cancelled": 0}
+            update = {**row, "cancelled": 0, "updated_at": now}  # an abstract edit is news to calendars too
+            touched = True
             if changes or before["cancelled"]:
                 previous = json.loads(before["previous"] or "{}")
                 for fld, (was, _now) in changes.items():
@@ -464,7 +466,7 @@ def save_timetable(
             else:
                 db["sessions"].delete(before["id"])
                 result.removed.append({"key": key, "title": before["title"]})
-        if result.added or result.changed or result.cancelled or result.removed or not existing_conf:
+        if touched or result.added or result.cancelled or result.removed or not existing_conf:
             db["settings"].upsert({"name": "search_index_stale", "value": "1"}, pk="name")
             db.execute("update conferences set data_version = data_version + 1 where id = ?", [conf_id])
         result.format = fmt

@@ -108,3 +108,16 @@ def test_room_codes_only_where_the_name_or_code_gives_one():
     assert room_code_for("One") == ""
     assert room_code_for("Hall 1 (main)") == ""
     assert room_code_for("大ホール", "D31") == "D"
+
+
+def test_an_abstract_only_edit_is_stored_and_seen_by_exports(db):
+    first = Timetable(sessions=[talk("a", "A", at(10))])
+    store.save_timetable(db, "c", first, timezone_name="Asia/Tokyo")
+    version = store.conference(db, "c")["data_version"]
+    edited = Timetable(sessions=[talk("a", "A", at(10))])
+    edited.sessions[0].abstract = "Now with an abstract"
+    result = store.save_timetable(db, "c", edited, timezone_name="Asia/Tokyo")
+    assert (result.changed, result.unchanged) == ([], 1)  # not a change the attendee must act on
+    conf = store.conference(db, "c")
+    assert store.session(db, conf, "a")["abstract"] == "Now with an abstract"
+    assert conf["data_version"] == version + 1  # kept calendars and grids are rebuilt
