@@ -186,6 +186,11 @@ def all_notes(db: Database, conf: dict) -> list[dict]:
     )
 
 
+def texts(db: Database, conf: dict) -> dict[str, str]:
+    """Session key -> note text, for every non-empty note of the conference."""
+    return {n["key"]: n["text"] for n in all_notes(db, conf)}
+
+
 # --- links the attendee adds -------------------------------------------------------------------
 
 

@@ -53,7 +53,7 @@ def plan_ics(
 ) -> bytes:
     def build() -> bytes:
         sessions = plan_sessions(store.sessions(db, conf), interested)
-        texts = {n["key"]: n["text"] for n in notes.all_notes(db, conf)} if with_notes else None
+        texts = notes.texts(db, conf) if with_notes else None
         name = f"{conf['name']} (my plan)"
         return ics.calendar(conf, sessions, name=name, notes=texts, alarm_minutes=alarm_minutes(db), feed=feed)
 

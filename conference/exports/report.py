@@ -209,7 +209,7 @@ def context(db: Database, conf: dict, options: Options) -> dict:
         raise ReportError(f"language must be ja or en, not {lang!r}")
     honorific = options.honorific if lang == "ja" else ""
     sessions = store.sessions(db, conf, abstracts=False)
-    texts = {n["key"]: n["text"] for n in notes_mod.all_notes(db, conf)}
+    texts = notes_mod.texts(db, conf)
     wanted = [s for s in sessions if s["status"] in ("speaking", "attended", "going") and not s["is_break"]]
     wanted.sort(
         key=lambda s: (

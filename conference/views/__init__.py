@@ -6,7 +6,7 @@ import secrets
 from datetime import date, datetime
 from urllib.parse import quote
 
-from flask import Flask, g, render_template
+from flask import Flask, Response, g, render_template
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 
@@ -24,6 +24,16 @@ def day_label(day: date, fmt: str = "medium") -> str:
     if str(get_locale()) == "ja":
         return format_date(day, "M月d日(E)")
     return format_date(day, "EEE, MMM d" if fmt == "medium" else "EEEE, MMMM d, y")
+
+
+def download(body, mimetype: str, filename: str | None) -> Response:
+    """A response the browser saves as `filename` (None: shown inline, as feeds are); text is UTF-8."""
+    response = Response(body, mimetype=mimetype)
+    if mimetype.startswith("text/"):
+        response.headers["Content-Type"] = f"{mimetype}; charset=utf-8"
+    if filename:
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def kind_label(kind: str) -> str:

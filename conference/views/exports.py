@@ -10,16 +10,13 @@ from .. import notes, store
 from ..db import get_db
 from ..exports import plan, table
 from ..model import from_iso
+from . import download
 
 bp = Blueprint("exports", __name__)
 
 
-def _ics(body: bytes, filename: str, download: bool = True) -> Response:
-    response = Response(body, mimetype="text/calendar")
-    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
-    if download:
-        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def _ics(body: bytes, filename: str | None) -> Response:
+    return download(body, "text/calendar", filename)
 
 
 @bp.get("/c/<slug>/calendar")
@@ -61,11 +58,7 @@ def plan_table(slug: str):
     db = get_db()
     conf = store.conference(db, slug)
     sessions = plan.plan_sessions(store.sessions(db, conf), interested=True)
-    texts = {n["key"]: n["text"] for n in notes.all_notes(db, conf)}
-    response = Response(table.plan_csv(sessions, texts), mimetype="text/csv")
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="{slug}-plan.csv"'
-    return response
+    return download(table.plan_csv(sessions, notes.texts(db, conf)), "text/csv", f"{slug}-plan.csv")
 
 
 @bp.get("/c/<slug>/timetable.ics")
@@ -89,7 +82,7 @@ def feed(token: str):
     db = get_db()
     conf = store.conference_by_feed(db, token)
     body = plan.plan_ics(db, conf, feed=True)
-    response = _ics(body, f"{conf['slug']}-plan.ics", download=False)
+    response = _ics(body, None)
     response.set_etag(hashlib.sha256(body).hexdigest())
     changed = store.plan_changed_at(db, conf) or conf["imported_at"]
     if changed:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, abort, render_template, request
 
 from .. import store
 from ..db import get_db
 from ..exports import report
 from ..text import render_markdown
+from . import download
 
 bp = Blueprint("report", __name__)
 
@@ -35,10 +36,7 @@ def page(slug: str):
     except report.ReportError as exc:
         abort(400, description=str(exc))
     if request.args.get("download") == "1":
-        response = Response(text, mimetype="text/markdown")
-        response.headers["Content-Type"] = "text/markdown; charset=utf-8"
-        response.headers["Content-Disposition"] = f'attachment; filename="{slug}-{options.preset}.md"'
-        return response
+        return download(text, "text/markdown", f"{slug}-{options.preset}.md")
     body = text.split("---\n", 2)[2] if text.startswith("---\n") else text
     body = re.sub(r"<!--.*?-->", "", body, flags=re.S)  # placeholders and markers are invisible in a blog too
     return render_template(
@@ -50,6 +48,4 @@ def page(slug: str):
 def notes_zip(slug: str):
     db = get_db()
     conf = store.conference(db, slug)
-    response = Response(report.notes_zip(db, conf), mimetype="application/zip")
-    response.headers["Content-Disposition"] = f'attachment; filename="{slug}-notes.zip"'
-    return response
+    return download(report.notes_zip(db, conf), "application/zip", f"{slug}-notes.zip")
