@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 import click
@@ -15,14 +16,18 @@ from .importer import ImportFailed, Request, import_bytes, is_url, read_source
 from .parsers import PARSERS
 
 
-def _db():
+@contextlib.contextmanager
+def _database(*expected: type[BaseException], about: str = ""):
+    """The app's database for one command; an expected error becomes a one-line message and exit 1."""
     from flask import current_app
 
-    return connect(current_app.config["DATABASE"])
-
-
-def _fail(message: str) -> None:
-    raise click.ClickException(message)
+    db = connect(current_app.config["DATABASE"])
+    try:
+        yield db
+    except expected as exc:
+        raise click.ClickException(f"{about}: {exc}" if about else str(exc)) from exc
+    finally:
+        db.close()
 
 
 def describe(result: store.ImportResult) -> list[str]:
@@ -63,8 +68,7 @@ def register(app: Flask) -> None:
         from flask import current_app
 
         request = Request(fmt=fmt or "", timezone=timezone, date=day, duration=duration, encoding=encoding)
-        db = _db()
-        try:
+        with _database(ImportFailed) as db:
             data, source_name, _ctype = read_source(source, stdin=click.open_file("-", "rb"))
             result = import_bytes(
                 db,
@@ -76,10 +80,6 @@ def register(app: Flask) -> None:
                 request=request,
                 default_timezone=current_app.config["DEFAULT_TIMEZONE"],
             )
-        except ImportFailed as exc:
-            _fail(str(exc))
-        finally:
-            db.close()
         for text_line in describe(result)[:1] if quiet else describe(result):
             click.echo(text_line)
 
@@ -89,15 +89,10 @@ def register(app: Flask) -> None:
     @click.option("--status", required=True, type=click.Choice([*planning.STATUSES, "none"]))
     def mark_command(slug: str, keys: tuple[str, ...], status: str) -> None:
         """Set the attendee's status of each session (none clears it)."""
-        db = _db()
-        try:
+        with _database(store.NotFound) as db:
             conf = store.conference(db, slug)
             store.set_status(db, conf, list(keys), None if status == "none" else status)
             clashing = {k: v for k, v in planning.clashes(store.sessions(db, conf)).items() if v and k in keys}
-        except store.NotFound as exc:
-            _fail(str(exc))
-        finally:
-            db.close()
         click.echo(f"{len(keys)} marked {status}")
         for key, others in clashing.items():
             click.echo(f"  clash: {key} overlaps {', '.join(others)}")
@@ -111,8 +106,7 @@ def register(app: Flask) -> None:
     @click.option("--append", "append", help="Add a line at the end.")
     def note_command(slug: str, key: str, set_from, append: str | None) -> None:
         """Print the attendee's note; --set-from replaces it (a new version), --append adds a line."""
-        db = _db()
-        try:
+        with _database(store.NotFound, ValueError) as db:
             conf = store.conference(db, slug)
             store.session(db, conf, key)
             if set_from is not None:
@@ -124,10 +118,6 @@ def register(app: Flask) -> None:
                 click.echo(f"saved version {saved.version}", err=True)
             if set_from is None and append is None:
                 click.echo(notes.get_note(db, conf, key).text, nl=False)
-        except (store.NotFound, ValueError) as exc:
-            _fail(str(exc))
-        finally:
-            db.close()
 
     @app.cli.command("link")
     @click.argument("slug")
@@ -140,8 +130,7 @@ def register(app: Flask) -> None:
     @click.option("--lookup", is_flag=True, help="Fetch the page's title (oEmbed, og:title or <title>).")
     def link_command(slug: str, key: str, url: str, kind: str | None, title: str, lookup: bool) -> None:
         """Add a link (http/https only) to a session."""
-        db = _db()
-        try:
+        with _database(store.NotFound, ValueError) as db:
             conf = store.conference(db, slug)
             link = notes.add_link(db, conf, key, url, kind or "", title)
             if lookup and not title:
@@ -149,10 +138,6 @@ def register(app: Flask) -> None:
                 if found:
                     notes.update_link(db, conf, link["id"], title=found)
                     link["title"] = found
-        except (store.NotFound, ValueError) as exc:
-            _fail(str(exc))
-        finally:
-            db.close()
         click.echo(f"{link['kind']}\t{link['url']}\t{link['title']}")
 
     @app.cli.command("ics")
@@ -163,18 +148,13 @@ def register(app: Flask) -> None:
     @click.option("-o", "output", type=click.File("wb"), default="-", help="Write to FILE (default: stdout).")
     def ics_command(slug: str, everything: bool, interested: bool, with_notes: bool, output) -> None:
         """The attendee's plan (going, speaking, attended) as iCalendar; --all the whole timetable."""
-        db = _db()
-        try:
+        with _database(store.NotFound) as db:
             conf = store.conference(db, slug)
             body = (
                 plan.all_ics(db, conf)
                 if everything
                 else plan.plan_ics(db, conf, interested=interested, with_notes=with_notes)
             )
-        except store.NotFound as exc:
-            _fail(str(exc))
-        finally:
-            db.close()
         output.write(body)
 
     @app.cli.command("report")
@@ -204,13 +184,8 @@ def register(app: Flask) -> None:
             retro=retro,
             template=template.read() if template else None,
         )
-        db = _db()
-        try:
+        with _database(store.NotFound, report.ReportError) as db:
             text = report.render(db, store.conference(db, slug), options)
-        except (store.NotFound, report.ReportError) as exc:
-            _fail(str(exc))
-        finally:
-            db.close()
         output.write(text)
 
     @app.cli.command("backup")
@@ -219,36 +194,23 @@ def register(app: Flask) -> None:
     )
     def backup_command(output) -> None:
         """All user data (conferences, sessions, marks, notes with history, links, settings) as JSON."""
-        db = _db()
-        try:
+        with _database() as db:
             output.write(backup.dumps(backup.backup(db)) + "\n")
-        finally:
-            db.close()
 
     @app.cli.command("restore")
     @click.argument("source", type=click.File("r", encoding="utf-8"))
     def restore_command(source) -> None:
         """Bring a backup back; adds only what is missing, so restoring twice duplicates nothing."""
-        db = _db()
-        try:
+        with _database(ValueError, KeyError, about=source.name) as db:
             added = backup.restore(db, json.load(source))
-        except (ValueError, KeyError) as exc:
-            _fail(f"{source.name}: {exc}")
-        finally:
-            db.close()
         click.echo("restored: " + (", ".join(f"{n} {t}" for t, n in sorted(added.items())) or "nothing new"))
 
     @app.cli.command("snapshot")
     @click.option("-o", "output", required=True, type=click.Path(dir_okay=False), help="The new database file.")
     def snapshot_command(output: str) -> None:
         """A consistent copy of the database file, safe while the app runs (VACUUM INTO)."""
-        db = _db()
-        try:
+        with _database(FileExistsError, OSError) as db:
             backup.snapshot(db, output)
-        except (FileExistsError, OSError) as exc:
-            _fail(str(exc))
-        finally:
-            db.close()
         click.echo(f"snapshot written to {output}")
 
     @app.cli.command("sessions")
@@ -256,14 +218,9 @@ def register(app: Flask) -> None:
     @click.option("--json", "as_json", is_flag=True, help="Print a JSON array (the only output for now).")
     def sessions_command(slug: str, as_json: bool) -> None:
         """Print the conference's sessions in a stable order (start, room, key)."""
-        db = _db()
-        try:
+        with _database(store.NotFound) as db:
             conf = store.conference(db, slug)
             rows = planning.annotate(store.sessions(db, conf))
-        except store.NotFound as exc:
-            _fail(str(exc))
-        finally:
-            db.close()
         if as_json:
             click.echo(json.dumps([store.session_json(r) for r in rows], ensure_ascii=False, indent=1))
         else:
