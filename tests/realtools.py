@@ -112,7 +112,8 @@ def hugo_build(markdown: str, filename: str = "post.md", site_config: str = "") 
         )
         assert found, f"Hugo listed no page for {filename}:\n{home}"
         url, truncated, summary = found.groups()
-        page = (site / "public" / url.strip("/") / "index.html").read_text(encoding="utf-8")
+        # the URL is percent-encoded (a Japanese file name); the file on disk is not
+        page = (site / "public" / urllib.parse.unquote(url).strip("/") / "index.html").read_text(encoding="utf-8")
         html = re.fullmatch(r'<main id="content">(.*)</main>\s*', page, re.S)
         assert html, page
         return HugoPage(html.group(1), summary, truncated == "true")
@@ -162,7 +163,7 @@ def jekyll_build(
         if not found:
             return JekyllPost(None, False, None, log)
         url, excerpt = found.groups()
-        out = site / "_site" / url.lstrip("/")
+        out = site / "_site" / urllib.parse.unquote(url).lstrip("/")  # percent-encoded, as Hugo's
         page = (out / "index.html" if out.is_dir() else out).read_text(encoding="utf-8")
         return JekyllPost(re.sub(r'^<main id="content">|</main>\s*$', "", page), True, excerpt, log)
 

@@ -30,6 +30,13 @@ def test_hugo_splits_the_summary_at_the_exact_divider_only():
     assert "<!-- raw HTML omitted -->" in spaced.html  # Goldmark's default drops raw HTML
 
 
+def test_hugo_and_jekyll_build_a_post_with_a_japanese_file_name():
+    page = hugo_build(hugo_post("<!--more-->"), "参加レポート.md")
+    assert page.truncated and REST in page.html
+    post = jekyll_build(jekyll_post(), "2024-07-13-参加レポート.md")
+    assert post.listed and REST in post.html
+
+
 def test_hugo_renders_task_lists_and_keeps_a_single_newline_soft():
     page = hugo_build("---\ntitle: t\n---\none\ntwo\n\n- [ ] todo\n- [x] done\n")
     assert "<p>one\ntwo</p>" in page.html and "<br" not in page.html
