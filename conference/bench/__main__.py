@@ -37,7 +37,7 @@ from ..views import pagecache
 from .server import ROOT, Gunicorn, csrf_session, fault_run, free_port
 from .synthetic import synthetic_timetable
 
-CORPUS = ROOT.parent / "shared" / "corpus"
+CORPUS = ROOT / "tests" / "corpus"  # the tests' copies of the real timetables (tests/corpus/SOURCES.md)
 DOC = ROOT / "docs" / "benchmarks.md"
 
 
