@@ -13,7 +13,8 @@ import io
 import re
 from datetime import date, datetime, time, timedelta
 
-from ..model import ParseError, Session, Timetable, derive_key, room_code_for, zone
+from ..errors import ParseError
+from ..model import Session, Timetable, derive_key, room_code_for, zone
 from .common import Options, join_texts, line, link, looks_like_break, parse_duration, resolve_zone, text
 
 FMT = "csv"
