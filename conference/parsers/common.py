@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
-from ..errors import ParseError
+from ..errors import BadInput, ParseError
 from ..links import guess_link_kind
 from ..model import zone
 
@@ -63,7 +63,7 @@ _ISO_DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)
 
 
 def parse_duration(value: str) -> timedelta:
-    """ "00:45", "1:30", "01:00:00", "PT1H30M" or plain minutes "45" -> timedelta; ValueError otherwise."""
+    """ "00:45", "1:30", "01:00:00", "PT1H30M" or plain minutes "45" -> timedelta; BadInput otherwise."""
     value = line(value)
     if value.isdigit():
         return timedelta(minutes=int(value))
@@ -77,7 +77,7 @@ def parse_duration(value: str) -> timedelta:
     if match and value not in ("P", "PT"):
         d, h, m, s = (int(x) if x else 0 for x in match.groups())
         return timedelta(days=d, hours=h, minutes=m, seconds=s)
-    raise ValueError(f"not a duration: {value!r}")
+    raise BadInput(f"not a duration: {value!r}")
 
 
 def parse_moment(value: str, tz: tzinfo) -> datetime:
@@ -115,7 +115,7 @@ def resolve_zone(fmt: str, declared: str, options: Options, sample: datetime | N
     if declared:
         name, said = declared, f"the file declares {declared}"
     elif options.timezone:
-        return zone(options.timezone).key, notes  # the user's word; raises ValueError when unknown
+        return zone(options.timezone).key, notes  # the user's word; BadInput when unknown
     else:
         name, said = options.default_timezone, f"the file names no time zone (default {options.default_timezone})"
     if sample is not None and sample.tzinfo is not None:
