@@ -21,6 +21,7 @@ from .exports import EXPORTERS, report
 from .exports.ics import CalendarOptions
 from .fetch import page_title
 from .links import LINK_KINDS
+from .model import Conference
 from .parsers import PARSERS
 
 
@@ -56,6 +57,14 @@ def _short(value) -> str:
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
     return str(value)
+
+
+def export(db: Database, conf: Conference, name: str, options=None) -> bytes | str:
+    """Run the exporter `name` over the conference's sessions and note texts (its defaults without options)."""
+    exporter = EXPORTERS[name]
+    return exporter(
+        conf, store.planned_sessions(db, conf, abstracts=exporter.abstracts), store.note_texts(db, conf), options
+    )
 
 
 @click.command("import")
@@ -172,16 +181,8 @@ def ics_command(slug: str, everything: bool, interested: bool, with_notes: bool,
             interested=interested,
             with_notes=with_notes,
         )
-        body = _export(db, conf, name, options)
+        body = export(db, conf, name, options)
     output.write(body)
-
-
-def _export(db: Database, conf, name: str, options=None):
-    """Run the exporter `name` over the conference's sessions and note texts."""
-    exporter = EXPORTERS[name]
-    return exporter(
-        conf, store.planned_sessions(db, conf, abstracts=exporter.abstracts), store.note_texts(db, conf), options
-    )
 
 
 @click.command("report")
@@ -211,22 +212,25 @@ def report_command(slug, preset, lang, template, honorific, hashtag, track_hasht
         template=template.read() if template else None,
     )
     with database() as db:
-        text = _export(db, store.conference(db, slug), "report", options)
+        text = export(db, store.conference(db, slug), "report", options)
     output.write(text)
 
 
 @click.command("export")
 @click.argument("slug")
 @click.argument("name", type=click.Choice(sorted(EXPORTERS)))
+@click.option("--key", "keys", multiple=True, help="Only these sessions (repeatable; session-ics: one session).")
 @click.option("-o", "output", type=click.File("wb"), default="-", help="Write to FILE (default: stdout).")
 @with_appcontext
-def export_command(slug: str, name: str, output) -> None:
-    """Any exporter with its download's defaults (plan-ics, timetable-ics, plan-csv, report, notes-zip…)."""
+def export_command(slug: str, name: str, keys: tuple[str, ...], output) -> None:
+    """Any exporter of the registry with its download's defaults (plan-ics, timetable-ics, plan-csv, report…)."""
+    exporter = EXPORTERS[name]
     with database() as db:
         conf = store.conference(db, slug)
-        exporter = EXPORTERS[name]
+        store.require_sessions(db, conf, list(keys))
+        sessions = store.planned_sessions(db, conf, list(keys) or None, abstracts=exporter.abstracts)
         options = CalendarOptions(store.alarm_minutes(db)) if exporter.options is CalendarOptions else None
-        body = _export(db, conf, name, options)
+        body = exporter(conf, sessions, store.note_texts(db, conf), options)
     output.write(body.encode("utf-8") if isinstance(body, str) else body)
 
 

@@ -8,7 +8,7 @@ FetchError 502. JSON clients get {"error": message}.
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template
+from flask import Flask, g, jsonify, render_template
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -19,8 +19,16 @@ from . import auth, compress, db, exports, imports, notes, planning, report, tim
 from .helpers import day_label, hm, keypath, kind_label, mark_ctx, wants_json, zone_label
 from .pagecache import csp_nonce
 
-STATUS = ((TooManyAttempts, 429), (TooLarge, 413), (Refused, 403), (BadInput, 400), (NotFound, 404), (Conflict, 409))
-STATUS += ((FetchError, 502),)
+# The most specific first: NonPublicAddress is a Refused and a FetchError, and answers 403.
+STATUS = (
+    (TooManyAttempts, 429),
+    (TooLarge, 413),
+    (Refused, 403),
+    (BadInput, 400),
+    (NotFound, 404),
+    (Conflict, 409),
+    (FetchError, 502),
+)
 
 
 def status_of(exc: ConferenceError) -> int:
@@ -30,8 +38,6 @@ def status_of(exc: ConferenceError) -> int:
 
 def security_headers(response):
     """No inline script anywhere; styles from our files or the nonce'd block; never framed."""
-    from flask import g
-
     style = f"'self' 'nonce-{g.csp_nonce}'" if "csp_nonce" in g else "'self'"
     response.headers.setdefault(
         "Content-Security-Policy",

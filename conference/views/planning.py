@@ -8,7 +8,6 @@ from flask import Blueprint, abort, jsonify, redirect, render_template, request,
 
 from .. import planning, store
 from ..grid import days as day_list
-from ..model import zone
 from .db import get_db
 from .helpers import local_path, wants_json
 
@@ -136,7 +135,7 @@ def shared(token: str):
 def now(slug: str):
     db = get_db()
     conf = store.conference(db, slug)
-    tz = zone(conf.timezone)
+    tz = conf.tz
     at = datetime.now(tz)
     if request.args.get("at"):
         try:
