@@ -69,6 +69,11 @@ class LRU(Generic[V]):
     def __len__(self) -> int:
         return len(self._data)
 
+    @property
+    def weight(self) -> int:
+        """The total weight of what is kept (0 without max_weight)."""
+        return self._total
+
     def __contains__(self, key: Hashable) -> bool:
         with self._lock:
             return key in self._data

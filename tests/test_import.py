@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conference.errors import FetchError, NonPublicAddress
+from conference.errors import BadInput, FetchError, NonPublicAddress
 from conference.fetch import fetch
 from conference.store import connect
 
@@ -272,3 +272,36 @@ def test_the_connected_address_is_checked_even_when_dns_said_otherwise(http_serv
     http_server.put("/t.json", mini_json())
     with pytest.raises(BlockedAddress, match=r"127\.0\.0\.1, a non-public address"):
         public_session().get(http_server.url + "/t.json", timeout=5)
+
+
+def test_a_parse_error_keeps_its_format_line_and_field_through_the_importer(db_path, app, tmp_path):
+    from conference import importer, store
+    from conference.errors import ParseError
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("タイトル,日付,開始,終了\nA,2026-07-25,11:00,12:00\nB,2026-07-25,11:00,10:00\n", encoding="utf-8")
+    db = store.connect(db_path)
+    request = importer.ImportRequest(source=str(bad), slug="bad")
+    with pytest.raises(ParseError) as caught:
+        importer.run(db, request, allow_private=False, default_timezone="Asia/Tokyo", local_files=True)
+    error = caught.value
+    assert (error.source, error.fmt, error.line, error.field) == ("bad.csv", "csv", 3, "line 3, column '終了'")
+    assert str(error) == "bad.csv: csv: line 3, column '終了': ends (10:00) before it starts (11:00)"
+    # The web form never reads a local path, whatever it is given.
+    with pytest.raises(BadInput, match="not an http"):
+        importer.run(db, request, allow_private=False, default_timezone="Asia/Tokyo")
+    db.close()
+
+
+def test_with_a_password_url_imports_may_not_reach_this_machine(db_path, http_server):
+    from conference import create_app
+
+    http_server.put("/t.json", mini_json(), "application/json")
+    locked = create_app({"TESTING": True, "DATABASE": str(db_path), "PASSWORD": "pw"})
+    assert locked.config["FETCH_ALLOW_PRIVATE"] is False
+    result = locked.test_cli_runner().invoke(args=["import", http_server.url + "/t.json"])
+    assert result.exit_code == 1 and "non-public address; refused" in result.output
+    assert http_server.hits == []  # refused before connecting: the name resolves to loopback
+    open_app = create_app({"TESTING": True, "DATABASE": str(db_path)})  # loopback-only, no password
+    assert open_app.config["FETCH_ALLOW_PRIVATE"] is True
+    assert open_app.test_cli_runner().invoke(args=["import", http_server.url + "/t.json"]).exit_code == 0

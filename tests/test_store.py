@@ -125,3 +125,42 @@ def test_an_abstract_only_edit_is_stored_and_seen_by_exports(db):
     conf = store.conference(db, "c")
     assert store.planned_session(db, conf, "a").abstract == "Now with an abstract"
     assert conf.data_version == version + 1  # kept calendars and grids are rebuilt
+
+
+def test_merge_is_a_pure_diff_of_stored_rows_and_the_new_timetable():
+    from conference import merge
+
+    old = [
+        {**merge.row(talk("a", "A", at(10))), "id": 1, "cancelled": 0, "previous": None, "sequence": 0},
+        {**merge.row(talk("b", "B", at(11))), "id": 2, "cancelled": 1, "previous": None, "sequence": 1},
+        {**merge.row(talk("c", "C", at(12))), "id": 3, "cancelled": 0, "previous": None, "sequence": 0},
+        {**merge.row(talk("d", "D", at(13))), "id": 4, "cancelled": 0, "previous": None, "sequence": 0},
+    ]
+    new = Timetable(sessions=[talk("a", "A", at(10, 30)), talk("b", "B", at(11)), talk("e", "E", at(14))])
+    diff = merge.diff(old, new, keep={"c"}, now="2026-07-01T00:00:00+00:00")
+    report = diff.report
+    assert [c["key"] for c in report.changed] == ["a", "b"]  # a moved; b is back (it was cancelled)
+    assert report.changed[1]["fields"] == {"reinstated": [True, False]}
+    assert [x["key"] for x in report.added] == ["e"] and [x["key"] for x in report.cancelled] == ["c"]
+    assert [x["key"] for x in report.removed] == ["d"] and diff.deletes == (4,)
+    updates = dict(diff.updates)
+    assert updates[1]["sequence"] == 1 and updates[3] == {
+        "cancelled": 1,
+        "sequence": 1,
+        "updated_at": "2026-07-01T00:00:00+00:00",
+    }
+    assert diff.data_changed and old[0]["start"] == "2026-07-25T10:00:00+09:00"  # the input is left as it was
+
+
+def test_a_preview_reports_what_an_import_would_do_and_writes_nothing(db):
+    store.apply_import(db, "c", Timetable(sessions=[talk("a", "A", at(10))], timezone="UTC"))
+    conf = store.conference(db, "c")
+    store.set_status(db, conf, ["a"], "going")
+    preview = store.preview_import(db, "c", Timetable(sessions=[talk("b", "B", at(11))], timezone="UTC"))
+    assert (preview.added, preview.cancelled, preview.import_id) == (
+        [{"key": "b", "title": "B"}],
+        [{"key": "a", "title": "A"}],
+        None,
+    )
+    assert [s.key for s in store.planned_sessions(db, conf)] == ["a"]
+    assert store.conference(db, "c").data_version == conf.data_version
