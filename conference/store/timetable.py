@@ -106,6 +106,8 @@ def planned_sessions(
     Each carries the attendee's status, the timetable's links then the attendee's, and its clashes.
     `abstracts=False` leaves abstracts out ("") for pages that never show them.
     """
+    if keys is not None and not keys:
+        return []
     tz = zone(conf.timezone)
     sql, params = (_WITH_ABSTRACT if abstracts else _WITHOUT_ABSTRACT), [conf.id]
     if keys is not None:
