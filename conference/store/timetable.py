@@ -340,7 +340,9 @@ def apply_import(
     return ImportResult(slug=slug, created=created, report=diff.report, format=fmt, import_id=import_id)
 
 
-def import_if_empty(db: Database, slug: str, timetable: Timetable, **kwargs) -> ImportResult | None:
+def import_if_empty(
+    db: Database, slug: str, timetable: Timetable, *, source: str = "", fmt: str = "", is_demo: bool = False
+) -> ImportResult | None:
     """`apply_import` when the database holds no conference at all (the demo); None otherwise.
 
     Workers starting together take turns: the second sees the first's conference and adds nothing.
@@ -350,7 +352,7 @@ def import_if_empty(db: Database, slug: str, timetable: Timetable, **kwargs) -> 
     with write(db):
         if db.execute("select exists (select 1 from conferences)").fetchone()[0]:
             return None
-        return apply_import(db, slug, timetable, **kwargs)
+        return apply_import(db, slug, timetable, source=source, fmt=fmt, is_demo=is_demo)
 
 
 def insert_rows_as_they_are(db: Database, rows: list[dict]) -> None:
