@@ -1,6 +1,6 @@
 """Calendar downloads, the secret subscription feed, the CSV, and the calendar settings page.
 
-Each download runs an exporter of `exports.EXPORTERS` over what the store hands back. Calendars
+Each download runs an exporter of `exports.EXPORTERS` over what the store hands back. Calendar
 apps poll again and again: a built calendar is kept (one LRU) under the store's versions of the
 conference (timetable, plan, reminder setting, database file) and the options, so it is never stale.
 """
