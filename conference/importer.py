@@ -18,7 +18,7 @@ from sqlite_utils import Database
 from . import store
 from .errors import BadInput, ParseError
 from .fetch import fetch
-from .model import Conference, zone
+from .model import Conference, strip_controls, zone
 from .parsers import PARSERS, Options, parse
 
 # What is remembered with the conference (conferences.source_options) so that Refresh repeats it.
@@ -162,7 +162,7 @@ def run(
         db,
         slug,
         timetable,
-        name=request.name,
+        name=strip_controls(request.name),
         source=got.source or got.name,
         fmt=fmt,
         source_options=request.remembered(),

@@ -13,9 +13,9 @@ from collections import Counter
 from collections.abc import Callable
 
 from ..errors import ParseError
-from ..model import MAX_BYTES, Timetable, derive_key, zone
+from ..model import MAX_BYTES, MAX_SESSIONS, Timetable, derive_key, strip_controls, zone
 from . import csv_table, fortee, frab_xml, ical, schedule_json, sessionize
-from .common import Options
+from .common import Options, too_many_sessions
 
 PARSERS: dict[str, tuple[str, Callable[[bytes, Options], Timetable]]] = {
     "frab-xml": ("frab / pentabarf schedule XML", frab_xml.parse),
@@ -75,6 +75,22 @@ def _disambiguate(timetable: Timetable) -> None:
     timetable.notes.append(f"{n} sessions shared {len(shared)} ids in the file; each was given its own key")
 
 
+_TEXT_FIELDS = ("key", "code", "title", "subtitle", "abstract", "room", "room_code", "track", "type", "language", "url")
+
+
+def _strip_controls(timetable: Timetable) -> None:
+    """Control characters go at import (issue 17): whatever a file says, no stored text can carry one."""
+    timetable.name, timetable.url = strip_controls(timetable.name), strip_controls(timetable.url)
+    timetable.rooms = [strip_controls(r) for r in timetable.rooms]
+    for s in timetable.sessions:
+        for name in _TEXT_FIELDS:
+            value = getattr(s, name)
+            if value:
+                setattr(s, name, strip_controls(value))
+        s.speakers = [strip_controls(x) for x in s.speakers]
+        s.links = [{k: strip_controls(v) if isinstance(v, str) else v for k, v in x.items()} for x in s.links]
+
+
 def parse(
     data: bytes, fmt: str | None = None, *, filename: str = "", options: Options | None = None
 ) -> tuple[str, Timetable]:
@@ -94,8 +110,16 @@ def parse(
         raise ParseError("timetable", "format", f"unknown format {fmt!r}; known: {', '.join(PARSERS)}")
     if not data.strip():
         raise ParseError(fmt, "", "the file is empty")
+    # Issue 17: over MAX_SESSIONS sessions is refused before a parser builds them all (a 150,000-event
+    # .ics grew a worker by 786 MB); these counts can only overestimate, the CSV parser stops itself.
+    marker = {"ics": b"BEGIN:VEVENT", "frab-xml": b"<event"}.get(fmt)
+    if marker and data.count(marker) > MAX_SESSIONS:
+        raise ParseError(fmt, "", too_many_sessions(data.count(marker)))
     timetable = PARSERS[fmt][1](data, options or Options())
+    if len(timetable.sessions) > MAX_SESSIONS:
+        raise ParseError(fmt, "", too_many_sessions(len(timetable.sessions)))
     tz = zone(timetable.timezone)
+    _strip_controls(timetable)
     for s in timetable.sessions:
         if s.start and s.end:  # one spelling for every stored time: the conference's own offset
             s.start, s.end = s.start.astimezone(tz), s.end.astimezone(tz)

@@ -14,8 +14,18 @@ import re
 from datetime import date, datetime, time, timedelta
 
 from ..errors import BadInput, ParseError
-from ..model import Session, Timetable, derive_key, room_code_for, zone
-from .common import Options, join_texts, line, link, looks_like_break, parse_duration, resolve_zone, text
+from ..model import MAX_SESSIONS, Session, Timetable, derive_key, room_code_for, zone
+from .common import (
+    Options,
+    join_texts,
+    line,
+    link,
+    looks_like_break,
+    parse_duration,
+    resolve_zone,
+    text,
+    too_many_sessions,
+)
 
 FMT = "csv"
 UNTITLED = "(untitled)"
@@ -199,10 +209,14 @@ def parse(data: bytes, options: Options) -> Timetable:
             FMT, "line 1 (header)", "no end or duration column: give the talks' length with --duration MINUTES"
         )
     rows = []
+    filled = 0
     try:
         first_line = reader.line_num + 1
         for row in reader:
             rows.append((first_line, row))  # a record may span lines (quoted line breaks): name its first
+            filled += any(c.strip() for c in row)
+            if filled > MAX_SESSIONS:  # stop reading: the rest is never held (issue 17)
+                raise ParseError(FMT, f"line {first_line}", too_many_sessions(f"more than {MAX_SESSIONS:,}"))
             first_line = reader.line_num + 1
     except csv.Error as exc:
         raise ParseError(FMT, f"line {reader.line_num}", f"broken CSV: {exc}") from exc
