@@ -93,7 +93,7 @@ def timetable_download(slug: str):
     return _ics(body, EXPORTERS["timetable-ics"].file_name(slug))
 
 
-@bp.get("/c/<slug>/ics/<path:key>")
+@bp.get("/c/<slug>/ics/<key:key>")
 def session_download(slug: str, key: str):
     db = get_db()
     conf = store.conference(db, slug)
