@@ -7,7 +7,7 @@ are `conference.errors` (NotFound, BadInput, Conflict, Refused).
 
     connection.py   connect, write, migrate, database_path, integrity_check
     migrations.py   the numbered schema migrations
-    conferences.py  Conference objects: all, by slug / id / source
+    conferences.py  Conference objects: all, by slug / id / source; rename; served files' Last-Modified
     timetable.py    PlannedSession (built in one place), imports (merge.diff applied), history, versions
     attendee.py     statuses, notes with versions, the attendee's links
     access.py       settings, the reminder, the secret key, login failures, share and feed tokens
@@ -17,6 +17,7 @@ are `conference.errors` (NotFound, BadInput, Conflict, Refused).
 
 from .access import (
     alarm_minutes,
+    alarm_revision,
     conference_by_feed,
     conference_by_share,
     feed_token,
@@ -40,6 +41,7 @@ from .attendee import (
     link_session_key,
     note,
     note_history,
+    note_stamps,
     note_texts,
     restore_note_version,
     save_note,
@@ -50,7 +52,15 @@ from .attendee import (
 from .backup import backup, restore, snapshot
 from .backup import dumps as backup_to_json
 from .backup import loads as backup_from_json
-from .conferences import conference, conference_by_id, conference_by_source, conferences
+from .conferences import (
+    clean_hashtag,
+    conference,
+    conference_by_id,
+    conference_by_source,
+    conferences,
+    content_modified_at,
+    update_conference,
+)
 from .connection import (
     applied_migrations,
     connect,
@@ -81,6 +91,7 @@ __all__ = [
     "Versions",
     "add_link",
     "alarm_minutes",
+    "alarm_revision",
     "all_notes",
     "append_to_note",
     "applied_migrations",
@@ -88,6 +99,7 @@ __all__ = [
     "backup",
     "backup_from_json",
     "backup_to_json",
+    "clean_hashtag",
     "conference",
     "conference_by_feed",
     "conference_by_id",
@@ -95,6 +107,7 @@ __all__ = [
     "conference_by_source",
     "conferences",
     "connect",
+    "content_modified_at",
     "database_path",
     "delete_link",
     "feed_token",
@@ -111,6 +124,7 @@ __all__ = [
     "new_share_token",
     "note",
     "note_history",
+    "note_stamps",
     "note_texts",
     "plan_changed_at",
     "planned_session",
@@ -132,6 +146,7 @@ __all__ = [
     "share_token",
     "snapshot",
     "tick_todo",
+    "update_conference",
     "update_link",
     "versions",
     "write",

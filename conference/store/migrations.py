@@ -153,3 +153,9 @@ def m0009(db: Database) -> None:
     # Counters, not timestamps: two changes within one second must still tell cached exports apart.
     db["conferences"].add_column("plan_version", int, not_null_default=0)
     db["conferences"].add_column("data_version", int, not_null_default=0)
+
+
+@migrations(name="0010_conference_hashtag")
+def m0010(db: Database) -> None:
+    # The conference's hashtag (without "#", e.g. "JTF2026"): blog tags and file names come from it.
+    db["conferences"].add_column("hashtag", str)
