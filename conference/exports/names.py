@@ -51,7 +51,7 @@ def year(conf: Conference) -> str:
 
 
 def _with_year(words: list[str], conf: Conference) -> list[str]:
-    if year(conf) and not any(_YEAR.search(w) for w in words):
+    if year(conf) and not any(_YEAR.search(w) or w.endswith(year(conf)[2:]) for w in words):  # "jtf2026", "dfes26"
         words = [*words, year(conf)]
     return words
 
