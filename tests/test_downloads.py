@@ -106,7 +106,7 @@ def names(disposition: str) -> tuple[str, str]:
 def downloads(slug: str) -> dict[str, tuple[str, str]]:
     """path -> (the name a browser saves, its ASCII fallback)."""
     base = f"/c/{quote(slug)}"
-    ascii_base = "natsu-no-tekku-matsuri-2026"
+    ascii_base = "conference-2026"  # kanji have no romanised form without a dictionary
     found = {
         f"{base}/plan.ics": (f"{slug}-plan.ics", f"{ascii_base}-plan.ics"),
         f"{base}/plan.ics?interested=1": (f"{slug}-plan.ics", f"{ascii_base}-plan.ics"),

@@ -14,7 +14,7 @@ from markdown_it import MarkdownIt
 
 from conference import store
 from conference.demo import demo_timetable
-from conference.exports import names, report
+from conference.exports import kana, names, report
 from conference.store import connect
 
 SLUG = "demo-tech-festa-2026"
@@ -337,7 +337,17 @@ def test_zenn_topics_and_qiita_tags_follow_their_rules():
     assert len(topics) == 5 and len(set(topics)) == 5
     assert all(re.fullmatch(r"[a-z0-9]{1,18}", t) for t in topics)
     assert topics[:2] == ["cloudnativedaystok", "cloudnativedaystoa"]  # the cut collided: keep the end
-    assert names.zenn_topics(["夏のテック祭り2026", "JTF2026", "jtf2026"]) == ["natsunotekku", "jtf2026"]
+    assert names.zenn_topics(["夏のテック祭り2026", "JTF2026", "jtf2026"]) == ["jtf2026"]  # kanji: no topic
+    assert names.zenn_topics(["テックフェスタ2026", "JTF2026"]) == ["tekkufesuta2026", "jtf2026"]
+
+
+def test_names_in_kana_are_romanised_and_names_in_kanji_fall_back_to_a_stem_the_user_changes():
+    assert kana.romanise("デモ テックフェスタ") == "demo tekkufesuta"
+    assert kana.romanise("ちょっとキャッシュ") == "chottokyasshu"
+    assert kana.romanise("サーバーレス") == "saabaaresu"
+    assert names.ascii_words("テックフェスタ 2026") == ["tekkufesuta", "2026"]
+    assert names.ascii_words("夏のテック祭り 2026") == []
+    assert names.ascii_words("夏祭り / Summer Fest") == ["summer", "fest"]
     assert names.zenn_topics([]) == ["event"]
 
 

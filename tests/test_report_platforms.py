@@ -75,7 +75,7 @@ def test_every_preset_says_who_spoke_what_was_cancelled_and_learned(day):
 
 def test_hugo_builds_the_draft_with_its_summary_list_and_links(day):
     text, name = draft(day, "hugo")
-    assert name == "natsu-no-tekku-matsuri-2026-report.md"
+    assert name == "conference-2026-report.md"
     page = hugo_build(text, filename=name)
     assert page.truncated  # the exact <!--more--> divider was found
     assert OPENING in page.summary and "参加したセッション" not in page.summary
@@ -91,7 +91,7 @@ def test_hugo_builds_the_draft_with_its_summary_list_and_links(day):
 
 def test_jekyll_builds_the_dated_draft_and_keeps_it_unpublished(day):
     text, name = draft(day, "jekyll")
-    assert name == "2026-07-25-natsu-no-tekku-matsuri-2026-report.md"
+    assert name == "2026-07-25-conference-2026-report.md"
     assert not jekyll_build(text, name, site_config="future: true\n").listed  # published: false
     post = jekyll_build(text, name, unpublished=True, site_config="future: true\n")
     assert post.listed, post.log

@@ -4,7 +4,7 @@ Browsers save a download under its UTF-8 name (RFC 6266 `filename*`), but blog t
 Zenn's article slug must match `^[0-9a-z\\-_]{12,50}$`, Jekyll wants `YYYY-MM-DD-<slug>.md`, and an
 ASCII fallback `filename="…"` must name the file for clients that ignore `filename*`. Everything here
 comes from what the user can change (`flask conference SLUG --name … --hashtag …`): the hashtag, else
-the name (its ASCII words, else the name romanised from kana and kanji), plus the year. Never from
+the name (its ASCII words, else the name romanised when written in kana), plus the year. Never from
 the file a timetable was uploaded in.
 """
 
@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 
 from ..model import Conference
+from . import kana
 
 ZENN_SLUG = re.compile(r"^[0-9a-z\-_]{12,50}$")
 ZENN_TOPIC_MAX = 18
@@ -24,25 +24,18 @@ _ASCII_WORD = re.compile(r"[A-Za-z0-9]+")
 _YEAR = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
 
 
-@lru_cache(maxsize=1)
-def _kakasi():
-    import pykakasi  # ~1 s to load its dictionaries: only for names without any ASCII word
-
-    return pykakasi.kakasi()
-
-
-@lru_cache(maxsize=256)
-def romanise(text: str) -> str:
-    """Japanese text in Hepburn romaji, words separated by spaces ("夏のテック祭り" -> "natsu no tekku matsuri")."""
-    return " ".join(part["hepburn"] for part in _kakasi().convert(text))
-
-
 def ascii_words(text: str) -> list[str]:
     """The text's words in ASCII: its own ASCII part when it has one (a bilingual name's English half),
-    else the whole text romanised. Lowercase, letters and digits only."""
+    else the text romanised when it is written in kana ("テックフェスタ" -> "tekkufesuta"), else none
+    (kanji need a dictionary: see kana.py). Lowercase, letters and digits only."""
     text = unicodedata.normalize("NFKC", text or "")
     first_letter = re.search(r"[A-Za-z]", text)
-    ascii_part = text[first_letter.start() :] if first_letter else romanise(text)
+    if first_letter:
+        ascii_part = text[first_letter.start() :]
+    elif any(kana.is_kana(c) for c in text) and all(kana.is_kana(c) or not c.isalpha() for c in text):
+        ascii_part = kana.romanise(text)
+    else:
+        return []
     return [w.lower() for w in _ASCII_WORD.findall(ascii_part)]
 
 
@@ -69,7 +62,7 @@ def _join(words: list[str], limit: int) -> str:
 
 def ascii_base(conf: Conference, hashtag: str = "") -> str:
     """The ASCII stem of every file name of `conf`: "jtf2026" (a hashtag), "demo-tech-festa-2026"
-    (a name's ASCII words), "natsu-no-tekku-matsuri-2026" (a Japanese name), "conference-2026"."""
+    (a name's ASCII words), "tekkufesuta-2026" (a name in kana), "conference-2026" (kanji only: the user sets a hashtag or the slug)."""
     tag = unicodedata.normalize("NFKC", hashtag or conf.hashtag).lstrip("#")
     if tag and re.fullmatch(r"[A-Za-z0-9_]+", tag):
         words = [re.sub(r"[^a-z0-9]", "", tag.lower())]
@@ -113,13 +106,13 @@ def tag_from_name(conf: Conference) -> str:
 
 
 def zenn_topics(tags: list[str], fallback: str = "event") -> list[str]:
-    """Zenn topics from tags: lowercase a-z0-9 (a Japanese tag romanised), at most 18 characters, unique
+    """Zenn topics from tags: lowercase a-z0-9 (a tag in kana romanised, one with kanji left out), at most 18 characters, unique
     after cutting (a cut that collides keeps the tag's end: "…tokyo2026a" -> "cloudnativedaystoa"), at most 5."""
     topics: list[str] = []
     for tag in tags:
         text = unicodedata.normalize("NFKC", tag).lstrip("#")
         plain = re.sub(r"[^a-z0-9]", "", text.lower())
-        if not text.isascii():  # a Japanese tag: romanised, cut at a word's end ("natsunotekku")
+        if not text.isascii():  # a Japanese tag: romanised when in kana, cut at a word's end
             plain = _join(ascii_words(text), ZENN_TOPIC_MAX).replace("-", "")
         if not plain:
             continue
