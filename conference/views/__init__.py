@@ -97,7 +97,7 @@ def security_headers(response):
 
 
 def init_app(app: Flask) -> None:
-    from . import compress, exports, imports, notes, planning, report, timetable
+    from . import agenda, compress, exports, imports, notes, planning, report, timetable
 
     app.register_blueprint(timetable.bp)
     app.register_blueprint(imports.bp)
@@ -105,6 +105,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(notes.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(report.bp)
+    agenda.register(app)
     app.jinja_env.filters.update(
         keypath=keypath,
         zone_label=zone_label,
