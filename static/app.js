@@ -43,9 +43,12 @@ const Conference = (() => {
     if (!label) {
       label = document.createElement("span");
       label.className = "state-label";
-      const host = el.querySelector(".c-link, .block-link") || el;
-      const mark = host === el ? el.querySelector("form.mark") : null;
-      host.insertBefore(label, mark);
+      const link = el.querySelector(".c-link");
+      if (link) link.append(" ", label); // a space: screen readers read the words apart
+      else {
+        const host = el.querySelector(".block-foot") || el;
+        host.insertBefore(label, host.querySelector(":scope > form.mark"));
+      }
     }
     label.textContent = statusLabel(status);
   }
@@ -86,7 +89,7 @@ const Conference = (() => {
         const made = document.createElement("span");
         made.className = "clash-flag";
         made.textContent = labels().clash || "Clash";
-        title.after(made);
+        title.after(" ", made);
       } else if (!on && flag) {
         flag.remove();
       }
