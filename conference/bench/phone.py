@@ -9,6 +9,7 @@ Timings are printed and recorded, never asserted.
 
 from __future__ import annotations
 
+import os
 import statistics
 import time
 from pathlib import Path
@@ -117,7 +118,13 @@ def measure(work: Path, quick: bool = False) -> dict:
     }
     server = Gunicorn(db_path, workers=2, threads=4)
     server.start()
-    result = {"file": f"{SOURCE.parent.name}/{SOURCE.name}", "day": day, "day_sessions": count, "pages": {}}
+    result = {
+        "file": f"{SOURCE.parent.name}/{SOURCE.name}",
+        "day": day,
+        "day_sessions": count,
+        "pages": {},
+        "load_average": os.getloadavg()[0],  # other work on the machine shows in throttled timings
+    }
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=["--disable-background-networking"])
@@ -142,7 +149,8 @@ def table(r: dict) -> list[str]:
     lines = [
         f"FOSDEM 2026 (`{r['file']}`), busiest day {r['day']} ({r['day_sessions']} sessions), on a 375 x 812 phone:",
         "CDP network emulation 150 ms / 1.6 Mbit/s down / 750 kbit/s up, 4x CPU throttling, nothing cached, "
-        "the app under gunicorn (2 workers x 4 threads) on 127.0.0.1, rendered pages kept.",
+        "the app under gunicorn (2 workers x 4 threads) on 127.0.0.1, rendered pages kept; "
+        f"machine load average {r['load_average']:.1f} when the run began.",
         "",
         "| page | first talk painted: median | max | loads | elements | bytes sent (gzip) | HTML | target |",
         "|---|---|---|---|---|---|---|---|",
