@@ -180,6 +180,9 @@ def test_first_talk_in_the_top_30_percent_with_day_tabs_chips_and_now_in_the_fir
     now_slot = page.locator("#now .slot-time")
     expect(now_slot).to_have_text("13:00")
     assert 0 <= now_slot.bounding_box()["y"] < 50  # scrolled to the top of the screen
+    page.evaluate("() => window.scrollBy(0, 400)")  # the slot's time stays on top while its talks scroll by
+    assert now_slot.bounding_box()["y"] == pytest.approx(0, abs=1)
+    assert page.locator('.card[data-key="C20"]').bounding_box()["y"] < 200
     page.context.close()
 
 
