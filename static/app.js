@@ -174,7 +174,12 @@ const Conference = (() => {
 })();
 
 document.documentElement.classList.add("js");
+// On a phone the bottom bar steps aside while the keyboard is up (typing in any field).
+const typingField = (el) => el && el.matches && el.matches("textarea, select, input:not([type=checkbox]):not([type=radio]):not([type=submit])");
+document.addEventListener("focusin", (event) => { if (typingField(event.target)) document.body.classList.add("typing"); });
+document.addEventListener("focusout", (event) => { if (typingField(event.target)) document.body.classList.remove("typing"); });
 document.addEventListener("DOMContentLoaded", () => {
+  if (typingField(document.activeElement)) document.body.classList.add("typing"); // autofocus came first
   Conference.defaultView();
   Conference.enhanceMarks();
   Conference.enhanceRoomChips();

@@ -135,9 +135,6 @@ document.addEventListener("DOMContentLoaded", () => {
   // them keeps the keyboard open (the text area keeps the focus).
   document.body.classList.add("has-quick");
   quick.addEventListener("pointerdown", (event) => { if (event.target.closest("button")) event.preventDefault(); });
-  area.addEventListener("focus", () => document.body.classList.add("typing"));
-  area.addEventListener("blur", () => document.body.classList.remove("typing"));
-  if (area === document.activeElement) document.body.classList.add("typing");
   if (window.visualViewport) {
     // Browsers that lay the keyboard over the page (iOS Safari) shrink only the visual viewport.
     const place = () => {
