@@ -1,4 +1,7 @@
-"""conference: a talk and session tracker for people who attend multi-track tech conferences."""
+"""conference: a talk and session tracker for people who attend multi-track tech conferences.
+
+Wiring only: configuration, the database (migrated, demo loaded), the web layer and the CLI.
+"""
 
 from __future__ import annotations
 
@@ -25,30 +28,35 @@ def create_app(test_config: dict | None = None) -> Flask:
         LOAD_DEMO=True,
         MAX_CONTENT_LENGTH=20 * 1024 * 1024,
         BEHIND_PROXY=os.environ.get("CONFERENCE_BEHIND_PROXY") == "1",
+        PASSWORD=os.environ.get("CONFERENCE_PASSWORD", ""),
     )
     if test_config:
         app.config.update(test_config)
+    # The network policy, decided here once: URL imports and link titles may reach loopback and
+    # private addresses only in the mode where the app answers nobody but this computer (no password,
+    # loopback clients only). Everything below takes it from here as an argument.
+    app.config.setdefault("FETCH_ALLOW_PRIVATE", not app.config["PASSWORD"])
     if app.config["BEHIND_PROXY"]:
         # Behind Caddy/nginx/a PaaS router: feed and share links must carry the public https host.
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
-    from . import db, i18n, security, views
-    from .cli import register as register_cli
+    from . import cli, i18n, store, views
     from .demo import ensure_demo
+    from .views import auth
 
-    db.init_app(app)
-    if app.config["LOAD_DEMO"]:
-        conn = db.connect(app.config["DATABASE"])
-        try:
-            ensure_demo(conn)
-        finally:
-            conn.close()
-    security.init_app(app)
+    db = store.connect(app.config["DATABASE"])
+    try:
+        store.migrate(db)
+        if app.config["LOAD_DEMO"]:
+            ensure_demo(db)
+    finally:
+        db.close()
+    auth.configure(app)
     i18n.init_app(app)
     views.init_app(app)
-    register_cli(app)
+    cli.init_app(app)
     return app
 
 
@@ -59,7 +67,7 @@ def main(app: Flask, argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=int(os.environ.get("CONFERENCE_PORT", "5000")))
     parser.add_argument("--debug", action="store_true")
     args = parser.parse_args(argv)
-    from .security import is_loopback
+    from .views.auth import is_loopback
 
     if not is_loopback(args.host) and args.host != "localhost" and not app.config["PASSWORD"]:
         parser.exit(

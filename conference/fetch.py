@@ -1,4 +1,9 @@
-"""The only module that talks to the network: bounded, time-limited GETs of URLs a user gave."""
+"""The only module that talks to the network: bounded, time-limited GETs of URLs a user gave.
+
+Policy, set once: loopback, private, link-local and reserved addresses are refused (NonPublicAddress)
+unless the caller passes allow_private=True, which only the app's configuration decides
+(FETCH_ALLOW_PRIVATE: true only for a loopback-only server without a password, see create_app).
+"""
 
 from __future__ import annotations
 
@@ -16,17 +21,14 @@ from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
-from .parsers.common import MAX_BYTES
+from .errors import FetchError, NonPublicAddress
+from .model import MAX_BYTES
 
 USER_AGENT = "conference-tracker/0.1 (+timetable import)"
 CONNECT_TIMEOUT = 5
 READ_TIMEOUT = 10
 DEADLINE = 30  # seconds for the whole download, redirects included: a slow drip is cut off
 MAX_REDIRECTS = 5
-
-
-class FetchError(Exception):
-    """A URL that could not be fetched; the message says why, for the user."""
 
 
 @dataclass
@@ -111,18 +113,22 @@ def public_only(host: str) -> None:
         raise FetchError(f"cannot resolve {host}: {exc.strerror}") from exc
     for info in infos:
         if not _is_public(info[4][0]):
-            raise FetchError(f"{host} resolves to {info[4][0]}, a non-public address; refused")
+            raise NonPublicAddress(f"{host} resolves to {info[4][0]}, a non-public address; refused")
 
 
 def fetch(
     url: str,
     *,
     max_bytes: int = MAX_BYTES,
-    allow_private: bool = True,
+    allow_private: bool = False,
     deadline: float = DEADLINE,
     session: requests.Session | None = None,
 ) -> Fetched:
-    """GET `url`: http(s) only, redirects followed by hand (each re-checked), a byte cap while streaming."""
+    """GET `url`: http(s) only, redirects followed by hand (each re-checked), a byte cap while streaming.
+
+    Non-public addresses are refused (NonPublicAddress) unless `allow_private`; every other failure is
+    a FetchError saying why.
+    """
     http = session or (requests.Session() if allow_private else public_session())
     started = time.monotonic()
     seen = []
@@ -144,7 +150,7 @@ def fetch(
                 headers={"User-Agent": USER_AGENT, "Accept": "*/*"},
             )
         except BlockedAddress as exc:
-            raise FetchError(str(exc)) from exc
+            raise NonPublicAddress(str(exc)) from exc
         except requests.Timeout as exc:
             raise FetchError(f"{parts.hostname} did not answer in time") from exc
         except requests.RequestException as exc:
@@ -225,7 +231,7 @@ class _TitleParser(HTMLParser):
             self.title += data
 
 
-def page_title(url: str, *, allow_private: bool = True) -> str | None:
+def page_title(url: str, *, allow_private: bool = False) -> str | None:
     """A link's title: the page's oEmbed title, else og:title, else <title>. None when anything fails."""
     try:
         page = fetch(url, max_bytes=TITLE_MAX_BYTES, allow_private=allow_private, deadline=TITLE_DEADLINE)

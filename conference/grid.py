@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+
+from .model import PlannedSession
 
 STEP = timedelta(minutes=5)
 
 
 @dataclass
 class Block:
-    session: dict
+    session: PlannedSession
     row_start: int  # CSS grid lines, 1-based; row 1 is the room header
     row_end: int
     col_start: int  # column 1 is the time axis
@@ -48,39 +51,39 @@ def _floor(moment: datetime, minutes: int) -> datetime:
     return moment.replace(minute=moment.minute - moment.minute % minutes, second=0, microsecond=0)
 
 
-def _lanes(items: list[dict]) -> list[int]:
+def _lanes(items: list[PlannedSession]) -> list[int]:
     """Give each session of one room the first lane free at its start (overlaps sit side by side)."""
     lane_ends: list[datetime] = []
     lanes = []
     for s in items:
         for i, end in enumerate(lane_ends):
-            if end <= s["start"]:
-                lane_ends[i] = s["end"]
+            if end <= s.start:
+                lane_ends[i] = s.end
                 lanes.append(i)
                 break
         else:
-            lane_ends.append(s["end"])
+            lane_ends.append(s.end)
             lanes.append(len(lane_ends) - 1)
     return lanes
 
 
-def layout(day: date, sessions: list[dict], room_order: list[str] | None = None) -> DayGrid:
+def layout(day: date, sessions: list[PlannedSession], room_order: Sequence[str] | None = None) -> DayGrid:
     """Place the day's scheduled sessions; a break without a room spans every column."""
-    scheduled = sorted((s for s in sessions if s["start"] and s["day"] == day), key=lambda s: (s["start"], s["end"]))
+    scheduled = sorted((s for s in sessions if s.start and s.day == day), key=lambda s: (s.start, s.end))
     if not scheduled:
         return DayGrid(day=day, start=datetime.min, rows=0)
-    first = _floor(min(s["start"] for s in scheduled), 30)
-    last = max(max(s["end"], s["start"] + STEP) for s in scheduled)
+    first = _floor(min(s.start for s in scheduled), 30)
+    last = max(max(s.end, s.start + STEP) for s in scheduled)
     rows = -(-(last - first) // STEP)
 
     def row(moment: datetime, up: bool) -> int:
         steps, rest = divmod(moment - first, STEP)
         return 2 + steps + (1 if up and rest else 0)
 
-    by_room: dict[str, list[dict]] = {}
+    by_room: dict[str, list[PlannedSession]] = {}
     for s in scheduled:
-        if s["room"] or not s["is_break"]:
-            by_room.setdefault(s["room"], []).append(s)
+        if s.room or not s.is_break:
+            by_room.setdefault(s.room, []).append(s)
     grid = DayGrid(day=day, start=first, rows=rows)
     col = 2
     order = {room: i for i, room in enumerate(room_order or [])}
@@ -88,16 +91,16 @@ def layout(day: date, sessions: list[dict], room_order: list[str] | None = None)
         items = by_room[room]
         lanes = _lanes(items)
         width = max(lanes) + 1
-        code = next((s["room_code"] for s in items if s["room_code"]), "")
+        code = next((s.room_code for s in items if s.room_code), "")
         grid.columns.append(Column(room=room, code=code, col_start=col, col_end=col + width))
         for s, lane in zip(items, lanes, strict=True):
-            end = max(s["end"], s["start"] + STEP)
-            grid.blocks.append(Block(s, row(s["start"], False), row(end, True), col + lane, col + lane + 1))
+            end = max(s.end, s.start + STEP)
+            grid.blocks.append(Block(s, row(s.start, False), row(end, True), col + lane, col + lane + 1))
         col += width
     for s in scheduled:
-        if s["is_break"] and not s["room"]:
-            end = max(s["end"], s["start"] + STEP)
-            grid.blocks.append(Block(s, row(s["start"], False), row(end, True), 2, max(col, 3)))
+        if s.is_break and not s.room:
+            end = max(s.end, s.start + STEP)
+            grid.blocks.append(Block(s, row(s.start, False), row(end, True), 2, max(col, 3)))
     grid.blocks.sort(key=lambda b: (b.row_start, b.col_start))
     tick = first
     while tick < first + rows * STEP:
@@ -108,5 +111,6 @@ def layout(day: date, sessions: list[dict], room_order: list[str] | None = None)
     return grid
 
 
-def days(sessions: list[dict]) -> list[date]:
-    return sorted({s["day"] for s in sessions if s["day"]})
+def days(sessions: Sequence[PlannedSession]) -> list[date]:
+    """The conference days that have sessions (the grid's tabs)."""
+    return sorted({s.day for s in sessions if s.day})

@@ -1,4 +1,10 @@
-"""The one normalised shape of a timetable, and the time helpers every module shares."""
+"""The shapes everyone shares: what parsers return (Session, Timetable), what everyone else reads
+(Conference, PlannedSession, Link), and the time helpers.
+
+Data flows one way: parsers build `Timetable`s of `Session`s; the store keeps them and hands back
+`Conference` and `PlannedSession` objects (frozen: nobody downstream mutates what the store built);
+planning, exporters, views, the CLI and the bench read those.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +12,16 @@ import dataclasses
 import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .errors import BadInput
 
 # Sessions that start before this hour (local time) belong to the previous conference day,
 # as frab's `day_change` does: a 01:00 party at 39C3 is part of the evening before.
 DAY_CHANGE_HOUR = 6
+MAX_BYTES = 20 * 1024 * 1024  # the documented cap for any timetable, uploaded or downloaded
 
 
 @dataclass
@@ -62,20 +72,145 @@ class Timetable:
     notes: list[str] = field(default_factory=list)  # said in the import summary
 
 
-class ParseError(ValueError):
-    """A timetable that cannot be read; says which format, where and why."""
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A link on a session: the timetable's own (id None) or one the attendee added (id of that row)."""
 
-    def __init__(self, fmt: str, where: str, why: str):
-        self.fmt, self.where, self.why = fmt, where, why
-        super().__init__(f"{fmt}: {where}: {why}" if where else f"{fmt}: {why}")
+    url: str
+    kind: str  # slides / video / blog / code / other (links.LINK_KINDS)
+    title: str = ""
+    id: int | None = None
+
+    def to_json(self) -> dict:
+        return {"url": self.url, "kind": self.kind, "title": self.title}
+
+
+@dataclass(frozen=True, slots=True)
+class Conference:
+    """One conference as the store keeps it (a row of `conferences`, decoded)."""
+
+    id: int
+    slug: str
+    name: str
+    timezone: str  # IANA name: every time of this conference is shown in it
+    start_date: str | None = None  # ISO dates of the first and last conference day
+    end_date: str | None = None
+    url: str = ""
+    language: str = ""
+    source: str = ""  # the path, URL or name it was imported from ("demo" for the demo)
+    source_format: str = ""
+    source_options: dict[str, Any] = field(default_factory=dict)  # what Refresh repeats (importer.ImportRequest)
+    imported_at: str | None = None
+    is_demo: bool = False
+    rooms: tuple[str, ...] = ()  # the source's room order: the grid's columns
+    plan_changed_at: str | None = None  # a mark set or cleared: feeds' Last-Modified
+    plan_version: int = 0  # counters: bumped by every change of the plan / of the timetable
+    data_version: int = 0
+    talks: int | None = None  # sessions that are not breaks; only filled in by store.conferences()
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return zone(self.timezone)
+
+
+@dataclass(frozen=True, slots=True, eq=True)
+class PlannedSession:
+    """A session as everyone downstream of the store reads it: the timetable's fields and the attendee's.
+
+    Built in one place (`store.planned_sessions`); views, templates, exporters, the CLI and the bench
+    read it, nobody changes it (`dataclasses.replace` makes a changed copy).
+
+    key          stable identity across re-imports (see `derive_key`)
+    start/end    aware datetimes in the conference's zone, or both None (unscheduled)
+    day          the conference day it belongs to (talks after midnight stay on the evening before)
+    speakers     display names, in the source's order
+    links        the timetable's links, then the attendee's (those carry their row `id`)
+    abstract     "" when the caller asked for sessions without abstracts (grids and lists)
+    cancelled    the organisers dropped it, but the attendee has marks, notes or links on it
+    previous     the watched fields (start, end, room, title, speakers) a re-import changed: old values,
+                 as stored (ISO times, speaker lists); {} when nothing moved
+    sequence     bumped by every watched change (the calendar's SEQUENCE)
+    updated_at   when our copy last changed (ISO, UTC)
+    status       None, "interested", "going", "attended" or "speaking"
+    clashes      keys of the other going/speaking sessions this one overlaps (only for going/speaking)
+    """
+
+    key: str
+    code: str
+    title: str
+    subtitle: str = ""
+    abstract: str = ""
+    start: datetime | None = None
+    end: datetime | None = None
+    day: date | None = None
+    room: str = ""
+    room_code: str = ""
+    track: str = ""
+    type: str = ""
+    language: str = ""
+    speakers: tuple[str, ...] = ()
+    url: str = ""
+    links: tuple[Link, ...] = ()
+    is_break: bool = False
+    cancelled: bool = False
+    previous: dict[str, Any] = field(default_factory=dict)
+    sequence: int = 0
+    updated_at: str | None = None
+    status: str | None = None
+    clashes: tuple[str, ...] = ()
+
+    def __hash__(self) -> int:  # `previous` is a dict: hash what identifies this state of the session
+        return hash((self.key, self.sequence, self.updated_at, self.status, self.clashes))
+
+    @property
+    def slides(self) -> str:
+        """The first slides link's URL, or ""."""
+        return next((x.url for x in self.links if x.kind == "slides"), "")
+
+    def to_json(self) -> dict:
+        """The `sessions --json` shape (the CLI contract, ../shared/CLI.md): keys in this order."""
+        return {
+            "key": self.key,
+            "code": self.code,
+            "title": self.title,
+            "subtitle": self.subtitle,
+            "start": to_iso(self.start),
+            "end": to_iso(self.end),
+            "room": self.room,
+            "room_code": self.room_code,
+            "track": self.track,
+            "type": self.type,
+            "language": self.language,
+            "speakers": list(self.speakers),
+            "url": self.url,
+            "links": [x.to_json() for x in self.links],
+            "is_break": self.is_break,
+            "cancelled": self.cancelled,
+            "status": self.status,
+            "clashes": list(self.clashes),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """The attendee's note on one session: its text and version (0: never saved)."""
+
+    text: str
+    version: int
+    updated_at: str | None = None
+
+
+def now_utc() -> datetime:
+    """The current time, to the second, in UTC (what the store writes)."""
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def zone(name: str) -> ZoneInfo:
-    """Return the IANA zone called `name`, or raise ValueError."""
+    """Return the IANA zone called `name`, or raise BadInput."""
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"unknown time zone {name!r}") from exc
+        raise BadInput(f"unknown time zone {name!r}", field="timezone") from exc
 
 
 def to_iso(moment: datetime | None) -> str | None:
@@ -83,7 +218,7 @@ def to_iso(moment: datetime | None) -> str | None:
     if moment is None:
         return None
     if moment.tzinfo is None:
-        raise ValueError("naive datetime cannot be stored")
+        raise TypeError("naive datetime cannot be stored")  # a bug in the caller, never user input
     return moment.isoformat(timespec="seconds")
 
 

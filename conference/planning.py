@@ -1,43 +1,54 @@
-"""Statuses, clashes, choices, my day and now/next: pure functions over session dicts."""
+"""Statuses, clashes, choices, my day and now/next: pure functions over PlannedSession."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+
+from .errors import BadInput
+from .model import PlannedSession
 
 STATUSES = ("interested", "going", "attended", "speaking")
 CHOSEN = ("going", "speaking")  # what can clash
 ON_MY_DAY = ("going", "speaking", "attended")
+# What goes into the attendee's calendar: attended stays, so writing notes never drops a talk from it.
+PLAN = ("going", "speaking", "attended")
 
 
-def overlaps(a: dict, b: dict) -> bool:
+def check_status(status: str) -> str:
+    """`status` when it is one of STATUSES, else BadInput."""
+    if status not in STATUSES:
+        raise BadInput(f"status must be one of {', '.join(STATUSES)} (or none)", field="status")
+    return status
+
+
+def overlaps(a: PlannedSession, b: PlannedSession) -> bool:
     """Real start/end times overlap (touching ends do not): slots and codes play no part."""
-    return bool(a["start"] and b["start"]) and a["start"] < b["end"] and b["start"] < a["end"]
+    return bool(a.start and b.start) and a.start < b.end and b.start < a.end
 
 
-def clashes(sessions: list[dict]) -> dict[str, list[str]]:
+def clashes(sessions: Iterable[PlannedSession]) -> dict[str, list[str]]:
     """key -> keys of the other going/speaking sessions it overlaps (only for going/speaking ones)."""
     chosen = sorted(
-        (s for s in sessions if s.get("status") in CHOSEN and s["start"] and not s["cancelled"]),
-        key=lambda s: s["start"],
+        (s for s in sessions if s.status in CHOSEN and s.start and not s.cancelled),
+        key=lambda s: s.start,
     )
-    found: dict[str, list[str]] = {s["key"]: [] for s in chosen}
+    found: dict[str, list[str]] = {s.key: [] for s in chosen}
     for i, a in enumerate(chosen):
         for b in chosen[i + 1 :]:
-            if b["start"] >= a["end"]:
+            if b.start >= a.end:
                 break
             if overlaps(a, b):
-                found[a["key"]].append(b["key"])
-                found[b["key"]].append(a["key"])
+                found[a.key].append(b.key)
+                found[b.key].append(a.key)
     return found
 
 
-def annotate(sessions: list[dict]) -> list[dict]:
-    """Add `clashes` (list of keys) to every session."""
-    found = clashes(sessions)
-    for s in sessions:
-        s["clashes"] = found.get(s["key"], [])
-    return sessions
+def plan_sessions(sessions: Iterable[PlannedSession], interested: bool = False) -> list[PlannedSession]:
+    """The attendee's plan (going, speaking, attended; with `interested` the shortlist too), no breaks."""
+    wanted = (*PLAN, "interested") if interested else PLAN
+    return [s for s in sessions if s.status in wanted and not s.is_break]
 
 
 @dataclass
@@ -46,28 +57,28 @@ class Choice:
 
     start: datetime
     end: datetime
-    options: list[dict]
+    options: list[PlannedSession]
 
 
-def choices(sessions: list[dict]) -> list[Choice]:
+def choices(sessions: Iterable[PlannedSession]) -> list[Choice]:
     """Groups of overlapping shortlisted sessions where at least two are only 'interested' or clash."""
     pool = sorted(
-        (s for s in sessions if s.get("status") in ("interested", *CHOSEN) and s["start"] and not s["is_break"]),
-        key=lambda s: (s["start"], s["end"]),
+        (s for s in sessions if s.status in ("interested", *CHOSEN) and s.start and not s.is_break),
+        key=lambda s: (s.start, s.end),
     )
-    groups: list[list[dict]] = []
+    groups: list[list[PlannedSession]] = []
     end = None
     for s in pool:
-        if groups and end and s["start"] < end:
+        if groups and end and s.start < end:
             groups[-1].append(s)
-            end = max(end, s["end"])
+            end = max(end, s.end)
         else:
             groups.append([s])
-            end = s["end"]
+            end = s.end
     return [
-        Choice(start=g[0]["start"], end=max(s["end"] for s in g), options=g)
+        Choice(start=g[0].start, end=max(s.end for s in g), options=g)
         for g in groups
-        if len(g) > 1 and sum(1 for s in g if s.get("status") in CHOSEN) != 1
+        if len(g) > 1 and sum(1 for s in g if s.status in CHOSEN) != 1
     ]
 
 
@@ -76,53 +87,53 @@ class DayItem:
     kind: str  # "session" or "gap"
     start: datetime
     end: datetime
-    session: dict | None = None
-    breaks: list[dict] = field(default_factory=list)  # timetable breaks inside a gap (lunch)
+    session: PlannedSession | None = None
+    breaks: list[PlannedSession] = field(default_factory=list)  # timetable breaks inside a gap (lunch)
     room_change: str = ""  # the room to go to, when it differs from the previous session's
 
 
-def my_day(sessions: list[dict], day: date) -> list[DayItem]:
+def my_day(sessions: Sequence[PlannedSession], day: date) -> list[DayItem]:
     """The day's chosen sessions in time order, with the gaps between them and room changes."""
     mine = sorted(
-        (s for s in sessions if s.get("status") in ON_MY_DAY and s["start"] and s["day"] == day),
-        key=lambda s: (s["start"], s["end"]),
+        (s for s in sessions if s.status in ON_MY_DAY and s.start and s.day == day),
+        key=lambda s: (s.start, s.end),
     )
-    breaks = [s for s in sessions if s["is_break"] and s["start"] and s["day"] == day]
+    breaks = [s for s in sessions if s.is_break and s.start and s.day == day]
     items: list[DayItem] = []
     last_end: datetime | None = None
     last_room = ""
     for s in mine:
-        if last_end and s["start"] - last_end >= timedelta(minutes=5):
-            inside = [b for b in breaks if b["start"] < s["start"] and b["end"] > last_end]
-            items.append(DayItem("gap", last_end, s["start"], breaks=inside))
-        change = s["room"] if last_room and s["room"] and s["room"] != last_room else ""
-        items.append(DayItem("session", s["start"], s["end"], session=s, room_change=change))
-        last_end = max(last_end, s["end"]) if last_end else s["end"]
-        last_room = s["room"] or last_room
+        if last_end and s.start - last_end >= timedelta(minutes=5):
+            inside = [b for b in breaks if b.start < s.start and b.end > last_end]
+            items.append(DayItem("gap", last_end, s.start, breaks=inside))
+        change = s.room if last_room and s.room and s.room != last_room else ""
+        items.append(DayItem("session", s.start, s.end, session=s, room_change=change))
+        last_end = max(last_end, s.end) if last_end else s.end
+        last_room = s.room or last_room
     return items
 
 
-def plan_days(sessions: list[dict]) -> list[date]:
-    return sorted({s["day"] for s in sessions if s["day"] and s.get("status") in ON_MY_DAY})
+def plan_days(sessions: Iterable[PlannedSession]) -> list[date]:
+    return sorted({s.day for s in sessions if s.day and s.status in ON_MY_DAY})
 
 
 @dataclass
 class NowNext:
     at: datetime
-    mine_now: list[dict]
-    mine_next: list[dict]
-    elsewhere_now: list[dict]
-    next_up: list[dict]  # what starts next anywhere, when the plan says nothing
+    mine_now: list[PlannedSession]
+    mine_next: list[PlannedSession]
+    elsewhere_now: list[PlannedSession]
+    next_up: list[PlannedSession]  # what starts next anywhere, when the plan says nothing
 
 
-def now_and_next(sessions: list[dict], at: datetime) -> NowNext:
+def now_and_next(sessions: Iterable[PlannedSession], at: datetime) -> NowNext:
     """What is on at `at` in the plan, what comes next in it, and what is on in the other rooms."""
-    live = [s for s in sessions if s["start"] and not s["cancelled"]]
-    on = [s for s in live if s["start"] <= at < s["end"]]
-    mine_now = [s for s in on if s.get("status") in ON_MY_DAY]
-    upcoming = sorted((s for s in live if s["start"] > at and s.get("status") in ON_MY_DAY), key=lambda s: s["start"])
-    mine_next = [s for s in upcoming if s["start"] == upcoming[0]["start"]] if upcoming else []
-    later = sorted((s for s in live if s["start"] > at and not s["is_break"]), key=lambda s: s["start"])
-    next_up = [s for s in later if s["start"] == later[0]["start"]] if later else []
+    live = [s for s in sessions if s.start and not s.cancelled]
+    on = [s for s in live if s.start <= at < s.end]
+    mine_now = [s for s in on if s.status in ON_MY_DAY]
+    upcoming = sorted((s for s in live if s.start > at and s.status in ON_MY_DAY), key=lambda s: s.start)
+    mine_next = [s for s in upcoming if s.start == upcoming[0].start] if upcoming else []
+    later = sorted((s for s in live if s.start > at and not s.is_break), key=lambda s: s.start)
+    next_up = [s for s in later if s.start == later[0].start] if later else []
     elsewhere = [s for s in on if s not in mine_now]
     return NowNext(at=at, mine_now=mine_now, mine_next=mine_next, elsewhere_now=elsewhere, next_up=next_up)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from urllib.parse import urlsplit
 
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
+
+from .links import safe_url
+
+__all__ = ["clean_html", "render_abstract", "render_markdown", "safe_url"]
 
 URL_SCHEMES = {"http", "https", "mailto"}
 _md = MarkdownIt("js-default", {"breaks": True}).enable("table").enable("strikethrough")
@@ -33,17 +35,3 @@ def render_abstract(text: str) -> Markup:
     if _LOOKS_HTML.search(text or ""):
         return clean_html(text)
     return render_markdown(text)
-
-
-@lru_cache(maxsize=4096)
-def safe_url(url: str | None) -> str | None:
-    """The URL when it is http(s), else None: nothing else is ever rendered as a link."""
-    if not url:
-        return None
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return None
-    if parts.scheme.lower() in ("http", "https") and parts.netloc:
-        return url.strip()
-    return None

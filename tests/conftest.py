@@ -14,7 +14,7 @@ from werkzeug.serving import make_server
 
 from conference import create_app
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+CORPUS = Path(__file__).resolve().parent / "corpus"  # copies of the shared corpus, see corpus/SOURCES.md
 CHROMIUM = "/usr/bin/chromium"
 
 

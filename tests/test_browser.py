@@ -89,12 +89,12 @@ def test_marking_works_without_javascript(browser, live_server):
 
 
 def _saved_note(live_server, key: str) -> str:
-    from conference import notes, store
-    from conference.db import connect
+    from conference import store
+    from conference.store import connect
 
     db = connect(live_server.app.config["DATABASE"])
     try:
-        return notes.get_note(db, store.conference(db, "demo-tech-festa-2026"), key).text
+        return store.note(db, store.conference(db, "demo-tech-festa-2026"), key).text
     finally:
         db.close()
 

@@ -24,9 +24,8 @@ def test_sigkill_mid_stream_loses_no_acknowledged_save(tmp_path):
 def test_two_gunicorn_workers_starting_on_a_new_file_migrate_once(tmp_path):
     import requests
 
+    from conference import store
     from conference.bench.server import Gunicorn
-    from conference.db import connect
-    from conference.migrations import migrations
 
     db = tmp_path / "new.db"
     server = Gunicorn(db, workers=2)
@@ -36,9 +35,9 @@ def test_two_gunicorn_workers_starting_on_a_new_file_migrate_once(tmp_path):
             assert requests.get(server.url + "/", timeout=5).status_code == 200
     finally:
         server.stop()
-    conn = connect(db)
-    assert conn["conferences"].count == 1
-    assert conn.execute("select count(*) from _sqlite_migrations").fetchone()[0] == len(migrations._migrations)
+    conn = store.connect(db)
+    assert len(store.conferences(conn)) == 1
+    assert store.applied_migrations(conn) == store.known_migrations()  # each applied once
     conn.close()
 
 

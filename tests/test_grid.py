@@ -6,22 +6,16 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from conference.grid import days, layout
-from conference.model import conference_day
+from conference.model import PlannedSession, conference_day
 
 TZ = ZoneInfo("Europe/Berlin")
 
 
 def s(key, room, start, minutes, is_break=False):
     end = start + timedelta(minutes=minutes)
-    return {
-        "key": key,
-        "room": room,
-        "room_code": "",
-        "start": start,
-        "end": end,
-        "is_break": is_break,
-        "day": conference_day(start),
-    }
+    return PlannedSession(
+        key=key, code="", title=key, room=room, start=start, end=end, is_break=is_break, day=conference_day(start)
+    )
 
 
 def test_overlapping_sessions_in_one_room_get_their_own_lane():
@@ -29,7 +23,7 @@ def test_overlapping_sessions_in_one_room_get_their_own_lane():
     items = [s("a", "Hall 1", t, 60), s("b", "Hall 1", t + timedelta(minutes=30), 60), s("c", "Hall 2", t, 40)]
     g = layout(t.date(), items)
     assert [(c.room, c.col_start, c.col_end) for c in g.columns] == [("Hall 1", 2, 4), ("Hall 2", 4, 5)]
-    blocks = {b.session["key"]: (b.row_start, b.row_end, b.col_start) for b in g.blocks}
+    blocks = {b.session.key: (b.row_start, b.row_end, b.col_start) for b in g.blocks}
     assert blocks == {"a": (2, 14, 2), "b": (8, 20, 3), "c": (2, 10, 4)}
 
 
@@ -39,7 +33,7 @@ def test_talk_after_midnight_stays_on_the_evening_before():
     items = [s("late", "Stage", late, 45), s("eve", "Stage", evening, 45)]
     assert days(items) == [evening.date()]
     g = layout(evening.date(), items)
-    assert [b.session["key"] for b in g.blocks] == ["eve", "late"]
+    assert [b.session.key for b in g.blocks] == ["eve", "late"]
     assert g.labels[0][2] == "22:00" and g.rows == (late + timedelta(minutes=45) - evening) // timedelta(minutes=5)
 
 
@@ -51,7 +45,7 @@ def test_break_without_room_spans_all_columns_and_odd_minutes_round_outwards():
         s("lunch", "", t + timedelta(minutes=45), 75, True),
     ]
     g = layout(t.date(), items)
-    blocks = {b.session["key"]: b for b in g.blocks}
+    blocks = {b.session.key: b for b in g.blocks}
     assert (blocks["lunch"].col_start, blocks["lunch"].col_end) == (2, 4)
     assert (blocks["y"].row_start, blocks["y"].row_end) == (2, 11)
 

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from conference.db import connect
-from conference.fetch import FetchError, fetch
+from conference.errors import BadInput, FetchError, NonPublicAddress
+from conference.fetch import fetch
+from conference.store import connect
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = json.loads((FIXTURES / "mini.json").read_text("utf-8"))
@@ -171,30 +172,30 @@ def test_refresh_failure_changes_nothing(client, http_server, db_path):
 
 def test_http_errors_redirect_loops_and_schemes_are_named(http_server):
     with pytest.raises(FetchError, match=r"answered HTTP 404"):
-        fetch(http_server.url + "/missing")
+        fetch(http_server.url + "/missing", allow_private=True)
     http_server.put("/a", b"", status=302, Location="/b")
     http_server.put("/b", b"", status=302, Location="/a")
     with pytest.raises(FetchError, match=r"redirect loop"):
-        fetch(http_server.url + "/a")
+        fetch(http_server.url + "/a", allow_private=True)
     for i in range(7):
         http_server.put(f"/r{i}", b"", status=302, Location=f"/r{i + 1}")
     with pytest.raises(FetchError, match=r"more than 5 redirects"):
-        fetch(http_server.url + "/r0")
+        fetch(http_server.url + "/r0", allow_private=True)
     with pytest.raises(FetchError, match=r"only http and https"):
-        fetch("file:///etc/passwd")
+        fetch("file:///etc/passwd", allow_private=True)
 
 
 def test_redirect_is_followed_to_the_timetable(http_server):
     http_server.put("/old", b"", status=301, Location="/new.json")
     http_server.put("/new.json", mini_json(), "application/json")
-    got = fetch(http_server.url + "/old")
+    got = fetch(http_server.url + "/old", allow_private=True)
     assert got.url.endswith("/new.json") and got.content == mini_json()
 
 
 def test_oversized_downloads_are_cut_off(http_server):
     http_server.put("/big", b"x" * 2048)
     with pytest.raises(FetchError, match=r"limit"):
-        fetch(http_server.url + "/big", max_bytes=1024)
+        fetch(http_server.url + "/big", max_bytes=1024, allow_private=True)
 
     def endless(out):  # no Content-Length: the cap must count while streaming
         for _ in range(64):
@@ -202,7 +203,7 @@ def test_oversized_downloads_are_cut_off(http_server):
 
     http_server.routes["/stream"] = (200, {"Connection": "close", "Content-Length": ""}, endless)
     with pytest.raises(FetchError, match=r"limit"):
-        fetch(http_server.url + "/stream", max_bytes=8 * 1024)
+        fetch(http_server.url + "/stream", max_bytes=8 * 1024, allow_private=True)
 
 
 def test_a_slow_drip_is_stopped_at_the_deadline(http_server):
@@ -218,38 +219,42 @@ def test_a_slow_drip_is_stopped_at_the_deadline(http_server):
     http_server.routes["/slow"] = (200, {"Content-Length": "40"}, drip)
     started = time.monotonic()
     with pytest.raises(FetchError, match=r"took longer than 1 s"):
-        fetch(http_server.url + "/slow", deadline=1)
+        fetch(http_server.url + "/slow", deadline=1, allow_private=True)
     assert time.monotonic() - started < 5
 
 
-def test_private_addresses_are_refused_when_not_allowed(http_server):
+def test_private_addresses_are_refused_unless_allowed(http_server):
     http_server.put("/t.json", mini_json())
-    with pytest.raises(FetchError, match=r"non-public address"):
+    with pytest.raises(NonPublicAddress, match=r"non-public address"):
+        fetch(http_server.url + "/t.json")  # the default: only public addresses
+    with pytest.raises(NonPublicAddress, match=r"non-public address"):
         fetch(http_server.url + "/t.json", allow_private=False)
+    assert fetch(http_server.url + "/t.json", allow_private=True).content == mini_json()
 
 
 def test_every_corpus_file_imports_and_reimports_unchanged(tmp_path):
-    from conference.importer import Request, import_bytes
+    from conference import importer, store
 
     from .conftest import CORPUS
     from .test_parsers import COUNTS, NEEDS
 
     db = connect(tmp_path / "corpus.db")
-    from conference.migrations import migrate
-
-    migrate(db)
+    store.migrate(db)
     for relpath, count in sorted(COUNTS.items()):
         path = CORPUS / relpath
         needs = NEEDS.get(path.name)
-        request = (
-            Request(date=needs.date.isoformat(), duration=needs.duration, timezone=needs.timezone)
-            if needs
-            else Request()
+        options = (
+            {"date": needs.date.isoformat(), "duration": needs.duration, "timezone": needs.timezone} if needs else {}
         )
         slug = relpath.replace("/", "-").replace(".", "-")  # the 39C3 XML and JSON are one conference: keep apart
-        first = import_bytes(db, path.read_bytes(), source_name=path.name, slug=slug, request=request)
+        request = importer.ImportRequest(source=str(path), slug=slug, **options)
+
+        def run(request=request):
+            return importer.run(db, request, allow_private=False, default_timezone="Asia/Tokyo", local_files=True)
+
+        first = run()
         assert len(first.added) == count, relpath
-        again = import_bytes(db, path.read_bytes(), source_name=path.name, slug=slug, request=request)
+        again = run()
         assert (again.slug, len(again.added), again.changed, again.cancelled, again.removed, again.unchanged) == (
             first.slug,
             0,
@@ -258,7 +263,7 @@ def test_every_corpus_file_imports_and_reimports_unchanged(tmp_path):
             [],
             count,
         ), relpath
-    assert db["conferences"].count == len(COUNTS)
+    assert len(store.conferences(db)) == len(COUNTS)
     db.close()
 
 
@@ -269,3 +274,36 @@ def test_the_connected_address_is_checked_even_when_dns_said_otherwise(http_serv
     http_server.put("/t.json", mini_json())
     with pytest.raises(BlockedAddress, match=r"127\.0\.0\.1, a non-public address"):
         public_session().get(http_server.url + "/t.json", timeout=5)
+
+
+def test_a_parse_error_keeps_its_format_line_and_field_through_the_importer(db_path, app, tmp_path):
+    from conference import importer, store
+    from conference.errors import ParseError
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("タイトル,日付,開始,終了\nA,2026-07-25,11:00,12:00\nB,2026-07-25,11:00,10:00\n", encoding="utf-8")
+    db = store.connect(db_path)
+    request = importer.ImportRequest(source=str(bad), slug="bad")
+    with pytest.raises(ParseError) as caught:
+        importer.run(db, request, allow_private=False, default_timezone="Asia/Tokyo", local_files=True)
+    error = caught.value
+    assert (error.source, error.fmt, error.line, error.field) == ("bad.csv", "csv", 3, "line 3, column '終了'")
+    assert str(error) == "bad.csv: csv: line 3, column '終了': ends (10:00) before it starts (11:00)"
+    # The web form never reads a local path, whatever it is given.
+    with pytest.raises(BadInput, match="not an http"):
+        importer.run(db, request, allow_private=False, default_timezone="Asia/Tokyo")
+    db.close()
+
+
+def test_with_a_password_url_imports_may_not_reach_this_machine(db_path, http_server):
+    from conference import create_app
+
+    http_server.put("/t.json", mini_json(), "application/json")
+    locked = create_app({"TESTING": True, "DATABASE": str(db_path), "PASSWORD": "pw"})
+    assert locked.config["FETCH_ALLOW_PRIVATE"] is False
+    result = locked.test_cli_runner().invoke(args=["import", http_server.url + "/t.json"])
+    assert result.exit_code == 1 and "non-public address; refused" in result.output
+    assert http_server.hits == []  # refused before connecting: the name resolves to loopback
+    open_app = create_app({"TESTING": True, "DATABASE": str(db_path)})  # loopback-only, no password
+    assert open_app.config["FETCH_ALLOW_PRIVATE"] is True
+    assert open_app.test_cli_runner().invoke(args=["import", http_server.url + "/t.json"]).exit_code == 0

@@ -8,7 +8,8 @@ import re
 import pytest
 
 from conference import notes, store
-from conference.db import connect
+from conference.errors import BadInput, Conflict, NotFound
+from conference.store import connect
 
 SLUG = "demo-tech-festa-2026"
 
@@ -26,42 +27,42 @@ def conf(db):
 
 
 def test_versions_conflict_history_and_restore(db, conf):
-    v1 = notes.save_note(db, conf, "A10", "first", 0)
-    v2 = notes.save_note(db, conf, "A10", "first\nsecond", v1.version)
+    v1 = store.save_note(db, conf, "A10", "first", 0)
+    v2 = store.save_note(db, conf, "A10", "first\nsecond", v1.version)
     assert (v1.version, v2.version) == (1, 2)
-    with pytest.raises(notes.Conflict) as stale:  # another device still on version 1
-        notes.save_note(db, conf, "A10", "first\nfrom the phone", 1)
+    with pytest.raises(Conflict) as stale:  # another device still on version 1
+        store.save_note(db, conf, "A10", "first\nfrom the phone", 1)
     assert (stale.value.text, stale.value.version) == ("first\nsecond", 2)
-    assert notes.get_note(db, conf, "A10").text == "first\nsecond"
-    assert [h["version"] for h in notes.history(db, conf, "A10")] == [2, 1]
-    restored = notes.restore(db, conf, "A10", 1, 2)
+    assert store.note(db, conf, "A10").text == "first\nsecond"
+    assert [h["version"] for h in store.note_history(db, conf, "A10")] == [2, 1]
+    restored = store.restore_note_version(db, conf, "A10", 1, 2)
     assert (restored.version, restored.text) == (3, "first")
-    assert [h["text"] for h in notes.history(db, conf, "A10")] == ["first", "first\nsecond", "first"]
+    assert [h["text"] for h in store.note_history(db, conf, "A10")] == ["first", "first\nsecond", "first"]
 
 
 def test_a_retried_save_is_applied_once(db, conf):
-    first = notes.save_note(db, conf, "B10", "hello", 0, save_id="s-1")
-    again = notes.save_note(db, conf, "B10", "hello", 0, save_id="s-1")  # the answer was lost; the client retries
+    first = store.save_note(db, conf, "B10", "hello", 0, save_id="s-1")
+    again = store.save_note(db, conf, "B10", "hello", 0, save_id="s-1")  # the answer was lost; the client retries
     assert first.version == again.version == 1
-    assert len(notes.history(db, conf, "B10")) == 1
+    assert len(store.note_history(db, conf, "B10")) == 1
 
 
 def test_writing_notes_marks_attended_but_not_your_own_talk(db, conf):
     store.set_status(db, conf, ["C10"], "going")
     store.set_status(db, conf, ["D10"], "speaking")
-    notes.save_note(db, conf, "C10", "good talk", 0)
-    notes.save_note(db, conf, "D10", "my own talk", 0)
-    notes.save_note(db, conf, "E10", "walked in", 0)
-    status = {k: store.session(db, conf, k)["status"] for k in ("C10", "D10", "E10")}
+    store.save_note(db, conf, "C10", "good talk", 0)
+    store.save_note(db, conf, "D10", "my own talk", 0)
+    store.save_note(db, conf, "E10", "walked in", 0)
+    status = {k: store.planned_session(db, conf, k).status for k in ("C10", "D10", "E10")}
     assert status == {"C10": "attended", "D10": "speaking", "E10": "attended"}
     store.set_status(db, conf, ["C10"], "going")  # changeable: editing later does not flip it back
-    notes.save_note(db, conf, "C10", "good talk, more", 1)
-    assert store.session(db, conf, "C10")["status"] == "going"
+    store.save_note(db, conf, "C10", "good talk, more", 1)
+    assert store.planned_session(db, conf, "C10").status == "going"
 
 
 def test_unknown_session_is_refused(db, conf):
-    with pytest.raises(store.NotFound):
-        notes.save_note(db, conf, "NOPE", "x", 0)
+    with pytest.raises(NotFound):
+        store.save_note(db, conf, "NOPE", "x", 0)
 
 
 def test_todos_and_qa_are_read_from_the_markdown():
@@ -84,16 +85,16 @@ def test_links_http_only_kind_guessed_and_changeable(db, conf):
         "ftp://example.org/x",
         "example.org",
     ):
-        with pytest.raises(ValueError):
-            notes.add_link(db, conf, "A10", bad)
-    link = notes.add_link(db, conf, "A10", "https://speakerdeck.com/me/talk")
-    assert link["kind"] == "slides"
-    assert notes.add_link(db, conf, "A10", "https://youtu.be/xyz")["kind"] == "video"
-    assert notes.add_link(db, conf, "A10", "https://github.com/me/repo")["kind"] == "code"
-    notes.update_link(db, conf, link["id"], kind="blog")
-    again = notes.add_link(db, conf, "A10", "https://speakerdeck.com/me/talk")  # no duplicate
-    assert again["id"] == link["id"] and again["kind"] == "blog"
-    kinds = [(x["kind"], x["url"]) for x in store.session(db, conf, "A10")["links"]]
+        with pytest.raises(BadInput, match="only http and https"):
+            store.add_link(db, conf, "A10", bad)
+    link = store.add_link(db, conf, "A10", "https://speakerdeck.com/me/talk")
+    assert link.kind == "slides"
+    assert store.add_link(db, conf, "A10", "https://youtu.be/xyz").kind == "video"
+    assert store.add_link(db, conf, "A10", "https://github.com/me/repo").kind == "code"
+    store.update_link(db, conf, link.id, kind="blog")
+    again = store.add_link(db, conf, "A10", "https://speakerdeck.com/me/talk")  # no duplicate
+    assert again.id == link.id and again.kind == "blog"
+    kinds = [(x.kind, x.url) for x in store.planned_session(db, conf, "A10").links]
     assert kinds[-3:] == [
         ("blog", "https://speakerdeck.com/me/talk"),
         ("video", "https://youtu.be/xyz"),
@@ -137,7 +138,7 @@ def test_plain_form_conflict_shows_both_texts_and_keeps_both(client, db_path):
     ).group(1)
     client.post(f"/c/{SLUG}/note/B30", data={"text": both.replace("&#10;", "\n"), "base_version": "1"})
     db = connect(db_path)
-    text = notes.get_note(db, store.conference(db, SLUG), "B30").text
+    text = store.note(db, store.conference(db, SLUG), "B30").text
     db.close()
     assert text == "from the phone\n\n---\n\nfrom the laptop"
 
@@ -172,7 +173,7 @@ def test_todos_page_ticks_the_note_and_qa_page_lists_pairs(client, db_path):
     assert "write the blog post" in page and "☐" in page
     client.post(f"/c/{SLUG}/todos", data={"key": "E30", "line": "0", "done": "1", "base_version": "1"})
     db = connect(db_path)
-    assert notes.get_note(db, store.conference(db, SLUG), "E30").text.startswith("- [x] write the blog post")
+    assert store.note(db, store.conference(db, SLUG), "E30").text.startswith("- [x] write the blog post")
     db.close()
     assert "☑" in client.get(f"/c/{SLUG}/todos").get_data(as_text=True)
     qa = client.get(f"/c/{SLUG}/qa").get_data(as_text=True)

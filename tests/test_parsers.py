@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conference.model import ParseError
+from conference.errors import ParseError
+from conference.links import guess_link_kind
 from conference.parsers import MAX_BYTES, Options, detect_format, parse
-from conference.parsers.common import guess_link_kind
 from conference.parsers.csv_table import parse_clock, split_speakers
 
 from .conftest import CORPUS

@@ -4,28 +4,29 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from conference import planning
-from conference.model import conference_day
+from conference.model import PlannedSession, conference_day
 
 SLUG = "demo-tech-festa-2026"
 TZ = ZoneInfo("Asia/Tokyo")
 
 
 def s(key, start, minutes, status=None, room="A", is_break=False, title=None):
-    return {
-        "key": key,
-        "title": title or key,
-        "start": start,
-        "end": start + timedelta(minutes=minutes),
-        "status": status,
-        "room": room,
-        "cancelled": False,
-        "is_break": is_break,
-        "day": conference_day(start),
-    }
+    return PlannedSession(
+        key=key,
+        code="",
+        title=title or key,
+        start=start,
+        end=start + timedelta(minutes=minutes),
+        status=status,
+        room=room,
+        is_break=is_break,
+        day=conference_day(start),
+    )
 
 
 T = datetime(2026, 7, 25, 13, 0, tzinfo=TZ)
@@ -55,8 +56,8 @@ def test_choices_group_overlapping_shortlist_until_one_is_picked():
         s("c", T + timedelta(hours=2), 45, "interested"),
     )
     [choice] = planning.choices([a, b, c])
-    assert [o["key"] for o in choice.options] == ["a", "b"]
-    a["status"] = "going"
+    assert [o.key for o in choice.options] == ["a", "b"]
+    a = replace(a, status="going")
     assert planning.choices([a, b, c]) == []
 
 
@@ -70,22 +71,22 @@ def test_my_day_has_gaps_breaks_and_room_changes():
         s("skip", T, 45, "interested", "Track C"),
     ]
     day = planning.my_day(items, T.date())
-    assert [(i.kind, i.session["key"] if i.session else None) for i in day] == [
+    assert [(i.kind, i.session.key if i.session else None) for i in day] == [
         ("session", "morning"),
         ("gap", None),
         ("session", "after"),
         ("session", "next"),
     ]
-    assert [b["title"] for b in day[1].breaks] == ["Lunch"]
+    assert [b.title for b in day[1].breaks] == ["Lunch"]
     assert (day[2].room_change, day[3].room_change) == ("Track B", "")
 
 
 def test_now_and_next():
     items = [s("on", T, 45, "going"), s("other", T, 45, None, "B"), s("later", T + timedelta(hours=1), 45, "going")]
     state = planning.now_and_next(items, T + timedelta(minutes=10))
-    assert [x["key"] for x in state.mine_now] == ["on"]
-    assert [x["key"] for x in state.mine_next] == ["later"]
-    assert [x["key"] for x in state.elsewhere_now] == ["other"]
+    assert [x.key for x in state.mine_now] == ["on"]
+    assert [x.key for x in state.mine_next] == ["later"]
+    assert [x.key for x in state.elsewhere_now] == ["other"]
 
 
 # --- through the app --------------------------------------------------------------------------

@@ -12,9 +12,9 @@ import pytest
 import yaml
 from markdown_it import MarkdownIt
 
-from conference import notes, store
-from conference.db import connect
+from conference import store
 from conference.exports import report
+from conference.store import connect
 
 SLUG = "demo-tech-festa-2026"
 NOW = datetime(2026, 7, 25, 20, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
@@ -26,14 +26,14 @@ def db(app, db_path):
     conf = store.conference(conn, SLUG)
     store.set_status(conn, conf, ["C30", "A10", "D40"], "going")
     store.set_status(conn, conf, ["E50"], "speaking")
-    notes.save_note(
+    store.save_note(
         conn,
         conf,
         "A10",
         "Great **war stories**.\n\nQ: How many clusters?\nA: Forty\n\n- [ ] read the postmortems #learn\n- [x] star the repo\n- fun demo #fun",
         0,
     )
-    notes.save_note(conn, conf, "E50", "Q: Slides?\nA: Posted on Speaker Deck", 0)
+    store.save_note(conn, conf, "E50", "Q: Slides?\nA: Posted on Speaker Deck", 0)
     yield conn
     conn.close()
 
@@ -45,8 +45,14 @@ def split(text: str) -> tuple[dict | None, str]:
     return yaml.safe_load(head), body
 
 
+def render_report(db, conf, **options) -> str:
+    """The report exporter over what the store hands back, at a fixed time."""
+    sessions = store.planned_sessions(db, conf, abstracts=False)
+    return report.render(conf, sessions, store.note_texts(db, conf), report.Options(now=NOW, **options))
+
+
 def render(db, **options) -> str:
-    return report.render(db, store.conference(db, SLUG), report.Options(**options), now=NOW)
+    return render_report(db, store.conference(db, SLUG), **options)
 
 
 @pytest.mark.parametrize(
@@ -140,10 +146,10 @@ def test_hostile_titles_stay_valid_and_inert(runner, app, db_path, tmp_path):
     assert runner.invoke(args=["import", str(csv), "--slug", "evil", "--name", hostile]).exit_code == 0
     conn = connect(db_path)
     conf = store.conference(conn, "evil")
-    [s] = store.sessions(conn, conf)
-    store.set_status(conn, conf, [s["key"]], "attended")
+    [s] = store.planned_sessions(conn, conf)
+    store.set_status(conn, conf, [s.key], "attended")
     for preset in report.PRESETS:
-        text = report.render(conn, conf, report.Options(preset=preset), now=NOW)
+        text = render_report(conn, conf, preset=preset)
         fm, body = split(text)
         if fm is not None:
             assert (fm.get("title") or fm.get("Title")).startswith(hostile)  # the YAML round-trips exactly
@@ -156,12 +162,7 @@ def test_hostile_titles_stay_valid_and_inert(runner, app, db_path, tmp_path):
 
 def test_custom_template_is_sandboxed(db, runner, tmp_path):
     conf = store.conference(db, SLUG)
-    ok = report.render(
-        db,
-        conf,
-        report.Options(template="{{ talks|length }} talks, first {{ talks[0].code }}{{ front_matter }}"),
-        now=NOW,
-    )
+    ok = render_report(db, conf, template="{{ talks|length }} talks, first {{ talks[0].code }}{{ front_matter }}")
     assert ok == "4 talks, first E50"
     for evil in (
         "{{ ''.__class__.__mro__[1].__subclasses__() }}",
@@ -169,9 +170,9 @@ def test_custom_template_is_sandboxed(db, runner, tmp_path):
         "{{ cycler.__init__.__globals__.os }}",
     ):
         with pytest.raises(report.ReportError):
-            report.render(db, conf, report.Options(template=evil), now=NOW)
+            render_report(db, conf, template=evil)
     with pytest.raises(report.ReportError, match="undefined"):
-        report.render(db, conf, report.Options(template="{{ nothing_like_this }}"), now=NOW)
+        render_report(db, conf, template="{{ nothing_like_this }}")
     path = tmp_path / "mine.md.j2"
     path.write_text("{% for t in talks %}{{ t.time_range }} {{ t.title | md }}\n{% endfor %}", "utf-8")
     result = runner.invoke(args=["report", SLUG, "--template", str(path)])

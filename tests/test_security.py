@@ -14,9 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from conference import create_app, notes, store
-from conference.db import connect
-from conference.exports import backup
+from conference import create_app, store
+from conference.store import connect
 
 from .conftest import CSRFClient
 
@@ -247,7 +246,7 @@ def test_csv_export_never_starts_a_formula(client, runner, tmp_path):
 
 
 def _user_state(db) -> dict:
-    data = backup.backup(db)
+    data = store.backup(db)
     data.pop("exported_at")
     data["settings"] = [s for s in data["settings"] if s["name"] != "secret_key"]
     return data
@@ -272,7 +271,7 @@ def test_backup_restore_round_trip_loses_nothing_and_twice_duplicates_nothing(ru
     assert again.output.strip() == "restored: nothing new"
     original, restored = connect(db_path), connect(fresh_db)
     assert _user_state(restored) == _user_state(original)
-    assert [h["text"] for h in notes.history(restored, store.conference(restored, SLUG), "A10")] == [
+    assert [h["text"] for h in store.note_history(restored, store.conference(restored, SLUG), "A10")] == [
         "v1\nv2\n- [ ] v3",
         "v1\nv2",
         "v1",
@@ -288,9 +287,9 @@ def test_restore_keeps_both_texts_when_versions_disagree(runner, client, db_path
     other_db = tmp_path / "other.db"
     other = create_app({"TESTING": True, "DATABASE": str(other_db)})
     conn = connect(other_db)
-    notes.save_note(conn, store.conference(conn, SLUG), "C10", "written on this machine", 0)
+    store.save_note(conn, store.conference(conn, SLUG), "C10", "written on this machine", 0)
     assert other.test_cli_runner().invoke(args=["restore", str(out)]).exit_code == 0
-    texts = [h["text"] for h in notes.history(conn, store.conference(conn, SLUG), "C10")]
+    texts = [h["text"] for h in store.note_history(conn, store.conference(conn, SLUG), "C10")]
     assert texts == ["from the backup", "written on this machine"]
     conn.close()
 
@@ -310,7 +309,7 @@ def test_snapshot_while_notes_are_being_written_is_consistent(app, db_path, tmp_
         conf = store.conference(conn, SLUG)
         version = 0
         while not stop.is_set():
-            version = notes.save_note(conn, conf, "D10", f"line {version}", version).version
+            version = store.save_note(conn, conf, "D10", f"line {version}", version).version
         conn.close()
 
     thread = threading.Thread(target=writer)

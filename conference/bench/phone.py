@@ -55,15 +55,13 @@ FIGURES = """() => {
 
 def busiest_day(db_path: Path, slug: str) -> tuple[str, int]:
     from .. import store
-    from ..db import connect
 
-    db = connect(db_path)
+    db = store.connect(db_path)
     try:
         counts: dict = {}
-        for s in store.sessions(db, store.conference(db, slug), abstracts=False):
-            day = s["day"] if isinstance(s, dict) else s.day
-            if day:
-                counts[day] = counts.get(day, 0) + 1
+        for s in store.planned_sessions(db, store.conference(db, slug), abstracts=False):
+            if s.day:
+                counts[s.day] = counts.get(s.day, 0) + 1
     finally:
         db.close()
     day = max(counts, key=counts.get)
@@ -101,14 +99,13 @@ def measure(work: Path, quick: bool = False) -> dict:
     """The agenda, the grid and the all-days list of FOSDEM 2026's busiest day, each loaded cold N times."""
     from playwright.sync_api import sync_playwright
 
-    from .. import create_app
-    from ..db import connect
-    from ..importer import import_bytes
+    from .. import create_app, importer, store
 
     db_path = work / "phone.db"
     create_app({"DATABASE": str(db_path), "LOAD_DEMO": False})
-    db = connect(db_path)
-    import_bytes(db, SOURCE.read_bytes(), source_name=SOURCE.name, slug="fosdem")
+    db = store.connect(db_path)
+    request = importer.ImportRequest(data=SOURCE.read_bytes(), filename=SOURCE.name, slug="fosdem")
+    importer.run(db, request, allow_private=False, default_timezone="Europe/Brussels")
     db.close()
     day, count = busiest_day(db_path, "fosdem")
     pages = {

@@ -109,7 +109,7 @@ def saving_client(base: str, slug: str, key: str, stop: threading.Event, acked: 
 
 def fault_run(db: Path, slug: str, keys: list[str], kills: int, between: float = 1.2) -> dict:
     """Save notes from len(keys) clients while gunicorn is SIGKILLed `kills` times; check every answered save."""
-    from ..db import connect
+    from .. import store
 
     server = Gunicorn(db)
     server.start()
@@ -132,18 +132,14 @@ def fault_run(db: Path, slug: str, keys: list[str], kills: int, between: float =
         for t in threads:
             t.join(timeout=10)
         server.stop()
-    conn = connect(db)
+    conn = store.connect(db)
     try:
-        integrity = conn.execute("pragma integrity_check").fetchone()[0]
-        lost = [
-            (key, version)
-            for key, version, text in acked
-            if (
-                conn.execute("select text from note_versions where key = ? and version = ?", [key, version]).fetchone()
-                or [None]
-            )[0]
-            != text
-        ]
+        integrity = store.integrity_check(conn)
+        conf = store.conference(conn, slug)
+        stored = {
+            (key, v["version"]): v["text"] for key in dict.fromkeys(keys) for v in store.note_history(conn, conf, key)
+        }
+        lost = [(key, version) for key, version, text in acked if stored.get((key, version)) != text]
     finally:
         conn.close()
     return {

@@ -8,9 +8,8 @@ from importlib import resources
 
 from sqlite_utils import Database
 
-from ..db import write
+from .. import store
 from ..model import Session, Timetable, zone
-from ..store import save_timetable
 
 DEMO_FILE = "demo-timetable.json"
 
@@ -49,12 +48,5 @@ def demo_timetable() -> tuple[dict, Timetable]:
 
 def ensure_demo(db: Database) -> None:
     """Load the demo timetable when the database holds no conference at all."""
-    if db["conferences"].count:
-        return
     doc, timetable = demo_timetable()
-    with write(db):  # two workers starting at once: the second sees the first's demo and adds nothing
-        if db["conferences"].count:
-            return
-        save_timetable(
-            db, doc["slug"], timetable, timezone_name=doc["timezone"], source="demo", fmt="demo", is_demo=True
-        )
+    store.import_if_empty(db, doc["slug"], timetable, source="demo", fmt="demo", is_demo=True)

@@ -1,1 +1,107 @@
-"""Exporters: calendar (.ics) and the post-event report. Library calls and templates only."""
+"""Exporters: pure functions from (Conference, [PlannedSession], note texts, options) to bytes or text.
+
+They never touch the database, Flask or the network: the caller loads the sessions
+(`store.planned_sessions`, with abstracts when `Exporter.abstracts`) and the note texts
+(`store.note_texts`) and passes them in. `EXPORTERS` is the one registry the CLI, the views and the
+tests read (as `parsers.PARSERS` is for imports).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..model import Conference, PlannedSession
+from . import ics, notes_zip, report, table
+
+
+@dataclass(frozen=True)
+class Exporter:
+    """name: the registry key; filename: a pattern with {slug} (and {part}: the preset, a session's key…);
+    options: the frozen dataclass `function` takes (its defaults are the download's defaults);
+    abstracts: whether the output shows abstracts (load sessions with them)."""
+
+    name: str
+    label: str
+    mimetype: str
+    filename: str
+    function: Callable[[Conference, Sequence[PlannedSession], Mapping[str, str], Any], bytes | str]
+    options: type
+    abstracts: bool = True
+
+    def __call__(
+        self,
+        conf: Conference,
+        sessions: Sequence[PlannedSession],
+        notes: Mapping[str, str] | None = None,
+        options: Any = None,
+    ) -> bytes | str:
+        return self.function(conf, sessions, notes or {}, options if options is not None else self.options())
+
+    def file_name(self, slug: str, part: str = "") -> str:
+        return self.filename.format(slug=slug, part=part)
+
+    @property
+    def extension(self) -> str:
+        return self.filename.rsplit(".", 1)[-1]
+
+
+EXPORTERS: dict[str, Exporter] = {
+    e.name: e
+    for e in (
+        Exporter(
+            "plan-ics",
+            "My plan (iCalendar)",
+            "text/calendar",
+            "{slug}-plan.ics",
+            ics.plan_ics,
+            ics.CalendarOptions,
+        ),
+        Exporter(
+            "timetable-ics",
+            "The whole timetable (iCalendar)",
+            "text/calendar",
+            "{slug}.ics",
+            ics.timetable_ics,
+            ics.CalendarOptions,
+        ),
+        Exporter(
+            "session-ics",
+            "Sessions as given (iCalendar; one session's Add to calendar)",
+            "text/calendar",
+            "{slug}-{part}.ics",
+            ics.sessions_ics,
+            ics.CalendarOptions,
+        ),
+        Exporter(
+            "plan-csv",
+            "My plan and shortlist (CSV)",
+            "text/csv",
+            "{slug}-plan.csv",
+            table.plan_csv,
+            table.TableOptions,
+            abstracts=False,
+        ),
+        Exporter(
+            "report",
+            "Blog draft (Markdown)",
+            "text/markdown",
+            "{slug}-{part}.md",
+            report.render,
+            report.Options,
+            abstracts=False,
+        ),
+        Exporter(
+            "notes-zip",
+            "Every note as Markdown (zip)",
+            "application/zip",
+            "{slug}-notes.zip",
+            notes_zip.notes_zip,
+            notes_zip.ZipOptions,
+            abstracts=False,
+        ),
+    )
+}
+
+__all__ = ["EXPORTERS", "Exporter", "ics", "notes_zip", "report", "table"]

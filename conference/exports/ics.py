@@ -1,9 +1,16 @@
 """iCalendar exports with the icalendar library: the plan, the whole timetable, one session, feeds.
 
+Pure functions from (Conference, [PlannedSession], note texts, options) to bytes.
+
 DTSTAMP policy: every event's DTSTAMP is the time our copy of the session last changed (import
 or re-import), the same as its LAST-MODIFIED; with no METHOD property RFC 5545 lets DTSTAMP mean
 exactly that. So the same state always gives byte-identical files, and a changed session gets a
 newer DTSTAMP, a newer LAST-MODIFIED and a higher SEQUENCE.
+
+Speed: icalendar folds every long line in pure Python (~0.5 ms per event). Each event's text is
+kept (cache.LRU) under a key made of everything it shows, so a calendar is rebuilt from kept texts
+and only new or changed sessions go through icalendar again; the file stays the one icalendar
+writes for the whole calendar (its header and VTIMEZONE, then the events in order).
 """
 
 from __future__ import annotations
@@ -11,22 +18,43 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from icalendar import Alarm, Calendar, Event
+from icalendar import Alarm, Calendar, Event, Timezone
 
-from ..model import from_iso, zone
+from ..cache import LRU
+from ..model import Conference, PlannedSession, from_iso, zone
+from ..planning import plan_sessions
 
 PRODID = "-//conference tracker//conference 0.1//EN"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TAG = re.compile(r"<[^>]+>")
 _SAFE_KEY = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+_TZID = re.compile(rb";TZID=([^:;]+)[:;]")
+_END = b"END:VCALENDAR\r\n"
+
+# Serialized VEVENTs and VTIMEZONEs, keyed by everything they show (see _event_key): FOSDEM's 883
+# events take about 2 MB; the budget keeps a few conferences' worth.
+EVENTS: LRU[bytes] = LRU(50_000, max_weight=64 * 1024 * 1024)
 
 
-def uid(conf: dict, key: str) -> str:
+@dataclass(frozen=True)
+class CalendarOptions:
+    """alarm_minutes: the reminder before each event (None: none); interested: the plan includes the
+    shortlist; with_notes: the attendee's notes in each description; feed: a subscription's refresh hints."""
+
+    alarm_minutes: int | None = 5
+    interested: bool = False
+    with_notes: bool = False
+    feed: bool = False
+
+
+def uid(conf: Conference, key: str) -> str:
     """Stable across exports and re-imports: from the conference and the session's key only."""
     local = key if _SAFE_KEY.match(key) else hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
-    return f"{local}.{conf['slug']}@conference-tracker"
+    return f"{local}.{conf.slug}@conference-tracker"
 
 
 def clean(text: str) -> str:
@@ -40,18 +68,18 @@ def plain(text: str) -> str:
     return _CONTROL.sub("", html.unescape(text)).strip()
 
 
-def summary(s: dict) -> str:
-    return clean(f"{s['code']}: {s['title']}" if s["code"] else s["title"])
+def summary(s: PlannedSession) -> str:
+    return clean(f"{s.code}: {s.title}" if s.code else s.title)
 
 
-def _description(s: dict, note: str | None) -> str:
+def _description(s: PlannedSession, note: str | None) -> str:
     parts = []
-    if s["speakers"]:
-        parts.append(", ".join(clean(p) for p in s["speakers"]))
-    if s["abstract"]:
-        parts.append(plain(s["abstract"]))
-    slides = [x["url"] for x in s["links"] if x.get("kind") == "slides"]
-    others = [x["url"] for x in s["links"] if x.get("kind") != "slides"]
+    if s.speakers:
+        parts.append(", ".join(clean(p) for p in s.speakers))
+    if s.abstract:
+        parts.append(plain(s.abstract))
+    slides = [x.url for x in s.links if x.kind == "slides"]
+    others = [x.url for x in s.links if x.kind != "slides"]
     if slides:
         parts.append("Slides: " + " ".join(slides))
     if others:
@@ -61,32 +89,33 @@ def _description(s: dict, note: str | None) -> str:
     return "\n\n".join(parts)
 
 
-def _stamp(s: dict) -> datetime:
-    moment = from_iso(s["updated_at"]) if s.get("updated_at") else datetime(2000, 1, 1)
+def _stamp(s: PlannedSession) -> datetime:
+    moment = from_iso(s.updated_at) if s.updated_at else datetime(2000, 1, 1)
     return moment.astimezone(zone("UTC")) if moment.tzinfo else moment.replace(tzinfo=zone("UTC"))
 
 
-def event(conf: dict, s: dict, *, note: str | None = None, alarm_minutes: int | None = 5) -> Event:
+def event(conf: Conference, s: PlannedSession, *, note: str | None = None, alarm_minutes: int | None = 5) -> Event:
+    """One session as an icalendar VEVENT."""
     ev = Event()
-    ev.add("uid", uid(conf, s["key"]))
+    ev.add("uid", uid(conf, s.key))
     ev.add("dtstamp", _stamp(s))
     ev.add("last-modified", _stamp(s))
-    ev.add("sequence", s.get("sequence") or 0)
-    ev.add("dtstart", s["start"])
-    ev.add("dtend", s["end"])
+    ev.add("sequence", s.sequence or 0)
+    ev.add("dtstart", s.start)
+    ev.add("dtend", s.end)
     ev.add("summary", summary(s))
-    if s["room"]:
-        ev.add("location", clean(s["room"]))
-    if s["url"]:
-        ev.add("url", s["url"])
-    if s["track"]:
-        ev.add("categories", [clean(s["track"])])
+    if s.room:
+        ev.add("location", clean(s.room))
+    if s.url:
+        ev.add("url", s.url)
+    if s.track:
+        ev.add("categories", [clean(s.track)])
     description = _description(s, note)
     if description:
         ev.add("description", description)
-    ev.add("status", "CANCELLED" if s["cancelled"] else "CONFIRMED")
+    ev.add("status", "CANCELLED" if s.cancelled else "CONFIRMED")
     ev.add("transp", "OPAQUE")
-    if alarm_minutes is not None and not s["cancelled"]:
+    if alarm_minutes is not None and not s.cancelled:
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
         alarm.add("description", summary(s))
@@ -95,12 +124,55 @@ def event(conf: dict, s: dict, *, note: str | None = None, alarm_minutes: int | 
     return ev
 
 
+def _event_key(conf: Conference, s: PlannedSession, note: str | None, alarm_minutes: int | None) -> tuple:
+    """Everything `event()` reads: equal keys give byte-identical VEVENTs."""
+    return (
+        "vevent",
+        conf.slug,
+        conf.timezone,
+        s.key,
+        s.code,
+        s.title,
+        s.start,
+        s.end,
+        s.room,
+        s.url,
+        s.track,
+        s.speakers,
+        s.abstract,
+        s.links,
+        s.cancelled,
+        s.sequence,
+        s.updated_at,
+        note,
+        alarm_minutes,
+    )
+
+
+def event_text(conf: Conference, s: PlannedSession, *, note: str | None = None, alarm_minutes: int | None = 5) -> bytes:
+    """The serialized VEVENT of one session (kept: built once per version of what it shows)."""
+    return EVENTS.get_or_build(
+        _event_key(conf, s, note, alarm_minutes),
+        lambda: event(conf, s, note=note, alarm_minutes=alarm_minutes).to_ical(),
+    )
+
+
+def _timezone_text(tzid: str) -> bytes:
+    def build() -> bytes:
+        try:
+            return Timezone.from_tzid(tzid).to_ical()
+        except ValueError:  # a zone icalendar cannot describe: left out, as add_missing_timezones does
+            return b""
+
+    return EVENTS.get_or_build(("vtimezone", tzid), build)
+
+
 def calendar(
-    conf: dict,
-    sessions: list[dict],
+    conf: Conference,
+    sessions: Sequence[PlannedSession],
     *,
     name: str,
-    notes: dict[str, str] | None = None,
+    notes: Mapping[str, str] | None = None,
     alarm_minutes: int | None = 5,
     feed: bool = False,
 ) -> bytes:
@@ -111,11 +183,45 @@ def calendar(
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", name)
     cal.add("name", name)
-    cal.add("x-wr-timezone", conf["timezone"])
+    cal.add("x-wr-timezone", conf.timezone)
     if feed:
         cal.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
         cal.add("x-published-ttl", "PT1H")
-    for s in sorted((s for s in sessions if s["start"]), key=lambda s: (s["start"], s["room"], s["key"])):
-        cal.add_component(event(conf, s, note=(notes or {}).get(s["key"]), alarm_minutes=alarm_minutes))
-    cal.add_missing_timezones()
-    return cal.to_ical()
+    head = cal.to_ical()  # "BEGIN:VCALENDAR … END:VCALENDAR": the zones and events go before its end
+    events = [
+        event_text(conf, s, note=(notes or {}).get(s.key), alarm_minutes=alarm_minutes)
+        for s in sorted((s for s in sessions if s.start), key=lambda s: (s.start, s.room, s.key))
+    ]
+    tzids = sorted({m.decode() for text in events for m in _TZID.findall(text)})
+    return b"".join([head[: -len(_END)], *(_timezone_text(t) for t in tzids), *events, _END])
+
+
+# --- the exporters (registered in exports/__init__.py) ----------------------------------------
+
+
+def plan_ics(
+    conf: Conference, sessions: Sequence[PlannedSession], notes: Mapping[str, str], options: CalendarOptions
+) -> bytes:
+    """The attendee's plan (going, speaking, attended; `interested` adds the shortlist)."""
+    return calendar(
+        conf,
+        plan_sessions(sessions, options.interested),
+        name=f"{conf.name} (my plan)",
+        notes=notes if options.with_notes else None,
+        alarm_minutes=options.alarm_minutes,
+        feed=options.feed,
+    )
+
+
+def timetable_ics(
+    conf: Conference, sessions: Sequence[PlannedSession], notes: Mapping[str, str], options: CalendarOptions
+) -> bytes:
+    """The whole timetable (what the organisers dropped left out), without reminders."""
+    return calendar(conf, [s for s in sessions if not s.cancelled], name=conf.name, alarm_minutes=None)
+
+
+def sessions_ics(
+    conf: Conference, sessions: Sequence[PlannedSession], notes: Mapping[str, str], options: CalendarOptions
+) -> bytes:
+    """The given sessions as they are (one session's "Add to calendar")."""
+    return calendar(conf, sessions, name=conf.name, alarm_minutes=options.alarm_minutes)

@@ -1,5 +1,7 @@
 """The post-event blog draft: one context, a Markdown body template, and per-platform front matter.
 
+A pure function from (Conference, [PlannedSession], note texts, Options) to Markdown text.
+
 Every preset and every custom template gets the same variables (README "Report variables"):
 `conference`, `talks`, `own_talks`, `attended_talks`, `todos`, `retro`, `labels`, `lang`, `preset`,
 `hashtags`, `front_matter` (already rendered YAML, "" for plain Markdown) and the filters `md` (make
@@ -9,9 +11,8 @@ Custom templates run in Jinja2's sandbox: no attributes starting with `_`, no Py
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -20,12 +21,11 @@ from pathlib import Path
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
-from sqlite_utils import Database
 
-from .. import notes as notes_mod
-from .. import store
-from ..model import zone
-from ..text import safe_url
+from ..errors import BadInput
+from ..links import safe_url
+from ..model import Conference, Link, PlannedSession, zone
+from ..notes import qa_pairs, todos
 
 PRESETS = ("hugo", "jekyll", "hatena", "zenn", "qiita", "markdown")
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "reports"
@@ -83,21 +83,15 @@ LABELS = {
 }
 
 
-class Record(dict):
-    """A dict whose keys read as attributes too: templates say `t.title` without a failed getattr first."""
-
-    def __getattr__(self, name: str):
-        try:
-            return self[name]
-        except KeyError:
-            raise AttributeError(name) from None
+HONORIFICS = ("さん", "様")
+SHOWN = ("speaking", "attended", "going")  # the talks a report is about
 
 
-class ReportError(ValueError):
-    """A custom template that cannot be rendered; the message says where and why."""
+class ReportError(BadInput):
+    """A custom template that cannot be rendered, or options that make no report; says where and why."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Options:
     preset: str = "markdown"
     lang: str = ""  # "" = the conference's language
@@ -106,6 +100,57 @@ class Options:
     track_hashtags: bool = False  # "#JTF2019_E" from each talk's room code
     retro: bool = False  # fun / done / learn sections
     template: str | None = None  # a custom Jinja2 template's text
+    now: datetime | None = None  # the report's date (front matter); None: the current time
+
+    def check(self) -> Options:
+        """These options, or ReportError naming the one that makes no report."""
+        if self.preset not in PRESETS:
+            raise ReportError(f"preset must be one of {', '.join(PRESETS)}", field="preset")
+        if self.lang and self.lang not in LABELS:
+            raise ReportError(f"language must be ja or en, not {self.lang!r}", field="lang")
+        if self.honorific and self.honorific not in HONORIFICS:
+            raise ReportError(f"honorific must be one of {', '.join(HONORIFICS)}", field="honorific")
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class Talk:
+    """A talk in the report (README "Report variables"): the PlannedSession plus what the attendee wrote.
+
+    Templates read `t.title`, `t.code`… straight from the session; `speakers` carry the honorific,
+    `links` are the safe links other than `slides`, `notes`/`qa`/`todos` come from the note.
+    """
+
+    session: PlannedSession
+    speakers: tuple[str, ...]
+    slides: str
+    links: tuple[Link, ...]
+    notes: str
+    qa: tuple[dict, ...]  # {q, a}
+    todos: tuple[dict, ...]  # open ones: {text, line, done}
+    hashtag: str
+
+    key = property(lambda self: self.session.key)
+    code = property(lambda self: self.session.code)
+    title = property(lambda self: self.session.title)
+    room = property(lambda self: self.session.room)
+    room_code = property(lambda self: self.session.room_code)
+    track = property(lambda self: self.session.track)
+    status = property(lambda self: self.session.status)
+    cancelled = property(lambda self: self.session.cancelled)
+
+    @property
+    def own(self) -> bool:
+        return self.session.status == "speaking"
+
+    @property
+    def time_range(self) -> str:
+        s = self.session
+        return f"{s.start:%H:%M}-{s.end:%H:%M}" if s.start else ""
+
+    @property
+    def date(self) -> str:
+        return self.session.start.date().isoformat() if self.session.start else ""
 
 
 def md(text) -> str:
@@ -202,75 +247,63 @@ def _retro(texts: list[str]) -> dict[str, list[str]]:
     return found
 
 
-def context(db: Database, conf: dict, options: Options) -> dict:
+def _talk(s: PlannedSession, text: str, honorific: str, hashtag: str) -> Talk:
+    slides = next((x.url for x in s.links if x.kind == "slides" and safe_url(x.url)), "")
+    return Talk(
+        session=s,
+        speakers=tuple(p + honorific for p in s.speakers),
+        slides=slides,
+        links=tuple(x for x in s.links if safe_url(x.url) and x.url != slides),
+        notes=text.strip(),
+        qa=tuple(qa_pairs(text)),
+        todos=tuple(t for t in todos(text) if not t["done"]),
+        hashtag=hashtag,
+    )
+
+
+def context(conf: Conference, sessions: Sequence[PlannedSession], notes: Mapping[str, str], options: Options) -> dict:
     """The documented variables every preset and custom template receives."""
-    lang = options.lang or ("ja" if (conf.get("language") or "ja").startswith("ja") else "en")
-    if lang not in LABELS:
-        raise ReportError(f"language must be ja or en, not {lang!r}")
+    options.check()
+    lang = options.lang or ("ja" if (conf.language or "ja").startswith("ja") else "en")
     honorific = options.honorific if lang == "ja" else ""
-    sessions = store.sessions(db, conf, abstracts=False)
-    texts = notes_mod.texts(db, conf)
-    wanted = [s for s in sessions if s["status"] in ("speaking", "attended", "going") and not s["is_break"]]
-    wanted.sort(
+    wanted = sorted(
+        (s for s in sessions if s.status in SHOWN and not s.is_break),
         key=lambda s: (
-            s["status"] != "speaking",
-            s["start"] is None,
-            s["start"] or datetime.min.replace(tzinfo=zone("UTC")),
-            s["room"],
-        )
+            s.status != "speaking",
+            s.start is None,
+            s.start or datetime.min.replace(tzinfo=zone("UTC")),
+            s.room,
+        ),
     )
     hashtag = options.hashtag.strip()
     if hashtag and not hashtag.startswith("#"):
         hashtag = "#" + hashtag
-    talks = []
-    for s in wanted:
-        text = texts.get(s["key"], "")
-        slides = next((x["url"] for x in s["links"] if x.get("kind") == "slides" and safe_url(x["url"])), "")
-        talks.append(
-            Record(
-                {
-                    "key": s["key"],
-                    "code": s["code"],
-                    "title": s["title"],
-                    "time_range": f"{s['start']:%H:%M}-{s['end']:%H:%M}" if s["start"] else "",
-                    "date": s["start"].date().isoformat() if s["start"] else "",
-                    "room": s["room"],
-                    "room_code": s["room_code"],
-                    "track": s["track"],
-                    "speakers": [p + honorific for p in s["speakers"]],
-                    "slides": slides,
-                    "links": [Record(x) for x in s["links"] if safe_url(x["url"]) and x["url"] != slides],
-                    "notes": text.strip(),
-                    "qa": [Record(p) for p in notes_mod.qa_pairs(text)],
-                    "todos": [Record(t) for t in notes_mod.todos(text) if not t["done"]],
-                    "status": s["status"],
-                    "own": s["status"] == "speaking",
-                    "cancelled": s["cancelled"],
-                    "hashtag": f"{hashtag}_{s['room_code']}"
-                    if hashtag and options.track_hashtags and s["room_code"]
-                    else "",
-                }
-            )
+    talks = [
+        _talk(
+            s,
+            notes.get(s.key, ""),
+            honorific,
+            f"{hashtag}_{s.room_code}" if hashtag and options.track_hashtags and s.room_code else "",
         )
+        for s in wanted
+    ]
     tags = [hashtag] if hashtag else []
-    tags += sorted({t["hashtag"] for t in talks if t["hashtag"]})
+    tags += sorted({t.hashtag for t in talks if t.hashtag})
     return {
-        "conference": Record(
-            {
-                "name": conf["name"],
-                "slug": conf["slug"],
-                "url": safe_url(conf.get("url")) or "",
-                "timezone": conf["timezone"],
-                "start_date": conf["start_date"],
-                "end_date": conf["end_date"],
-            }
-        ),
+        "conference": {
+            "name": conf.name,
+            "slug": conf.slug,
+            "url": safe_url(conf.url) or "",
+            "timezone": conf.timezone,
+            "start_date": conf.start_date,
+            "end_date": conf.end_date,
+        },
         "talks": talks,
-        "own_talks": [t for t in talks if t["own"]],
-        "attended_talks": [t for t in talks if not t["own"]],
-        "todos": [Record(text=t["text"], talk=talk) for talk in talks for t in talk["todos"]],
-        "retro": _retro([t["notes"] for t in talks]) if options.retro else None,
-        "labels": Record(LABELS[lang]),
+        "own_talks": [t for t in talks if t.own],
+        "attended_talks": [t for t in talks if not t.own],
+        "todos": [{"text": t["text"], "talk": talk} for talk in talks for t in talk.todos],
+        "retro": _retro([t.notes for t in talks]) if options.retro else None,
+        "labels": dict(LABELS[lang]),
         "lang": lang,
         "preset": options.preset,
         "hashtags": tags,
@@ -288,12 +321,11 @@ def _environment(sandboxed: bool) -> Environment:
     return env
 
 
-def render(db: Database, conf: dict, options: Options, now: datetime | None = None) -> str:
-    """The Markdown draft for `options.preset` (or the custom template)."""
-    if options.preset not in PRESETS:
-        raise ReportError(f"preset must be one of {', '.join(PRESETS)}")
-    ctx = context(db, conf, options)
-    now = (now or datetime.now(zone(conf["timezone"]))).astimezone(zone(conf["timezone"])).replace(microsecond=0)
+def render(conf: Conference, sessions: Sequence[PlannedSession], notes: Mapping[str, str], options: Options) -> str:
+    """The Markdown draft for `options.preset` (or the custom template); ReportError when it cannot be made."""
+    ctx = context(conf, sessions, notes, options)
+    tz = zone(conf.timezone)
+    now = (options.now or datetime.now(tz)).astimezone(tz).replace(microsecond=0)
     ctx["front_matter"] = front_matter(options.preset, ctx, now)
     try:
         if options.template is not None:
@@ -305,21 +337,3 @@ def render(db: Database, conf: dict, options: Options, now: datetime | None = No
     except TemplateError as exc:
         where = f"line {exc.lineno}: " if getattr(exc, "lineno", None) else ""
         raise ReportError(f"template: {where}{exc}") from exc
-
-
-def notes_zip(db: Database, conf: dict) -> bytes:
-    """Every note as its own Markdown file (deterministic bytes for the same notes)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        used: set[str] = set()
-        for n in notes_mod.all_notes(db, conf):
-            stem = re.sub(r"[^\w]+", "-", f"{n['code'] or ''} {n['title']}".strip().lower()).strip("-")[:60] or "note"
-            name, i = f"{stem}.md", 2
-            while name in used:
-                name, i = f"{stem}-{i}.md", i + 1
-            used.add(name)
-            heading = f"{n['code']}: {n['title']}" if n["code"] else n["title"]
-            info = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, f"# {md(heading)}\n\n{n['text'].strip()}\n")
-    return buffer.getvalue()

@@ -12,9 +12,10 @@ import re
 from collections import Counter
 from collections.abc import Callable
 
-from ..model import ParseError, Timetable, derive_key, zone
+from ..errors import ParseError
+from ..model import MAX_BYTES, Timetable, derive_key, zone
 from . import csv_table, fortee, frab_xml, ical, schedule_json, sessionize
-from .common import MAX_BYTES, Options
+from .common import Options
 
 PARSERS: dict[str, tuple[str, Callable[[bytes, Options], Timetable]]] = {
     "frab-xml": ("frab / pentabarf schedule XML", frab_xml.parse),

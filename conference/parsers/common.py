@@ -1,4 +1,4 @@
-"""Helpers every parser shares: options, decoding, durations, times and link kinds."""
+"""Helpers every parser shares: options, decoding, durations, times and timetable links."""
 
 from __future__ import annotations
 
@@ -7,11 +7,10 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
-from urllib.parse import urlsplit
 
-from ..model import ParseError, zone
-
-MAX_BYTES = 20 * 1024 * 1024  # the documented cap for any timetable, uploaded or downloaded
+from ..errors import BadInput, ParseError
+from ..links import guess_link_kind
+from ..model import zone
 
 
 @dataclass
@@ -64,7 +63,7 @@ _ISO_DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)
 
 
 def parse_duration(value: str) -> timedelta:
-    """ "00:45", "1:30", "01:00:00", "PT1H30M" or plain minutes "45" -> timedelta; ValueError otherwise."""
+    """ "00:45", "1:30", "01:00:00", "PT1H30M" or plain minutes "45" -> timedelta; BadInput otherwise."""
     value = line(value)
     if value.isdigit():
         return timedelta(minutes=int(value))
@@ -78,7 +77,7 @@ def parse_duration(value: str) -> timedelta:
     if match and value not in ("P", "PT"):
         d, h, m, s = (int(x) if x else 0 for x in match.groups())
         return timedelta(days=d, hours=h, minutes=m, seconds=s)
-    raise ValueError(f"not a duration: {value!r}")
+    raise BadInput(f"not a duration: {value!r}")
 
 
 def parse_moment(value: str, tz: tzinfo) -> datetime:
@@ -116,7 +115,7 @@ def resolve_zone(fmt: str, declared: str, options: Options, sample: datetime | N
     if declared:
         name, said = declared, f"the file declares {declared}"
     elif options.timezone:
-        return zone(options.timezone).key, notes  # the user's word; raises ValueError when unknown
+        return zone(options.timezone).key, notes  # the user's word; BadInput when unknown
     else:
         name, said = options.default_timezone, f"the file names no time zone (default {options.default_timezone})"
     if sample is not None and sample.tzinfo is not None:
@@ -143,51 +142,6 @@ def join_texts(*parts: str) -> str:
 def unescape(value: str) -> str:
     """HTML entities some generators leave in plain-text fields (&amp;, &#x3D;)."""
     return html.unescape(value) if "&" in value else value
-
-
-_HOST_KINDS = {
-    "speakerdeck.com": "slides",
-    "slideshare.net": "slides",
-    "slides.com": "slides",
-    "docswell.com": "slides",
-    "youtube.com": "video",
-    "youtu.be": "video",
-    "vimeo.com": "video",
-    "media.ccc.de": "video",
-    "github.com": "code",
-    "gitlab.com": "code",
-    "bitbucket.org": "code",
-    "codeberg.org": "code",
-}
-
-
-def guess_link_kind(url: str, title: str = "") -> str:
-    """slides / video / code / blog / other, from the host (or a parent domain), else from a title like "Slides"."""
-    try:
-        parts = urlsplit(url)
-        host = (parts.hostname or "").lower()
-    except ValueError:
-        return "other"
-    if host == "docs.google.com" and parts.path.startswith("/presentation"):
-        return "slides"
-    labels = host.split(".")
-    for i in range(len(labels) - 1):
-        kind = _HOST_KINDS.get(".".join(labels[i:]))
-        if kind:
-            return kind
-    lowered = (title or "").lower()
-    if (
-        "slide" in lowered
-        or "スライド" in lowered
-        or "資料" in lowered
-        or parts.path.lower().endswith((".pdf", ".pptx", ".key"))
-    ):
-        return "slides"
-    if "video" in lowered or "recording" in lowered or "動画" in lowered:
-        return "video"
-    if "blog" in lowered or "ブログ" in lowered:
-        return "blog"
-    return "other"
 
 
 def link(url: str, title: str = "", kind: str = "") -> dict | None:

@@ -13,7 +13,8 @@ import io
 import re
 from datetime import date, datetime, time, timedelta
 
-from ..model import ParseError, Session, Timetable, derive_key, room_code_for, zone
+from ..errors import BadInput, ParseError
+from ..model import Session, Timetable, derive_key, room_code_for, zone
 from .common import Options, join_texts, line, link, looks_like_break, parse_duration, resolve_zone, text
 
 FMT = "csv"
@@ -112,13 +113,13 @@ def parse_clock(value: str) -> tuple[time, int]:
     """A clock time and a day carry: "10:00", "10:00:00", "2:00 p.m.", "午後2時", "9", "24" (= 00:00 next day)."""
     match = _CLOCK.match(line(value))
     if not match:
-        raise ValueError(f"not a time: {value!r}")
+        raise BadInput(f"not a time: {value!r}")
     ja, hour, minute, second, ampm = match.groups()
     hour, minute, second = int(hour), int(minute or 0), int(second or 0)
     pm = (ampm and ampm.lower().startswith("p")) or ja == "午後"
     am = (ampm and ampm.lower().startswith("a")) or ja == "午前"
     if (pm or am) and not 0 <= hour <= 12:
-        raise ValueError(f"not a 12-hour time: {value!r}")
+        raise BadInput(f"not a 12-hour time: {value!r}")
     if pm and hour != 12:
         hour += 12
     elif am and hour == 12:

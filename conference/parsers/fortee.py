@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from ..model import ParseError, Session, Timetable, derive_key, room_code_for, zone
+from ..errors import ParseError
+from ..model import Session, Timetable, derive_key, room_code_for, zone
 from .common import Options, first_moment, line, link, load_json, parse_moment, resolve_zone, text
 
 FMT = "fortee"

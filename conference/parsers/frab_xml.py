@@ -8,7 +8,8 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError as XMLParseError
 from defusedxml.ElementTree import fromstring
 
-from ..model import ParseError, Session, Timetable, derive_key, room_code_for, zone
+from ..errors import ParseError
+from ..model import Session, Timetable, derive_key, room_code_for, zone
 from .common import Options, first_moment, join_texts, line, link, parse_duration, parse_moment, resolve_zone, text
 
 FMT = "frab-xml"

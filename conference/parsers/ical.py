@@ -6,7 +6,8 @@ from datetime import date, datetime, time, timedelta
 
 import icalendar
 
-from ..model import ParseError, Session, Timetable, derive_key, room_code_for, zone
+from ..errors import ParseError
+from ..model import Session, Timetable, derive_key, room_code_for, zone
 from .common import Options, line, link, looks_like_break, resolve_zone, text, unescape
 
 FMT = "ics"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..model import ParseError, Session, Timetable, derive_key, room_code_for, zone
+from ..errors import ParseError
+from ..model import Session, Timetable, derive_key, room_code_for, zone
 from .common import (
     Options,
     first_moment,

@@ -1,85 +1,39 @@
-"""Blueprints and the helpers every template uses."""
+"""The web layer (the only code that imports Flask): blueprints, the request's database, access and
+CSRF, kept pages, gzip, and the one translation of library errors into HTTP answers.
+
+Views call the same library functions as the CLI and only translate what they raise:
+BadInput 400, NotFound 404, Conflict 409, Refused 403 (TooManyAttempts 429, TooLarge 413),
+FetchError 502. JSON clients get {"error": message}.
+"""
 
 from __future__ import annotations
 
-import secrets
-from datetime import date, datetime
-from urllib.parse import quote
-
-from flask import Flask, Response, g, render_template
-from flask_babel import format_date, get_locale
+from flask import Flask, g, jsonify, render_template
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from ..notes import LINK_KINDS
-from ..store import NotFound
+from ..errors import BadInput, ConferenceError, Conflict, FetchError, NotFound, Refused, TooLarge, TooManyAttempts
+from ..links import LINK_KINDS
 from ..text import render_abstract, render_markdown, safe_url
+from . import agenda, auth, compress, db, exports, imports, notes, planning, report, timetable
+from .helpers import day_label, hm, keypath, kind_label, mark_ctx, wants_json, zone_label
+from .pagecache import csp_nonce
+
+# The most specific first: NonPublicAddress is a Refused and a FetchError, and answers 403.
+STATUS = (
+    (TooManyAttempts, 429),
+    (TooLarge, 413),
+    (Refused, 403),
+    (BadInput, 400),
+    (NotFound, 404),
+    (Conflict, 409),
+    (FetchError, 502),
+)
 
 
-def hm(moment: datetime | None) -> str:
-    return moment.strftime("%H:%M") if moment else ""
-
-
-def day_label(day: date, fmt: str = "medium") -> str:
-    """A conference day in the reader's language: "Sat, Jul 25" / "7月25日(土)"."""
-    if str(get_locale()) == "ja":
-        return format_date(day, "M月d日(E)")
-    return format_date(day, "EEE, MMM d" if fmt == "medium" else "EEEE, MMMM d, y")
-
-
-def download(body, mimetype: str, filename: str | None) -> Response:
-    """A response the browser saves as `filename` (None: shown inline, as feeds are); text is UTF-8."""
-    response = Response(body, mimetype=mimetype)
-    if mimetype.startswith("text/"):
-        response.headers["Content-Type"] = f"{mimetype}; charset=utf-8"
-    if filename:
-        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def kind_label(kind: str) -> str:
-    labels = {"slides": _("Slides"), "video": _("Video"), "blog": _("Blog"), "code": _("Code"), "other": _("Link")}
-    return labels.get(kind, kind or _("Link"))
-
-
-def zone_label(name: str) -> str:
-    """IANA names as they are; the fixed-offset "Etc/GMT-1" as "UTC+01:00" (its sign is inverted)."""
-    if name.startswith("Etc/GMT") and name[7:]:
-        hours = -int(name[7:])
-        return f"UTC{hours:+03d}:00"
-    return name
-
-
-def mark_ctx(conf: dict, next_url: str) -> dict:
-    """What every mark button on a page shares, computed once per page (grids have ~500 of them)."""
-    from flask import url_for
-
-    from .pagecache import csrf_token
-
-    return {
-        "action": url_for("planning.mark", slug=conf["slug"]),
-        "token": csrf_token(),
-        "next": next_url,
-        "interested": _("Interested"),
-        "going": _("Going"),
-        "clash": _("Clash"),
-        "session_base": url_for("timetable.session", slug=conf["slug"], key="-")[:-1],
-    }
-
-
-def keypath(key: str) -> str:
-    """A session key as a URL path segment, exactly as url_for() writes it (keys may contain '/')."""
-    return quote(str(key), safe="!$&'()*+,/:;=@")
-
-
-def csp_nonce() -> str:
-    """A per-response nonce for the one <style> block a page may carry (grid positions)."""
-    if g.get("render_for_cache"):
-        from .pagecache import NONCE_SLOT
-
-        return NONCE_SLOT
-    if "csp_nonce" not in g:
-        g.csp_nonce = secrets.token_urlsafe(16)
-    return g.csp_nonce
+def status_of(exc: ConferenceError) -> int:
+    """The HTTP status a library error is answered with (the first class of STATUS it is)."""
+    return next((code for cls, code in STATUS if isinstance(exc, cls)), 500)
 
 
 def security_headers(response):
@@ -97,8 +51,8 @@ def security_headers(response):
 
 
 def init_app(app: Flask) -> None:
-    from . import agenda, compress, exports, imports, notes, planning, report, timetable
-
+    db.init_app(app)
+    auth.init_app(app)
     app.register_blueprint(timetable.bp)
     app.register_blueprint(imports.bp)
     app.register_blueprint(planning.bp)
@@ -125,9 +79,12 @@ def init_app(app: Flask) -> None:
     app.after_request(security_headers)
     compress.init_app(app)
 
-    @app.errorhandler(NotFound)
-    def not_found(exc: NotFound):
-        return render_template("error.html", message=str(exc), code=404), 404
+    @app.errorhandler(ConferenceError)
+    def library_error(exc: ConferenceError):
+        code = status_of(exc)
+        if wants_json():
+            return jsonify(error=str(exc)), code
+        return render_template("error.html", message=str(exc), code=code), code
 
     @app.errorhandler(413)
     def too_large(_exc):

@@ -28,27 +28,22 @@ from flask import (
     url_for,
 )
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from markupsafe import Markup
 
-from .. import notes, planning, store
-from ..db import get_db
+from .. import planning, store
 from ..grid import days as day_list
-from ..model import conference_day, from_iso, zone
-from ..security import wants_json
+from ..model import PlannedSession, conference_day, from_iso, zone
 from .compress import static_url
+from .db import get_db
+from .helpers import day_label, local_path, wants_json
 from .pagecache import cached_page
-from .timetable import local_path
 
 bp = Blueprint("agenda", __name__)
 
 VIEW_COOKIE = "view"
 VIEWS = ("agenda", "grid")
 YEAR = 365 * 24 * 3600
-
-
-def field_of(s, name: str):
-    """A session's field, whether sessions are dicts or objects read by attribute."""
-    return s[name] if isinstance(s, dict) else getattr(s, name)
 
 
 # --- which view -----------------------------------------------------------------------------------
@@ -113,7 +108,7 @@ def switch(slug: str, name: str):
 @dataclass
 class Slot:
     start: datetime
-    sessions: list = field(default_factory=list)
+    sessions: list[PlannedSession] = field(default_factory=list)
     now: bool = False  # the slot "jump to now" lands on
 
     @property
@@ -131,32 +126,30 @@ def _natural(text: str) -> list:
     return [int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", text)]
 
 
-def day_rooms(sessions: list, order: list[str]) -> list[Room]:
+def day_rooms(sessions: list[PlannedSession], order: list[str]) -> list[Room]:
     """The rooms used on a day, in the timetable's own order, with their short codes."""
     codes: dict[str, str] = {}
     for s in sessions:
-        room = field_of(s, "room")
+        room = s.room
         if room and not codes.get(room):
-            codes[room] = field_of(s, "room_code") or ""
+            codes[room] = s.room_code or ""
     rank = {room: i for i, room in enumerate(order)}
     return [Room(r, codes[r]) for r in sorted(codes, key=lambda r: (rank.get(r, len(rank)), _natural(r)))]
 
 
-def slots(sessions: list, rooms: list[Room]) -> list[Slot]:
+def slots(sessions: list[PlannedSession], rooms: list[Room]) -> list[Slot]:
     """The day's scheduled sessions grouped by start time; within a slot, in room order."""
     rank = {r.name: i for i, r in enumerate(rooms)}
     out: dict[datetime, Slot] = {}
-    for s in sorted(
-        sessions, key=lambda s: (field_of(s, "start"), rank.get(field_of(s, "room"), -1), field_of(s, "end"))
-    ):
-        start = field_of(s, "start")
+    for s in sorted(sessions, key=lambda s: (s.start, rank.get(s.room, -1), s.end)):
+        start = s.start
         out.setdefault(start, Slot(start)).sessions.append(s)
     return list(out.values())
 
 
 def now_slot(day_slots: list[Slot], at: datetime) -> Slot | None:
     """The slot running at `at` (its latest start with a talk still on), else the next to start."""
-    running = [sl for sl in day_slots if sl.start <= at and any(field_of(s, "end") > at for s in sl.sessions)]
+    running = [sl for sl in day_slots if sl.start <= at and any(s.end > at for s in sl.sessions)]
     if running:
         return running[-1]
     return next((sl for sl in day_slots if sl.start > at), None)
@@ -184,24 +177,18 @@ def event_day_for(days: list[date], at: datetime) -> date | None:
 def render_agenda(slug: str) -> str:
     db = get_db()
     conf = store.conference(db, slug)
-    at = clock(conf["timezone"])
+    at = clock(conf.timezone)
     # A kept page is good for five minutes of "now" and for exactly the data it shows.
     key = (
         "agenda",
-        db.execute("pragma database_list").fetchone()[2],
-        conf["id"],
-        conf["imported_at"],
-        conf["data_version"],
-        conf["plan_version"],
+        store.versions(db, conf),
         str(get_locale()),
         request.full_path,
         at.replace(minute=at.minute - at.minute % 5, second=0, microsecond=0).isoformat(),
     )
 
     def render() -> str:
-        import json
-
-        sessions = planning.annotate(store.sessions(db, conf, abstracts=False))
+        sessions = store.planned_sessions(db, conf, abstracts=False)
         days = day_list(sessions)
         today = event_day_for(days, at)
         try:
@@ -210,11 +197,11 @@ def render_agenda(slug: str) -> str:
             abort(404)
         if days and day not in days:
             abort(404)
-        on_day = [s for s in sessions if field_of(s, "day") == day and field_of(s, "start")]
-        rooms = day_rooms(on_day, json.loads(conf["rooms"] or "[]"))
+        on_day = [s for s in sessions if s.day == day and s.start]
+        rooms = day_rooms(on_day, list(conf.rooms))
         names = {r.name for r in rooms}
         chosen = [r for r in request.args.getlist("room") if r in names]
-        shown = [s for s in on_day if not chosen or field_of(s, "room") in chosen or not field_of(s, "room")]
+        shown = [s for s in on_day if not chosen or s.room in chosen or not s.room]
         day_slots = slots(shown, rooms)
         jump = None
         if today and today == conference_day(at):  # the event is on today: "jump to now" is one tap
@@ -234,8 +221,8 @@ def render_agenda(slug: str) -> str:
             chosen_rooms=chosen,
             slots=day_slots,
             jump=jump,
-            unscheduled=[s for s in sessions if not field_of(s, "start")],
-            talks=sum(1 for s in shown if not field_of(s, "is_break")),
+            unscheduled=[s for s in sessions if not s.start],
+            talks=sum(1 for s in shown if not s.is_break),
         )
 
     return cached_page(key, render)
@@ -261,10 +248,10 @@ def mark(slug: str):
         abort(400, description="set must be <status>:<key> (interested, going, attended, speaking or none)")
     store.set_status(db, conf, [key], None if status == "none" else status)
     if wants_json():
-        sessions = planning.annotate(store.sessions(db, conf, abstracts=False))
+        sessions = store.planned_sessions(db, conf, abstracts=False)
         return jsonify(
-            statuses={key: next((field_of(s, "status") for s in sessions if field_of(s, "key") == key), None)},
-            clashes={field_of(s, "key"): field_of(s, "clashes") for s in sessions if field_of(s, "clashes")},
+            statuses={key: next((s.status for s in sessions if s.key == key), None)},
+            clashes={s.key: list(s.clashes) for s in sessions if s.clashes},
         )
     target = local_path(request.form.get("next") or url_for("agenda.page", slug=slug))
     return redirect(target.split("#")[0] + "#" + card_id(key), code=303)
@@ -275,11 +262,11 @@ class UpcomingDay:
     """On a day without the event: the next event day, the attendee's plan for it, and its first talks."""
 
     day: date
-    mine: list
-    first: list
+    mine: list[PlannedSession]
+    first: list[PlannedSession]
 
 
-def upcoming_day(sessions: list, at: datetime) -> UpcomingDay | None:
+def upcoming_day(sessions: list[PlannedSession], at: datetime) -> UpcomingDay | None:
     """None while the event is on today (or once it is over)."""
     days = day_list(sessions)
     today = conference_day(at)
@@ -289,12 +276,12 @@ def upcoming_day(sessions: list, at: datetime) -> UpcomingDay | None:
     if day is None:
         return None
     on_day = sorted(
-        (s for s in sessions if field_of(s, "day") == day and field_of(s, "start") and not field_of(s, "cancelled")),
-        key=lambda s: (field_of(s, "start"), field_of(s, "end")),
+        (s for s in sessions if s.day == day and s.start and not s.cancelled),
+        key=lambda s: (s.start, s.end),
     )
-    mine = [s for s in on_day if field_of(s, "status") in planning.ON_MY_DAY]
-    talks = [s for s in on_day if not field_of(s, "is_break")]
-    first = [s for s in talks if field_of(s, "start") == field_of(talks[0], "start")] if talks else []
+    mine = [s for s in on_day if s.status in planning.ON_MY_DAY]
+    talks = [s for s in on_day if not s.is_break]
+    first = [s for s in talks if s.start == talks[0].start] if talks else []
     return UpcomingDay(day=day, mine=mine, first=first)
 
 
@@ -306,18 +293,18 @@ def notes_hub(slug: str):
     """Notes for what is on now (one tap), then every note written so far."""
     db = get_db()
     conf = store.conference(db, slug)
-    at = clock(conf["timezone"])
-    sessions = planning.annotate(store.sessions(db, conf, abstracts=False))
+    at = clock(conf.timezone)
+    sessions = store.planned_sessions(db, conf, abstracts=False)
     state = planning.now_and_next(sessions, at)
-    soon = [s for s in state.mine_next if field_of(s, "start") - at <= timedelta(minutes=30)]
-    tz = zone(conf["timezone"])
+    soon = [s for s in state.mine_next if s.start - at <= timedelta(minutes=30)]
+    tz = conf.tz
     written = [
         {
             **n,
             "when": from_iso(n["start"], tz),
             "first_line": next((line.strip() for line in n["text"].splitlines() if line.strip()), ""),
         }
-        for n in notes.all_notes(db, conf)
+        for n in store.all_notes(db, conf)
     ]
     return render_template("notes_hub.html", conf=conf, now=state.mine_now, soon=soon, written=written)
 
@@ -333,13 +320,11 @@ def favicon():
 
 def session_codes(db, conf) -> dict[str, str]:
     """Key -> display code of the conference's sessions (import reports name talks by their codes)."""
-    return {field_of(s, "key"): field_of(s, "code") for s in store.sessions(db, conf, abstracts=False)}
+    return {s.key: s.code for s in store.planned_sessions(db, conf, abstracts=False)}
 
 
 def local_time(value, tz_name: str, with_day: bool = True) -> str:
     """A stored ISO 8601 time (any offset) as the conference's clock shows it: "7月25日(土) 13:00"."""
-    from . import day_label
-
     if not value:
         return ""
     try:
@@ -366,8 +351,6 @@ def inline_css() -> Markup:
 
 def ui_labels() -> dict[str, str]:
     """Words the page script writes onto cards when a mark changes (statuses, the clash flag)."""
-    from flask_babel import gettext as _
-
     return {
         "interested": _("Interested"),
         "going": _("Going"),

@@ -1,18 +1,41 @@
-"""Calendar downloads, the secret subscription feed, and the calendar settings page."""
+"""Calendar downloads, the secret subscription feed, the CSV, and the calendar settings page.
+
+Each download runs an exporter of `exports.EXPORTERS` over what the store hands back. Calendar
+apps poll again and again: a built calendar is kept (one LRU) under the store's versions of the
+conference (timetable, plan, reminder setting, database file) and the options, so it is never stale.
+"""
 
 from __future__ import annotations
 
 import hashlib
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Response, redirect, render_template, request, url_for
+from sqlite_utils import Database
 
-from .. import notes, store
-from ..db import get_db
-from ..exports import plan, table
-from ..model import from_iso
-from . import download
+from .. import store
+from ..cache import LRU
+from ..exports import EXPORTERS
+from ..exports.ics import CalendarOptions
+from ..model import Conference, from_iso
+from .db import get_db
+from .helpers import download
 
 bp = Blueprint("exports", __name__)
+CALENDARS: LRU[bytes] = LRU(16)
+
+
+def calendar(db: Database, conf: Conference, name: str, options: CalendarOptions) -> bytes:
+    """The `name` calendar exporter's file (kept unless it carries notes, which change with every save)."""
+    exporter = EXPORTERS[name]
+
+    def build() -> bytes:
+        sessions = store.planned_sessions(db, conf, abstracts=exporter.abstracts)
+        notes = store.note_texts(db, conf) if options.with_notes else {}
+        return exporter(conf, sessions, notes, options)
+
+    if options.with_notes:
+        return build()
+    return CALENDARS.get_or_build(("calendar", name, store.versions(db, conf), options), build)
 
 
 def _ics(body: bytes, filename: str | None) -> Response:
@@ -26,7 +49,7 @@ def page(slug: str):
     token = store.feed_token(db, conf)
     feed = url_for("exports.feed", token=token, _external=True)
     webcal = "webcal://" + feed.split("://", 1)[1]
-    return render_template("calendar.html", conf=conf, feed=feed, webcal=webcal, alarm=plan.alarm_minutes(db))
+    return render_template("calendar.html", conf=conf, feed=feed, webcal=webcal, alarm=store.alarm_minutes(db))
 
 
 @bp.post("/c/<slug>/calendar")
@@ -36,10 +59,7 @@ def settings(slug: str):
     if request.form.get("action") == "regenerate":
         store.new_feed_token(db, conf)
     elif "alarm" in request.form:
-        value = request.form["alarm"].strip()
-        if value != "off" and not (value.isdigit() and 0 <= int(value) <= 24 * 60):
-            abort(400, description="the reminder is a number of minutes (0 to 1440) or off")
-        store.set_setting(db, "alarm_minutes", value)
+        store.set_alarm_minutes(db, request.form["alarm"])
     return redirect(url_for("exports.page", slug=slug), code=303)
 
 
@@ -47,33 +67,40 @@ def settings(slug: str):
 def plan_download(slug: str):
     db = get_db()
     conf = store.conference(db, slug)
-    body = plan.plan_ics(
-        db, conf, interested=request.args.get("interested") == "1", with_notes=request.args.get("notes") == "1"
+    options = CalendarOptions(
+        alarm_minutes=store.alarm_minutes(db),
+        interested=request.args.get("interested") == "1",
+        with_notes=request.args.get("notes") == "1",
     )
-    return _ics(body, f"{slug}-plan.ics")
+    return _ics(calendar(db, conf, "plan-ics", options), EXPORTERS["plan-ics"].file_name(slug))
 
 
 @bp.get("/c/<slug>/plan.csv")
 def plan_table(slug: str):
     db = get_db()
     conf = store.conference(db, slug)
-    sessions = plan.plan_sessions(store.sessions(db, conf), interested=True)
-    return download(table.plan_csv(sessions, notes.texts(db, conf)), "text/csv", f"{slug}-plan.csv")
+    exporter = EXPORTERS["plan-csv"]
+    sessions = store.planned_sessions(db, conf, abstracts=exporter.abstracts)
+    body = exporter(conf, sessions, store.note_texts(db, conf))
+    return download(body, exporter.mimetype, exporter.file_name(slug))
 
 
 @bp.get("/c/<slug>/timetable.ics")
 def timetable_download(slug: str):
     db = get_db()
     conf = store.conference(db, slug)
-    return _ics(plan.all_ics(db, conf), f"{slug}.ics")
+    body = calendar(db, conf, "timetable-ics", CalendarOptions(alarm_minutes=None))
+    return _ics(body, EXPORTERS["timetable-ics"].file_name(slug))
 
 
 @bp.get("/c/<slug>/ics/<path:key>")
 def session_download(slug: str, key: str):
     db = get_db()
     conf = store.conference(db, slug)
+    exporter = EXPORTERS["session-ics"]
+    body = exporter(conf, [store.planned_session(db, conf, key)], {}, CalendarOptions(store.alarm_minutes(db)))
     safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in key)[:40]
-    return _ics(plan.session_ics(db, conf, key), f"{slug}-{safe}.ics")
+    return _ics(body, exporter.file_name(slug, safe))
 
 
 @bp.get("/feeds/<token>/plan.ics")
@@ -81,10 +108,10 @@ def feed(token: str):
     """What calendar apps poll: the plan, with ETag and Last-Modified so an unchanged plan costs a 304."""
     db = get_db()
     conf = store.conference_by_feed(db, token)
-    body = plan.plan_ics(db, conf, feed=True)
+    body = calendar(db, conf, "plan-ics", CalendarOptions(alarm_minutes=store.alarm_minutes(db), feed=True))
     response = _ics(body, None)
     response.set_etag(hashlib.sha256(body).hexdigest())
-    changed = store.plan_changed_at(db, conf) or conf["imported_at"]
+    changed = store.plan_changed_at(db, conf) or conf.imported_at
     if changed:
         response.last_modified = from_iso(changed)
     response.headers["Cache-Control"] = "no-cache"

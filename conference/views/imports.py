@@ -2,32 +2,42 @@
 
 from __future__ import annotations
 
-import json
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
-
-from .. import store
-from ..db import get_db
-from ..importer import ImportFailed, import_bytes, is_url, read_source
-from ..importer import Request as ImportRequest
+from .. import importer, store
+from ..errors import ConferenceError
 from ..parsers import PARSERS
+from .db import get_db
 
 bp = Blueprint("imports", __name__)
 
 
-def _form_request(form) -> ImportRequest:
-    duration = form.get("duration", "").strip()
-    if duration and not duration.isdigit():
-        raise ImportFailed(f"duration {duration!r} is not a whole number of minutes")
-    fmt = form.get("format", "")
-    if fmt and fmt not in PARSERS:
-        raise ImportFailed(f"unknown format {fmt!r}")
-    return ImportRequest(
-        fmt=fmt,
-        timezone=form.get("timezone", "").strip(),
-        date=form.get("date", "").strip(),
-        duration=int(duration) if duration else None,
-        encoding=form.get("encoding", "").strip(),
+def _form_request(form, files) -> importer.ImportRequest:
+    """The form as an ImportRequest: an upload, else pasted text, else a URL (never a local path)."""
+    upload = files.get("file")
+    pasted = form.get("text", "")
+    options = {
+        "slug": form.get("slug", "").strip(),
+        "name": form.get("name", "").strip(),
+        "fmt": form.get("format", ""),
+        "timezone": form.get("timezone", "").strip(),
+        "date": form.get("date", "").strip(),
+        "duration": importer.duration_field(form.get("duration", "")),
+        "encoding": form.get("encoding", "").strip(),
+    }
+    if upload and upload.filename:
+        return importer.ImportRequest(data=upload.read(), filename=upload.filename, **options)
+    if pasted.strip():
+        return importer.ImportRequest(data=pasted.encode("utf-8"), filename="", **options)
+    return importer.ImportRequest(source=form.get("url", "").strip(), **options)
+
+
+def _run(request_: importer.ImportRequest) -> store.ImportResult:
+    return importer.run(
+        get_db(),
+        request_,
+        allow_private=current_app.config["FETCH_ALLOW_PRIVATE"],
+        default_timezone=current_app.config["DEFAULT_TIMEZONE"],
     )
 
 
@@ -38,61 +48,21 @@ def form():
 
 @bp.post("/import")
 def submit():
-    values = request.form.to_dict()
-    upload = request.files.get("file")
-    pasted = request.form.get("text", "")
-    url = request.form.get("url", "").strip()
     try:
-        options = _form_request(request.form)
-        if upload and upload.filename:
-            data, source_name, source = upload.read(), upload.filename, upload.filename
-        elif pasted.strip():
-            data, source_name, source = pasted.encode("utf-8"), "pasted text", ""
-        elif url:
-            if not is_url(url):
-                raise ImportFailed(f"{url!r} is not an http(s) URL")
-            data, source_name, _ctype = read_source(
-                url, allow_private=current_app.config.get("FETCH_ALLOW_PRIVATE", True)
-            )
-            source = url
-        else:
-            raise ImportFailed("choose a file, paste a timetable or give its URL")
-        result = import_bytes(
-            get_db(),
-            data,
-            source_name=source_name,
-            source=source,
-            slug=request.form.get("slug", "").strip(),
-            name=request.form.get("name", "").strip(),
-            request=options,
-            default_timezone=current_app.config["DEFAULT_TIMEZONE"],
-        )
-    except ImportFailed as exc:
+        result = _run(_form_request(request.form, request.files))
+    except ConferenceError as exc:  # the form again, as filled in, with what was wrong
+        values = request.form.to_dict()
         return render_template("import.html", formats=PARSERS, values=values, error=str(exc)), 400
     return redirect(url_for("imports.report", slug=result.slug, import_id=result.import_id), code=303)
 
 
 @bp.post("/c/<slug>/refresh")
 def refresh(slug: str):
-    db = get_db()
-    conf = store.conference(db, slug)
-    if not is_url(conf["source"] or ""):
-        abort(400, description="this timetable was not imported from a URL")
-    remembered = ImportRequest(**json.loads(conf["source_options"] or "{}"))
+    conf = store.conference(get_db(), slug)
+    again = importer.refresh_request(conf)  # BadInput (400) when it was not imported from a URL
     try:
-        data, source_name, _ctype = read_source(
-            conf["source"], allow_private=current_app.config.get("FETCH_ALLOW_PRIVATE", True)
-        )
-        result = import_bytes(
-            db,
-            data,
-            source_name=source_name,
-            source=conf["source"],
-            slug=slug,
-            request=remembered,
-            default_timezone=current_app.config["DEFAULT_TIMEZONE"],
-        )
-    except ImportFailed as exc:
+        result = _run(again)
+    except ConferenceError as exc:
         return render_template("refresh_failed.html", conf=conf, error=str(exc)), 502
     return redirect(url_for("imports.report", slug=slug, import_id=result.import_id), code=303)
 

@@ -16,19 +16,21 @@ from flask import (
     url_for,
 )
 
-from .. import notes, store
-from ..db import get_db
+from .. import notes as note_text
+from .. import store
+from ..errors import BadInput, Conflict
 from ..fetch import page_title
-from ..security import wants_json
+from ..model import Note
 from ..text import render_markdown
-from .timetable import load_session
+from .db import get_db
 
 bp = Blueprint("notes", __name__)
 
 
 def _session(slug: str, key: str):
-    db, conf, s, _sessions = load_session(slug, key)
-    return db, conf, s
+    db = get_db()
+    conf = store.conference(db, slug)
+    return db, conf, store.planned_session(db, conf, key)
 
 
 def _int(value, name: str) -> int:
@@ -41,7 +43,7 @@ def _int(value, name: str) -> int:
 @bp.get("/c/<slug>/note/<path:key>")
 def page(slug: str, key: str):
     db, conf, s = _session(slug, key)
-    note = notes.get_note(db, conf, key)
+    note = store.note(db, conf, key)
     offline = [
         url_for("timetable.grid", slug=slug),
         url_for("planning.now", slug=slug),
@@ -58,7 +60,7 @@ def save_form(slug: str, key: str):
     db, conf, s = _session(slug, key)
     text = request.form.get("text", "")
     try:
-        saved = notes.save_note(
+        saved = store.save_note(
             db,
             conf,
             key,
@@ -66,11 +68,9 @@ def save_form(slug: str, key: str):
             _int(request.form.get("base_version"), "base_version"),
             request.form.get("save_id") or None,
         )
-    except notes.Conflict as exc:
-        mine = notes.Note(text, exc.version)
+    except Conflict as exc:
+        mine = Note(text, exc.version)
         return render_template("note.html", conf=conf, s=s, note=mine, saved=None, conflict=exc), 409
-    except ValueError as exc:
-        abort(400, description=str(exc))
     return redirect(url_for("notes.page", slug=slug, key=key, saved=saved.version), code=303)
 
 
@@ -83,7 +83,7 @@ def save_api(slug: str, key: str):
     if data is None or "text" not in data:
         return jsonify(error="text is required"), 400
     try:
-        saved = notes.save_note(
+        saved = store.save_note(
             db,
             conf,
             key,
@@ -91,9 +91,9 @@ def save_api(slug: str, key: str):
             _int(data.get("base_version"), "base_version"),
             data.get("save_id") or None,
         )
-    except notes.Conflict as exc:
+    except Conflict as exc:
         return jsonify(error="conflict", text=exc.text, version=exc.version), 409
-    except ValueError as exc:
+    except BadInput as exc:  # answered in JSON even to a sendBeacon form post
         return jsonify(error=str(exc)), 400
     return jsonify(version=saved.version, saved_at=saved.updated_at)
 
@@ -108,7 +108,7 @@ def preview(slug: str):
 def history(slug: str, key: str):
     db, conf, s = _session(slug, key)
     return render_template(
-        "history.html", conf=conf, s=s, versions=notes.history(db, conf, key), note=notes.get_note(db, conf, key)
+        "history.html", conf=conf, s=s, versions=store.note_history(db, conf, key), note=store.note(db, conf, key)
     )
 
 
@@ -116,14 +116,14 @@ def history(slug: str, key: str):
 def restore(slug: str, key: str):
     db, conf, _s = _session(slug, key)
     try:
-        notes.restore(
+        store.restore_note_version(
             db,
             conf,
             key,
             _int(request.form.get("version"), "version"),
             _int(request.form.get("base_version"), "base_version"),
         )
-    except notes.Conflict:
+    except Conflict:
         return redirect(url_for("notes.history", slug=slug, key=key), code=303)
     return redirect(url_for("notes.page", slug=slug, key=key), code=303)
 
@@ -132,17 +132,12 @@ def restore(slug: str, key: str):
 def add_link(slug: str, key: str):
     db, conf, _s = _session(slug, key)
     title = request.form.get("title", "").strip()
-    try:
-        link = notes.add_link(db, conf, key, request.form.get("url", ""), request.form.get("kind", ""), title)
-    except ValueError as exc:
-        if wants_json():
-            return jsonify(error=str(exc)), 400
-        abort(400, description=str(exc))
+    link = store.add_link(db, conf, key, request.form.get("url", ""), request.form.get("kind", ""), title)
     if not title and request.form.get("lookup"):
         # Best effort: a slow or failing host leaves the link without a title, nothing more.
-        found = page_title(link["url"], allow_private=current_app.config.get("FETCH_ALLOW_PRIVATE", True))
+        found = page_title(link.url, allow_private=current_app.config["FETCH_ALLOW_PRIVATE"])
         if found:
-            notes.update_link(db, conf, link["id"], title=found)
+            store.update_link(db, conf, link.id, title=found)
     return redirect(url_for("notes.page", slug=slug, key=key) + "#links", code=303)
 
 
@@ -150,27 +145,19 @@ def add_link(slug: str, key: str):
 def change_link(slug: str, link_id: int):
     db = get_db()
     conf = store.conference(db, slug)
-    row = db.execute("select key from user_links where id = ? and conference_id = ?", [link_id, conf["id"]]).fetchone()
-    if not row:
-        abort(404)
-    try:
-        if request.form.get("action") == "delete":
-            notes.delete_link(db, conf, link_id)
-        else:
-            notes.update_link(db, conf, link_id, kind=request.form.get("kind") or None, title=request.form.get("title"))
-    except ValueError as exc:
-        abort(400, description=str(exc))
-    return redirect(url_for("notes.page", slug=slug, key=row[0]) + "#links", code=303)
+    key = store.link_session_key(db, conf, link_id)
+    if request.form.get("action") == "delete":
+        store.delete_link(db, conf, link_id)
+    else:
+        store.update_link(db, conf, link_id, kind=request.form.get("kind") or None, title=request.form.get("title"))
+    return redirect(url_for("notes.page", slug=slug, key=key) + "#links", code=303)
 
 
 @bp.get("/c/<slug>/todos")
 def todos(slug: str):
     db = get_db()
     conf = store.conference(db, slug)
-    items = []
-    for n in notes.all_notes(db, conf):
-        for todo in notes.todos(n["text"]):
-            items.append({**todo, "note": n})
+    items = [{**todo, "note": n} for n in store.all_notes(db, conf) for todo in note_text.todos(n["text"])]
     return render_template("todos.html", conf=conf, items=items)
 
 
@@ -179,8 +166,8 @@ def tick(slug: str):
     db = get_db()
     conf = store.conference(db, slug)
     key = request.form.get("key", "")
-    with contextlib.suppress(notes.Conflict):  # the note moved on elsewhere: the page shows its state
-        notes.set_todo(
+    with contextlib.suppress(Conflict):  # the note moved on elsewhere: the page shows its state
+        store.tick_todo(
             db,
             conf,
             key,
@@ -195,7 +182,7 @@ def tick(slug: str):
 def qa(slug: str):
     db = get_db()
     conf = store.conference(db, slug)
-    items = [{"note": n, "pairs": notes.qa_pairs(n["text"])} for n in notes.all_notes(db, conf)]
+    items = [{"note": n, "pairs": note_text.qa_pairs(n["text"])} for n in store.all_notes(db, conf)]
     return render_template("qa.html", conf=conf, items=[i for i in items if i["pairs"]])
 
 

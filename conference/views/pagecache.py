@@ -2,20 +2,22 @@
 
 A grid of 500 sessions takes ~50 ms of CPU to render and is the page attendees reload most; under
 load that CPU time delays everyone's note saves (same process, same GIL). The key names everything
-the page shows, so a kept copy is never stale.
+the page shows (`store.versions`, the language, the query), so a kept copy is never stale.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
+import secrets
+from collections.abc import Callable, Hashable
 
 from flask import g
 from flask_wtf.csrf import generate_csrf
 
+from ..cache import LRU
+
 CSRF_SLOT = "\x00csrf-token\x00"
 NONCE_SLOT = "\x00csp-nonce\x00"
-_PAGES: OrderedDict[tuple, str] = OrderedDict()
-SIZE = 32
+PAGES: LRU[str] = LRU(32)
 
 
 def rendering_for_cache() -> bool:
@@ -23,23 +25,28 @@ def rendering_for_cache() -> bool:
 
 
 def csrf_token() -> str:
+    """This response's CSRF token, or its slot while rendering a page to keep."""
     return CSRF_SLOT if rendering_for_cache() else generate_csrf()
 
 
-def cached_page(key: tuple, render) -> str:
-    """The page for `key`, rendered once with placeholders, then given this response's token and nonce."""
-    from . import csp_nonce
+def csp_nonce() -> str:
+    """A per-response nonce for the one <style> block a page may carry (grid positions)."""
+    if rendering_for_cache():
+        return NONCE_SLOT
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
 
-    html = _PAGES.get(key)
-    if html is None:
+
+def cached_page(key: Hashable, render: Callable[[], str]) -> str:
+    """The page for `key`, rendered once with placeholders, then given this response's token and nonce."""
+
+    def build() -> str:
         g.render_for_cache = True
         try:
-            html = render()
+            return render()
         finally:
             g.render_for_cache = False
-        _PAGES[key] = html
-        while len(_PAGES) > SIZE:
-            _PAGES.popitem(last=False)
-    else:
-        _PAGES.move_to_end(key)
+
+    html = PAGES.get_or_build(key, build)
     return html.replace(CSRF_SLOT, generate_csrf()).replace(NONCE_SLOT, csp_nonce())

@@ -7,17 +7,15 @@ from datetime import date, datetime
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 
 from .. import planning, store
-from ..db import get_db
 from ..grid import days as day_list
-from ..model import zone
-from ..security import wants_json
-from .timetable import local_path
+from .db import get_db
+from .helpers import local_path, wants_json
 
 bp = Blueprint("planning", __name__)
 
 
-def _plan(db, conf) -> list[dict]:
-    return planning.annotate(store.sessions(db, conf, abstracts=False))
+def _plan(db, conf):
+    return store.planned_sessions(db, conf, abstracts=False)
 
 
 def _pick_day(days: list[date], fallback: date | None = None) -> date | None:
@@ -38,7 +36,7 @@ def mark(slug: str):
     conf = store.conference(db, slug)
     keys = request.form.getlist("key")
     status = request.form.get("status", "")
-    if not keys or status not in (*planning.STATUSES, "none"):
+    if not keys or not status:
         abort(400, description="give key and status (interested, going, attended, speaking or none)")
     store.set_status(db, conf, keys, None if status == "none" else status)
     # "Keep this one": the other side of a clash goes back to the shortlist.
@@ -48,8 +46,8 @@ def mark(slug: str):
     if wants_json():
         sessions = _plan(db, conf)
         return jsonify(
-            statuses={s["key"]: s["status"] for s in sessions if s["key"] in {*keys, *demote}},
-            clashes={s["key"]: s["clashes"] for s in sessions if s["clashes"]},
+            statuses={s.key: s.status for s in sessions if s.key in {*keys, *demote}},
+            clashes={s.key: list(s.clashes) for s in sessions if s.clashes},
         )
     target = request.form.get("next") or url_for("timetable.session", slug=slug, key=keys[0])
     return redirect(local_path(target), code=303)
@@ -67,16 +65,18 @@ def listing(slug: str):
     picked = sessions
     if query:
         found = set(store.search_keys(db, conf, query))
-        picked = [s for s in picked if s["key"] in found]
+        picked = [s for s in picked if s.key in found]
     if args.get("day"):
-        picked = [s for s in picked if s["day"] and s["day"].isoformat() == args["day"]]
+        picked = [s for s in picked if s.day and s.day.isoformat() == args["day"]]
     for field in ("room", "track", "type", "language"):
         if args.get(field):
-            picked = [s for s in picked if s[field] == args[field]]
+            picked = [s for s in picked if getattr(s, field) == args[field]]
     if args.get("status"):
         want = args["status"]
-        picked = [s for s in picked if (s["status"] or "none") == want or (want == "marked" and s["status"])]
-    facets = {f: sorted({s[f] for s in sessions if s[f]}) for f in ("room", "track", "type", "language")}
+        picked = [s for s in picked if (s.status or "none") == want or (want == "marked" and s.status)]
+    facets = {
+        f: sorted({getattr(s, f) for s in sessions if getattr(s, f)}) for f in ("room", "track", "type", "language")
+    }
     return render_template(
         "list.html", conf=conf, sessions=picked, days=days, facets=facets, args=args, total=len(sessions)
     )
@@ -135,7 +135,7 @@ def shared(token: str):
 def now(slug: str):
     db = get_db()
     conf = store.conference(db, slug)
-    tz = zone(conf["timezone"])
+    tz = conf.tz
     at = datetime.now(tz)
     if request.args.get("at"):
         try:

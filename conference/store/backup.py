@@ -20,13 +20,14 @@ text is added on top as a newer version, so neither text is lost. Restoring twic
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 from sqlite_utils import Database
 
-from ..db import write
-from ..model import to_iso
-from ..store import now_utc
+from ..errors import BadInput, Refused
+from ..model import now_utc, to_iso
+from .connection import write
 
 FORMAT, VERSION = "conference-backup", 1
 PER_CONFERENCE = {
@@ -68,16 +69,36 @@ def backup(db: Database) -> dict:
     }
 
 
-class RestoreError(ValueError):
-    pass
+class RestoreError(BadInput):
+    """Not a backup this version can read; nothing was restored."""
 
 
-def restore(db: Database, data: dict) -> dict[str, int]:
-    """Add what the database lacks from a backup, in one transaction; returns counts of rows added."""
+def loads(text: str, source: str = "") -> dict:
+    """A backup file's text as data; RestoreError (with the line) when it is not JSON."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise RestoreError(f"not JSON: {exc.msg} (column {exc.colno})", source=source, line=exc.lineno) from exc
+
+
+def restore(db: Database, data: dict, *, source: str = "") -> dict[str, int]:
+    """Add what the database lacks from a backup, in one transaction; returns counts of rows added.
+
+    Anything that is not a backup of this format is RestoreError (naming `source`), and nothing is written.
+    """
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise RestoreError("not a conference backup (format must be 'conference-backup')")
+        raise RestoreError("not a conference backup (format must be 'conference-backup')", source=source)
     if data.get("version") != VERSION:
-        raise RestoreError(f"backup version {data.get('version')!r} is not supported (expected {VERSION})")
+        raise RestoreError(
+            f"backup version {data.get('version')!r} is not supported (expected {VERSION})", source=source
+        )
+    try:
+        return _restore(db, data)
+    except (KeyError, TypeError, AttributeError, sqlite3.Error) as exc:
+        raise RestoreError(f"a damaged backup, nothing restored ({type(exc).__name__}: {exc})", source=source) from exc
+
+
+def _restore(db: Database, data: dict) -> dict[str, int]:
     added: dict[str, int] = {}
 
     def count(table: str) -> None:
@@ -151,12 +172,16 @@ def _sync_notes(db: Database, conf_id: int) -> None:
 
 
 def snapshot(db: Database, target: str | Path) -> None:
-    """A consistent copy of the whole database file while the app runs (VACUUM INTO)."""
+    """A consistent copy of the whole database file while the app runs (VACUUM INTO); never overwrites."""
     target = Path(target)
     if target.exists():
-        raise FileExistsError(f"{target} exists; choose a new file name")
-    db.execute("vacuum into ?", [str(target)])
+        raise Refused(f"{target} exists; choose a new file name")
+    try:
+        db.execute("vacuum into ?", [str(target)])
+    except sqlite3.Error as exc:
+        raise BadInput(f"cannot write the snapshot: {exc}", source=str(target)) from exc
 
 
 def dumps(data: dict) -> str:
+    """The backup as the documented JSON text."""
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False)

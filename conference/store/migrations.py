@@ -1,4 +1,7 @@
-"""Numbered schema migrations, recorded in the database by sqlite-utils."""
+"""Numbered schema migrations, recorded in the database by sqlite-utils. Append new ones; never edit old ones.
+
+Applied by `store.migrate` (connection.py) at start-up, one gunicorn worker at a time.
+"""
 
 from sqlite_utils import Database, Migrations
 
@@ -150,16 +153,3 @@ def m0009(db: Database) -> None:
     # Counters, not timestamps: two changes within one second must still tell cached exports apart.
     db["conferences"].add_column("plan_version", int, not_null_default=0)
     db["conferences"].add_column("data_version", int, not_null_default=0)
-
-
-def migrate(db: Database) -> None:
-    """Bring the database's schema up to date; gunicorn workers starting together take turns."""
-    if not migrations.pending(db):
-        return
-    db.conn.execute("BEGIN IMMEDIATE")  # the first worker migrates, the others wait and find nothing to do
-    try:
-        migrations.apply(db)
-    except BaseException:
-        db.conn.execute("ROLLBACK")
-        raise
-    db.conn.execute("COMMIT")

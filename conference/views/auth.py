@@ -1,4 +1,4 @@
-"""Who may use the app (loopback, or a password), the secret key, and CSRF on every write."""
+"""Who may use the app (loopback, or a password), the secret key, login, and CSRF on every write."""
 
 from __future__ import annotations
 
@@ -6,34 +6,19 @@ import hashlib
 import hmac
 import ipaddress
 import os
-import secrets
 from datetime import timedelta
 
-from flask import Blueprint, Flask, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, Flask, current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 
-from . import store
-from .db import connect, write
+from .. import store
+from ..model import now_utc
+from .db import get_db
+from .helpers import local_path, wants_json
+from .pagecache import csrf_token
 
 csrf = CSRFProtect()
-
-
-def _secret_key(app: Flask) -> str:
-    """CONFERENCE_SECRET_KEY, else one generated once and kept in the database (survives restarts)."""
-    if os.environ.get("CONFERENCE_SECRET_KEY"):
-        return os.environ["CONFERENCE_SECRET_KEY"]
-    db = connect(app.config["DATABASE"])
-    try:
-        # Workers starting together must agree on one key: the first insert wins, everyone reads it.
-        with write(db):
-            db.execute(
-                "insert or ignore into settings (name, value) values ('secret_key', ?)", [secrets.token_urlsafe(48)]
-            )
-        return store.setting(db, "secret_key")
-    finally:
-        db.close()
-
 
 # Reachable without logging in: the login itself, static files, and what a secret token opens.
 OPEN_ENDPOINTS = {
@@ -49,6 +34,17 @@ MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=5)
 
 bp = Blueprint("auth", __name__)
+
+
+def _secret_key(app: Flask) -> str:
+    """CONFERENCE_SECRET_KEY, else one generated once and kept in the database (survives restarts)."""
+    if os.environ.get("CONFERENCE_SECRET_KEY"):
+        return os.environ["CONFERENCE_SECRET_KEY"]
+    db = store.connect(app.config["DATABASE"])
+    try:
+        return store.secret_key(db)
+    finally:
+        db.close()
 
 
 def is_loopback(address: str | None) -> bool:
@@ -77,8 +73,6 @@ def _marker(app: Flask) -> str:
 
 
 def _guard():
-    from flask import current_app
-
     if request.endpoint in OPEN_ENDPOINTS:
         return None
     if not current_app.config["PASSWORD"]:
@@ -94,8 +88,6 @@ def _guard():
 
 @bp.get("/login")
 def login():
-    from flask import current_app
-
     if not current_app.config["PASSWORD"] and request.args.get("next"):
         return redirect(url_for("timetable.index"))
     return render_template("login.html", error=None)
@@ -103,30 +95,19 @@ def login():
 
 @bp.post("/login")
 def login_post():
-    from flask import current_app
-
-    from . import store
-    from .db import get_db, write
-    from .model import to_iso
-
     if not current_app.config["PASSWORD"]:
         return redirect(url_for("timetable.index"))
     db = get_db()
-    now = store.now_utc()
+    now = now_utc()
     ip = request.remote_addr or "?"
-    since = to_iso(now - FAILURE_WINDOW)
-    failures = db.execute("select count(*) from login_failures where ip = ? and at > ?", [ip, since]).fetchone()[0]
-    if failures >= MAX_FAILURES:
+    if store.login_failures_since(db, ip, now - FAILURE_WINDOW) >= MAX_FAILURES:
         return render_template("login.html", error=_("Too many attempts: wait a few minutes.")), 429
     given = request.form.get("password", "")
     if not hmac.compare_digest(given.encode(), current_app.config["PASSWORD"].encode()):
-        with write(db):
-            db["login_failures"].insert({"ip": ip, "at": to_iso(now)})
+        store.record_login_failure(db, ip, now)
         return render_template("login.html", error=_("Wrong password.")), 401
     session.permanent = True  # a phone stays logged in for the conference (30 days)
     session["auth"] = _marker(current_app)
-    from .views.timetable import local_path
-
     return redirect(local_path(request.args.get("next")), code=303)
 
 
@@ -136,28 +117,23 @@ def logout():
     return redirect(url_for("auth.login"), code=303)
 
 
-def wants_json() -> bool:
-    return request.accept_mimetypes.best == "application/json" or request.is_json
-
-
-def init_app(app: Flask) -> None:
+def configure(app: Flask) -> None:
+    """The access settings (before anything reads them): secret key, password, cookies, CSRF limits."""
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(app)
-    app.config.setdefault("PASSWORD", os.environ.get("CONFERENCE_PASSWORD", ""))
-    # In loopback mode the user's own machine may fetch from its LAN; on a server, never.
-    app.config.setdefault("FETCH_ALLOW_PRIVATE", not app.config["PASSWORD"])
     app.config.setdefault("PERMANENT_SESSION_LIFETIME", timedelta(days=30))
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.config.setdefault("SESSION_COOKIE_SECURE", os.environ.get("CONFERENCE_SECURE_COOKIES") == "1")
-    app.register_blueprint(bp)
-    app.before_request(_guard)
-    app.jinja_env.globals["logged_in"] = lambda: bool(app.config["PASSWORD"]) and session.get("auth") == _marker(app)
     # A note typed at 16:00 must still save at 18:00: tokens never expire on their own (FIELD-NOTES).
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
     app.config.setdefault("WTF_CSRF_SSL_STRICT", False)
-    csrf.init_app(app)
-    from .views.pagecache import csrf_token
 
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.before_request(_guard)
+    app.jinja_env.globals["logged_in"] = lambda: bool(app.config["PASSWORD"]) and session.get("auth") == _marker(app)
+    csrf.init_app(app)
     # Flask-WTF offers csrf_token to templates through a context processor; ours comes later and
     # wins, so that a kept page carries a slot for each response's own token, never someone's token.
     app.jinja_env.globals["csrf_token"] = csrf_token

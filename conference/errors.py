@@ -1,0 +1,85 @@
+"""The one hierarchy of errors the library raises; views and the CLI only translate them.
+
+`str(error)` is the one-line message a user reads (which file, line, field, and why). The web layer
+answers BadInput 400, NotFound 404, Conflict 409, Refused 403 (TooManyAttempts 429, TooLarge 413) and
+FetchError 502; the CLI prints the line on standard error and exits 1. Nothing else crosses a module
+boundary as an expected failure: a bare ValueError or KeyError escaping the library is a bug.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+class ConferenceError(Exception):
+    """Base of every expected failure; str() is the one-line user message."""
+
+
+class BadInput(ConferenceError, ValueError):
+    """Input that cannot be used: the source (file, "pasted text", URL), the line, the field and why.
+
+    str() is "source: line N: why"; `why` names the field in words, `field` names it for code (a form
+    can mark its input). Also a ValueError, so the parsers' generic value checks keep working; outside
+    the library catch BadInput (or ConferenceError), never ValueError.
+    """
+
+    def __init__(self, why: str, *, source: str = "", line: int | None = None, field: str = ""):
+        self.source, self.line, self.field, self.why = source, line, field, why
+        super().__init__(why)
+
+    def parts(self) -> list[str]:
+        return [self.source, f"line {self.line}" if self.line else "", self.why]
+
+    def __str__(self) -> str:
+        return ": ".join(p for p in self.parts() if p)
+
+
+_LINE = re.compile(r"\bline (\d+)")
+
+
+class ParseError(BadInput):
+    """A timetable that cannot be read: the format, where (line, element, field) and why.
+
+    `source` (the file's name, "pasted text", the URL) is filled in by the importer, which re-raises
+    the same error: the location is never flattened into a string on the way up.
+    """
+
+    def __init__(self, fmt: str, where: str, why: str, *, source: str = ""):
+        match = _LINE.search(where or "")
+        super().__init__(why, source=source, line=int(match.group(1)) if match else None, field=where)
+        self.fmt, self.where = fmt, where
+
+    def parts(self) -> list[str]:
+        return [self.source, self.fmt, self.where, self.why]
+
+
+class NotFound(ConferenceError, LookupError):
+    """No conference, session, note version, link or token by that name."""
+
+
+class Conflict(ConferenceError):
+    """A note saved on an old version: the current text and version come back so both can be kept."""
+
+    def __init__(self, text: str, version: int):
+        super().__init__(f"the note changed elsewhere (now version {version})")
+        self.text, self.version = text, version
+
+
+class Refused(ConferenceError):
+    """Refused by policy: a non-public address, a limit, an import that needs --force, a throttled login."""
+
+
+class TooManyAttempts(Refused):
+    """Too many failed logins from one address: wait (HTTP 429)."""
+
+
+class TooLarge(Refused):
+    """Over a size limit (HTTP 413)."""
+
+
+class FetchError(ConferenceError):
+    """The source could not be downloaded; the message says why."""
+
+
+class NonPublicAddress(Refused, FetchError):
+    """A URL whose host is (or connects to) a loopback, private or link-local address, not allowed here."""

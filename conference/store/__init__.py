@@ -1,0 +1,138 @@
+"""The store: the only code that runs SQL. It does not import Flask.
+
+Every function takes an open `sqlite_utils.Database` (from `connect`) as its first argument;
+writes run in one BEGIN IMMEDIATE transaction each (`write`), reads return frozen objects from
+`conference.model` (Conference, PlannedSession, Link, Note) or documented dicts. Expected failures
+are `conference.errors` (NotFound, BadInput, Conflict, Refused).
+
+    connection.py   connect, write, migrate, database_path, integrity_check
+    migrations.py   the numbered schema migrations
+    conferences.py  Conference objects: all, by slug / id / source
+    timetable.py    PlannedSession (built in one place), imports (merge.diff applied), history, versions
+    attendee.py     statuses, notes with versions, the attendee's links
+    access.py       settings, the reminder, the secret key, login failures, share and feed tokens
+    search.py       trigram full-text search
+    backup.py       backup / restore as documented JSON, snapshot of the file
+"""
+
+from .access import (
+    alarm_minutes,
+    conference_by_feed,
+    conference_by_share,
+    feed_token,
+    login_failures_since,
+    new_feed_token,
+    new_share_token,
+    plan_changed_at,
+    record_login_failure,
+    revoke_share,
+    secret_key,
+    set_alarm_minutes,
+    set_setting,
+    setting,
+    share_token,
+)
+from .attendee import (
+    add_link,
+    all_notes,
+    append_to_note,
+    delete_link,
+    link_session_key,
+    note,
+    note_history,
+    note_texts,
+    restore_note_version,
+    save_note,
+    set_status,
+    tick_todo,
+    update_link,
+)
+from .backup import backup, restore, snapshot
+from .backup import dumps as backup_to_json
+from .backup import loads as backup_from_json
+from .conferences import conference, conference_by_id, conference_by_source, conferences
+from .connection import (
+    applied_migrations,
+    connect,
+    database_path,
+    integrity_check,
+    known_migrations,
+    migrate,
+    write,
+)
+from .search import refresh_search_index, search_keys
+from .timetable import (
+    ImportResult,
+    Versions,
+    apply_import,
+    import_if_empty,
+    import_report,
+    insert_rows_as_they_are,
+    last_import_id,
+    planned_session,
+    planned_sessions,
+    preview_import,
+    require_sessions,
+    versions,
+)
+
+__all__ = [
+    "ImportResult",
+    "Versions",
+    "add_link",
+    "alarm_minutes",
+    "all_notes",
+    "append_to_note",
+    "applied_migrations",
+    "apply_import",
+    "backup",
+    "backup_from_json",
+    "backup_to_json",
+    "conference",
+    "conference_by_feed",
+    "conference_by_id",
+    "conference_by_share",
+    "conference_by_source",
+    "conferences",
+    "connect",
+    "database_path",
+    "delete_link",
+    "feed_token",
+    "import_if_empty",
+    "import_report",
+    "insert_rows_as_they_are",
+    "integrity_check",
+    "known_migrations",
+    "last_import_id",
+    "link_session_key",
+    "login_failures_since",
+    "migrate",
+    "new_feed_token",
+    "new_share_token",
+    "note",
+    "note_history",
+    "note_texts",
+    "plan_changed_at",
+    "planned_session",
+    "planned_sessions",
+    "preview_import",
+    "record_login_failure",
+    "refresh_search_index",
+    "require_sessions",
+    "restore",
+    "restore_note_version",
+    "revoke_share",
+    "save_note",
+    "search_keys",
+    "secret_key",
+    "set_alarm_minutes",
+    "set_setting",
+    "set_status",
+    "setting",
+    "share_token",
+    "snapshot",
+    "tick_todo",
+    "update_link",
+    "versions",
+    "write",
+]

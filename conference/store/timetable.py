@@ -1,0 +1,373 @@
+"""Conferences and their sessions: reading them as `Conference` / `PlannedSession`, applying an import,
+the import history, and the versions every kept page or calendar is keyed by."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlite_utils import Database
+
+from .. import merge
+from ..errors import NotFound
+from ..model import (
+    Conference,
+    Link,
+    PlannedSession,
+    Timetable,
+    conference_day,
+    from_iso,
+    now_utc,
+    to_iso,
+    zone,
+)
+from ..planning import clashes
+from .access import setting
+from .connection import database_path, write
+
+# Tables that hold the attendee's own data about a session, keyed by (conference_id, key).
+USER_TABLES = ("statuses", "notes", "user_links")
+
+
+@dataclass(frozen=True)
+class Versions:
+    """Everything a kept page or calendar of a conference depends on that the store knows.
+
+    Two equal Versions mean the same timetable, the same plan, the same reminder setting, in the
+    same database file: a page or calendar built for one is right for the other.
+    """
+
+    database: str
+    conference_id: int
+    name: str
+    timezone: str
+    imported_at: str | None
+    data_version: int  # bumped by every import that changes anything shown
+    plan_version: int  # bumped by every mark set or cleared
+    last_import: int | None
+    alarm: str | None  # the reminder setting (calendars)
+
+
+def versions(db: Database, conf: Conference) -> Versions:
+    """The conference's current versions (read now, not from `conf`, which may be older)."""
+    row = db.execute(
+        "select name, timezone, imported_at, data_version, plan_version,"
+        " (select max(id) from imports where conference_id = c.id) from conferences c where id = ?",
+        [conf.id],
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"no conference {conf.slug!r}")
+    return Versions(database_path(db), conf.id, *row, alarm=setting(db, "alarm_minutes"))
+
+
+# --- sessions as PlannedSession: built here, in one place ---------------------------------------
+
+_COLUMNS = (
+    "s.key, s.code, s.title, s.subtitle, {abstract}, s.start, s.end, s.room, s.room_code, s.track, s.type,"
+    " s.language, s.speakers, s.url, s.links, s.is_break, s.cancelled, s.previous, s.sequence, s.updated_at,"
+    " st.status"
+)
+_SELECT = (
+    "select {columns} from sessions s left join statuses st"
+    " on st.conference_id = s.conference_id and st.key = s.key where s.conference_id = ?"
+)
+# Grids, lists and reports never show abstracts: leaving them out halves what SQLite hands over.
+_WITH_ABSTRACT = _SELECT.format(columns=_COLUMNS.format(abstract="s.abstract"))
+_WITHOUT_ABSTRACT = _SELECT.format(columns=_COLUMNS.format(abstract="''"))
+ORDER = " order by s.start is null, s.start, s.room, s.key"
+
+
+def _in(keys) -> str:
+    return f"({', '.join('?' for _ in keys)})"
+
+
+def _clashes(db: Database, conf: Conference, planned: list[PlannedSession] | None) -> dict[str, list[str]]:
+    """key -> clashing keys, from the sessions at hand or (for a few keys) from every chosen session."""
+    if planned is None:
+        tz = zone(conf.timezone)
+        planned = [
+            PlannedSession(key=k, code="", title="", start=from_iso(a, tz), end=from_iso(b, tz), status=st, cancelled=c)
+            for k, a, b, st, c in db.execute(
+                "select s.key, s.start, s.end, st.status, s.cancelled from sessions s join statuses st"
+                " on st.conference_id = s.conference_id and st.key = s.key where s.conference_id = ?"
+                " and st.status in ('going', 'speaking') and s.start is not null",
+                [conf.id],
+            )
+        ]
+    return clashes(planned)
+
+
+def planned_sessions(
+    db: Database, conf: Conference, keys: list[str] | None = None, *, abstracts: bool = True
+) -> list[PlannedSession]:
+    """The conference's sessions (or those with `keys`) in a stable order (start, room, key).
+
+    Each carries the attendee's status, the timetable's links then the attendee's, and its clashes.
+    `abstracts=False` leaves abstracts out ("") for pages that never show them.
+    """
+    if keys is not None and not keys:
+        return []
+    tz = zone(conf.timezone)
+    sql, params = (_WITH_ABSTRACT if abstracts else _WITHOUT_ABSTRACT), [conf.id]
+    if keys is not None:
+        sql += f" and s.key in {_in(keys)}"
+        params += list(keys)
+    mine: dict[str, list[Link]] = {}
+    link_sql = "select id, key, url, kind, title from user_links where conference_id = ?"
+    link_params: list[Any] = [conf.id]
+    if keys is not None:
+        link_sql += f" and key in {_in(keys)}"
+        link_params += list(keys)
+    for link_id, key, url, kind, title in db.execute(link_sql + " order by id", link_params):
+        mine.setdefault(key, []).append(Link(url=url, kind=kind, title=title, id=link_id))
+    built = []
+    for (
+        key,
+        code,
+        title,
+        subtitle,
+        abstract,
+        start,
+        end,
+        room,
+        room_code,
+        track,
+        kind,
+        language,
+        speakers,
+        url,
+        links,
+        is_break,
+        cancelled,
+        previous,
+        sequence,
+        updated_at,
+        status,
+    ) in db.execute(sql + ORDER, params):
+        start, end = from_iso(start, tz), from_iso(end, tz)
+        timetable_links = (
+            [Link(url=x["url"], kind=x.get("kind", ""), title=x.get("title", "")) for x in json.loads(links)]
+            if links not in (None, "[]")
+            else []
+        )
+        built.append(
+            PlannedSession(
+                key=key,
+                code=code or "",
+                title=title,
+                subtitle=subtitle or "",
+                abstract=abstract or "",
+                start=start,
+                end=end,
+                day=conference_day(start) if start else None,
+                room=room or "",
+                room_code=room_code or "",
+                track=track or "",
+                type=kind or "",
+                language=language or "",
+                speakers=tuple(json.loads(speakers)) if speakers not in (None, "[]") else (),
+                url=url or "",
+                links=(*timetable_links, *mine.get(key, ())),
+                is_break=bool(is_break),
+                cancelled=bool(cancelled),
+                previous=json.loads(previous) if previous else {},
+                sequence=sequence or 0,
+                updated_at=updated_at,
+                status=status,
+            )
+        )
+    found = _clashes(db, conf, built if keys is None else None)
+    return [replace(s, clashes=tuple(found[s.key])) if found.get(s.key) else s for s in built]
+
+
+def planned_session(db: Database, conf: Conference, key: str, *, abstracts: bool = True) -> PlannedSession:
+    """One session (with status, links and clashes), or NotFound."""
+    found = planned_sessions(db, conf, [key], abstracts=abstracts)
+    if not found:
+        raise NotFound(f"no session {key!r} in {conf.slug!r}")
+    return found[0]
+
+
+def require_sessions(db: Database, conf: Conference, keys: list[str]) -> None:
+    """NotFound naming the first of `keys` the conference does not have."""
+    if not keys:
+        return
+    known = {
+        r[0]
+        for r in db.execute(
+            f"select key from sessions where conference_id = ? and key in {_in(keys)}", [conf.id, *keys]
+        )
+    }
+    missing = [k for k in keys if k not in known]
+    if missing:
+        raise NotFound(f"no session {missing[0]!r} in {conf.slug!r}")
+
+
+# --- imports -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """An applied (or previewed) import: the conference, the change report and the history entry."""
+
+    slug: str
+    created: bool
+    report: merge.ChangeReport
+    format: str = ""
+    import_id: int | None = None  # None for a preview
+
+    added = property(lambda self: list(self.report.added))
+    changed = property(lambda self: list(self.report.changed))
+    cancelled = property(lambda self: list(self.report.cancelled))
+    removed = property(lambda self: list(self.report.removed))
+    unchanged = property(lambda self: self.report.unchanged)
+    notes = property(lambda self: list(self.report.notes))
+
+    def summary(self) -> str:
+        r = self.report
+        return (
+            f"{self.slug}: {len(r.added)} added, {len(r.changed)} changed, "
+            f"{len(r.cancelled)} cancelled, {len(r.removed)} removed, {r.unchanged} unchanged"
+        )
+
+
+def _keys_with_user_data(db: Database, conference_id: int) -> set[str]:
+    keys: set[str] = set()
+    for table in USER_TABLES:
+        keys.update(
+            r[0] for r in db.execute(f"select distinct key from {table} where conference_id = ?", [conference_id])
+        )
+    return keys
+
+
+def _conference_fields(timetable: Timetable, now: str) -> dict:
+    tz = zone(timetable.timezone)
+    days = sorted(conference_day(s.start.astimezone(tz)) for s in timetable.sessions if s.start)
+    return {
+        "timezone": timetable.timezone,
+        "start_date": days[0].isoformat() if days else None,
+        "end_date": days[-1].isoformat() if days else None,
+        "rooms": json.dumps(timetable.rooms, ensure_ascii=False),
+        "imported_at": now,
+    }
+
+
+def _diff(db: Database, slug: str, timetable: Timetable, now: str) -> tuple[dict | None, merge.Diff]:
+    existing = db.execute("select id from conferences where slug = ?", [slug]).fetchone()
+    conf_id = existing[0] if existing else None
+    old = list(db["sessions"].rows_where("conference_id = ?", [conf_id])) if conf_id else []
+    keep = _keys_with_user_data(db, conf_id) if conf_id else set()
+    return conf_id, merge.diff(old, timetable, keep, now)
+
+
+def preview_import(db: Database, slug: str, timetable: Timetable) -> ImportResult:
+    """What importing `timetable` into `slug` would do; writes nothing (a dry run)."""
+    zone(timetable.timezone)
+    conf_id, diff = _diff(db, slug, timetable, to_iso(now_utc()))
+    return ImportResult(slug=slug, created=conf_id is None, report=diff.report)
+
+
+def apply_import(
+    db: Database,
+    slug: str,
+    timetable: Timetable,
+    *,
+    name: str = "",
+    source: str = "",
+    fmt: str = "",
+    source_options: dict | None = None,
+    is_demo: bool = False,
+) -> ImportResult:
+    """Create the conference or merge a re-import into it (merge.diff), in one BEGIN IMMEDIATE transaction.
+
+    The times are kept in `timetable.timezone`. The import is recorded in the history with its report.
+    """
+    now = to_iso(now_utc())
+    fields = {
+        **_conference_fields(timetable, now),
+        "source": source,
+        "source_format": fmt,
+        "source_options": json.dumps(source_options or {}),
+        "is_demo": int(is_demo),
+    }
+    with write(db):
+        conf_id, diff = _diff(db, slug, timetable, now)
+        created = conf_id is None
+        if created:
+            conf_id = (
+                db["conferences"]
+                .insert(
+                    {
+                        "slug": slug,
+                        "name": name or timetable.name or slug,
+                        "url": timetable.url,
+                        "language": timetable.language,
+                        **fields,
+                    }
+                )
+                .last_pk
+            )
+        else:
+            update = dict(fields)
+            if name:
+                update["name"] = name
+            if timetable.url:
+                update["url"] = timetable.url
+            db["conferences"].update(conf_id, update)
+        for row_id, change in diff.updates:
+            db["sessions"].update(row_id, change)
+        if diff.inserts:
+            db["sessions"].insert_all({**r, "conference_id": conf_id} for r in diff.inserts)
+        for row_id in diff.deletes:
+            db["sessions"].delete(row_id)
+        if diff.data_changed or created:
+            db["settings"].upsert({"name": "search_index_stale", "value": "1"}, pk="name")
+            db.execute("update conferences set data_version = data_version + 1 where id = ?", [conf_id])
+        import_id = (
+            db["imports"]
+            .insert(
+                {
+                    "conference_id": conf_id,
+                    "at": now,
+                    "source": source,
+                    "format": fmt,
+                    "report": json.dumps(diff.report.as_json(created), ensure_ascii=False),
+                }
+            )
+            .last_pk
+        )
+    return ImportResult(slug=slug, created=created, report=diff.report, format=fmt, import_id=import_id)
+
+
+def import_if_empty(
+    db: Database, slug: str, timetable: Timetable, *, source: str = "", fmt: str = "", is_demo: bool = False
+) -> ImportResult | None:
+    """`apply_import` when the database holds no conference at all (the demo); None otherwise.
+
+    Workers starting together take turns: the second sees the first's conference and adds nothing.
+    """
+    if db.execute("select exists (select 1 from conferences)").fetchone()[0]:
+        return None
+    with write(db):
+        if db.execute("select exists (select 1 from conferences)").fetchone()[0]:
+            return None
+        return apply_import(db, slug, timetable, source=source, fmt=fmt, is_demo=is_demo)
+
+
+def insert_rows_as_they_are(db: Database, rows: list[dict]) -> None:
+    """The floor the bench measures imports against: rows inserted with no merge (a scratch file only)."""
+    db["sessions"].insert_all(rows)
+
+
+def last_import_id(db: Database, conf: Conference) -> int | None:
+    row = db.execute("select max(id) from imports where conference_id = ?", [conf.id]).fetchone()
+    return row[0] if row else None
+
+
+def import_report(db: Database, conf: Conference, import_id: int) -> dict:
+    """One entry of the import history: {id, at, source, format, report (ChangeReport.as_json)}."""
+    rows = list(db["imports"].rows_where("id = ? and conference_id = ?", [import_id, conf.id], limit=1))
+    if not rows:
+        raise NotFound(f"no import {import_id} for {conf.slug!r}")
+    return {**rows[0], "report": json.loads(rows[0]["report"])}

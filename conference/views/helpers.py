@@ -1,0 +1,79 @@
+"""What every page and blueprint shares: formatting filters, downloads, safe redirects, the mark buttons."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from urllib.parse import quote, urlsplit
+
+from flask import Response, request, url_for
+from flask_babel import format_date, get_locale
+from flask_babel import gettext as _
+
+from ..model import Conference
+from .pagecache import csrf_token
+
+
+def hm(moment: datetime | None) -> str:
+    return moment.strftime("%H:%M") if moment else ""
+
+
+def day_label(day: date, fmt: str = "medium") -> str:
+    """A conference day in the reader's language: "Sat, Jul 25" / "7月25日(土)"."""
+    if str(get_locale()) == "ja":
+        return format_date(day, "M月d日(E)")
+    return format_date(day, "EEE, MMM d" if fmt == "medium" else "EEEE, MMMM d, y")
+
+
+def download(body, mimetype: str, filename: str | None) -> Response:
+    """A response the browser saves as `filename` (None: shown inline, as feeds are); text is UTF-8."""
+    response = Response(body, mimetype=mimetype)
+    if mimetype.startswith("text/"):
+        response.headers["Content-Type"] = f"{mimetype}; charset=utf-8"
+    if filename:
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def kind_label(kind: str) -> str:
+    labels = {"slides": _("Slides"), "video": _("Video"), "blog": _("Blog"), "code": _("Code"), "other": _("Link")}
+    return labels.get(kind, kind or _("Link"))
+
+
+def zone_label(name: str) -> str:
+    """IANA names as they are; the fixed-offset "Etc/GMT-1" as "UTC+01:00" (its sign is inverted)."""
+    if name.startswith("Etc/GMT") and name[7:]:
+        hours = -int(name[7:])
+        return f"UTC{hours:+03d}:00"
+    return name
+
+
+def mark_ctx(conf: Conference, next_url: str) -> dict:
+    """What every mark button on a page shares, computed once per page (grids have ~500 of them)."""
+    return {
+        "action": url_for("planning.mark", slug=conf.slug),
+        "token": csrf_token(),
+        "next": next_url,
+        "interested": _("Interested"),
+        "going": _("Going"),
+        "clash": _("Clash"),
+        "session_base": url_for("timetable.session", slug=conf.slug, key="-")[:-1],
+    }
+
+
+def keypath(key: str) -> str:
+    """A session key as a URL path segment, exactly as url_for() writes it (keys may contain '/')."""
+    return quote(str(key), safe="!$&'()*+,/:;=@")
+
+
+def local_path(target: str | None) -> str:
+    """Only same-site paths are followed after a form or the language switch (no open redirect)."""
+    if not target:
+        return url_for("timetable.index")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("timetable.index")
+    return target
+
+
+def wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json" or request.is_json
