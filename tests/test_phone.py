@@ -186,16 +186,23 @@ def test_first_talk_in_the_top_30_percent_with_day_tabs_chips_and_now_in_the_fir
     page.context.close()
 
 
-def test_day_tabs_appear_for_a_two_day_timetable(browser, live_server, runner):
+@pytest.mark.parametrize("lang", LANGS)
+def test_day_tabs_appear_for_a_two_day_timetable(browser, live_server, runner, lang):
     csv = (
         "title,date,start,end,room,speakers\n"
-        "One,2026-07-25,10:00,10:45,Track A,Ann\nTwo,2026-07-26,10:00,10:45,Track B,Bob\n"
+        "One,2026-07-25,10:00,10:45,Track A,Ann\nOther,2026-07-25,10:00,10:45,Track B,Cy\n"
+        "Two,2026-07-26,10:00,10:45,Track B,Bob\n"
     )
     assert runner.invoke(args=["import", "-", "--slug", "two", "--format", "csv"], input=csv).exit_code == 0
-    page = phone(browser, live_server, "en")
-    page.goto(live_server.url + "/c/two/agenda?day=2026-07-25")
+    page = phone(browser, live_server, lang)
+    page.goto(live_server.url + "/c/two/agenda?day=2026-07-25&at=2026-07-25T10:10")
     tabs = page.locator(".agenda-bar .tabs a")
     expect(tabs).to_have_count(2)
+    expect(page.locator(".now-jump")).to_be_visible()
+    # Day tabs, Now and Grid share one row: the first talk still starts in the top 30%.
+    row = [page.locator(sel).bounding_box() for sel in (".agenda-bar .tabs", ".now-jump", ".view-switch")]
+    assert max(b["y"] for b in row) - min(b["y"] for b in row) < 8, row
+    assert page.locator(".card").first.bounding_box()["y"] <= 0.3 * PHONE["height"]
     assert tabs.nth(1).bounding_box()["y"] < 0.3 * PHONE["height"]
     tabs.nth(1).click()
     expect(page.locator(".card .c-title")).to_have_text(["Two"])

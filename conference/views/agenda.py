@@ -27,7 +27,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -334,6 +334,13 @@ def local_time(value, tz_name: str, with_day: bool = True) -> str:
     return f"{day_label(moment.date())} {moment:%H:%M}" if with_day else f"{moment:%H:%M}"
 
 
+def tab_day(day: date) -> str:
+    """A day tab's label, short enough for two tabs, Now and Grid in one phone row: "1/31(土)", "Sat, Jan 31"."""
+    if str(get_locale()) == "ja":
+        return format_date(day, "M/d(E)")
+    return day_label(day)
+
+
 @lru_cache(maxsize=4)
 def _css(path: str, mtime: float) -> str:
     return Path(path).read_text("utf-8")
@@ -364,5 +371,6 @@ def register(app: Flask) -> None:
     app.register_blueprint(bp)
     app.jinja_env.filters["card_id"] = card_id
     app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["tab_day"] = tab_day
     app.jinja_env.globals["ui_labels"] = ui_labels
     app.jinja_env.globals["inline_css"] = inline_css
