@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from ..errors import BadInput, ConferenceError, Conflict, FetchError, NotFound, Refused, TooLarge, TooManyAttempts
 from ..links import LINK_KINDS
 from ..text import render_abstract, render_markdown, safe_url
-from . import auth, compress, db, exports, imports, notes, planning, report, timetable
+from . import agenda, auth, compress, db, exports, imports, notes, planning, report, timetable
 from .helpers import day_label, hm, keypath, kind_label, mark_ctx, wants_json, zone_label
 from .pagecache import csp_nonce
 
@@ -67,6 +67,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(notes.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(report.bp)
+    agenda.register(app)
     app.jinja_env.filters.update(
         keypath=keypath,
         zone_label=zone_label,

@@ -21,7 +21,15 @@ from .pagecache import csrf_token
 csrf = CSRFProtect()
 
 # Reachable without logging in: the login itself, static files, and what a secret token opens.
-OPEN_ENDPOINTS = {"static", "auth.login", "auth.login_post", "exports.feed", "planning.shared", "notes.service_worker"}
+OPEN_ENDPOINTS = {
+    "static",
+    "auth.login",
+    "auth.login_post",
+    "exports.feed",
+    "planning.shared",
+    "notes.service_worker",
+    "agenda.favicon",
+}
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=5)
 

@@ -71,4 +71,8 @@ def refresh(slug: str):
 def report(slug: str, import_id: int):
     db = get_db()
     conf = store.conference(db, slug)
-    return render_template("import_report.html", conf=conf, imp=store.import_report(db, conf, import_id))
+    from .agenda import session_codes  # the report names talks by their codes (A20), as the timetable does
+
+    return render_template(
+        "import_report.html", conf=conf, imp=store.import_report(db, conf, import_id), codes=session_codes(db, conf)
+    )
