@@ -25,6 +25,7 @@ from .common import Options, line, link, looks_like_break, parse_duration, resol
 FMT = "ics"
 _PRETALX_UID = re.compile(r"^pretalx-.+-([A-Za-z0-9]+)@")
 _TALK_URL = re.compile(r"/talk/([A-Za-z0-9]+)/?$")
+_PARENTHESISED = re.compile(r"^(.*\S)\s+\(([^()]+)\)$")
 # What a pretalx calendar does not carry as its XML/JSON does (see the module's docstring).
 PRETALX_KEEPS = ("abstract", "url", "code", "subtitle", "track", "type", "language", "links", "is_break")
 
@@ -69,12 +70,20 @@ def _outside_brackets(text_: str, sep: str) -> list[int]:
 
 
 def split_pretalx_summary(summary: str) -> tuple[str, list[str]]:
-    """ "Title - Speaker [Affil], Speaker2" -> ("Title", ["Speaker [Affil]", "Speaker2"]); "Title - " -> ("Title", [])."""
+    """A pretalx SUMMARY split into title and speakers.
+
+    "Title - Speaker [Affil], Speaker2" -> ("Title", ["Speaker [Affil]", "Speaker2"]) (the last " - " outside
+    […]: titles and affiliations contain " - " too); "Title - " -> ("Title", []); "Title (Speaker)" ->
+    ("Title", ["Speaker"]).
+    """
     summary = line(summary)
     if summary.endswith(" -"):  # pretalx's " - " before an empty speaker list
         return summary[:-2].rstrip(), []
     cuts = _outside_brackets(summary, " - ")
     if not cuts:
+        match = _PARENTHESISED.match(summary)  # "Title (Speaker, Speaker2)", as other pretalx versions write
+        if match:
+            return match.group(1), [n.strip() for n in match.group(2).split(",") if n.strip()]
         return summary, []
     cut = cuts[-1]
     title, rest = summary[:cut].rstrip(), summary[cut + 3 :]

@@ -175,7 +175,9 @@ def value(record: dict, path: str) -> Any:
     crossed = False
     for segment in _segments(path):
         crossed = crossed or any(isinstance(n, list) for n in nodes)
-        nodes = _step(nodes, segment)
+        # Text where objects were expected (`speakers: RubyKaigi Organizers` beside lists of speaker
+        # objects) is the value itself.
+        nodes = [n for n in nodes if not isinstance(n, dict | list)] + _step(nodes, segment)
         if not nodes:
             return None
     if crossed:
