@@ -77,7 +77,8 @@ class ChangeReport:
     the other columns that changed, such as "abstract"); unchanged: a count; notes: what the parser noticed
     (time zones, shared ids, what was left out); skipped: the items of the file that could not be used,
     each with its place and why; risks: why this import needs confirming (empty: it does not); before:
-    the number of sessions the conference had in its timetable; untimed: sessions without a time.
+    the number of sessions the conference had in its timetable; untimed: sessions without a time;
+    untimed_in: those of them it brings into a timetable that has times (one of the risks).
     """
 
     added: tuple[dict, ...] = ()
@@ -90,6 +91,7 @@ class ChangeReport:
     risks: tuple[str, ...] = ()
     before: int = 0
     untimed: int = 0
+    untimed_in: int = 0
 
     def as_json(self, created: bool) -> dict:
         return {
@@ -103,6 +105,7 @@ class ChangeReport:
             "risks": list(self.risks),
             "before": self.before,
             "untimed": self.untimed,
+            "untimed_in": self.untimed_in,
             "created": created,
         }
 
@@ -160,18 +163,27 @@ def _matched_by_code(old: Mapping[str, Mapping], sessions: list[Session]) -> dic
     return matched
 
 
-def risks(old_rows: list[Mapping], sessions: list[tuple[str, Session]], gone: int) -> tuple[str, ...]:
-    """Why an import must be confirmed before it is applied (empty: it need not be)."""
+def untimed_into_timed(old_rows: list[Mapping], sessions: list[tuple[str, Session]]) -> int:
+    """How many sessions without a time an import brings into a timetable that has times (0: none, or no times)."""
     live = [r for r in old_rows if not r["cancelled"]]
+    if not any(r["start"] for r in live):
+        return 0
+    timed = {r["key"] for r in live if r["start"]}
+    known = {r["key"] for r in live}
+    return sum(1 for key, s in sessions if s.start is None and (key in timed or key not in known))
+
+
+def risks(before: int, gone: int, untimed_in: int) -> tuple[str, ...]:
+    """Why an import must be confirmed before it is applied (empty: it need not be).
+
+    before: the sessions the timetable has; gone: how many the import takes out (removed or cancelled);
+    untimed_in: sessions without a time it brings into a timetable that has times.
+    """
     found = []
-    if live and gone * 2 > len(live):
-        found.append(f"it would take {gone} of the {len(live)} sessions out of the timetable (more than half)")
-    if any(r["start"] for r in live):
-        timed = {r["key"] for r in live if r["start"]}
-        known = {r["key"] for r in live}
-        untimed = sum(1 for key, s in sessions if s.start is None and (key in timed or key not in known))
-        if untimed:
-            found.append(f"it would bring {untimed} sessions without a time into a timetable that has times")
+    if before and gone * 2 > before:
+        found.append(f"it would take {gone} of the {before} sessions out of the timetable (more than half)")
+    if untimed_in:
+        found.append(f"it would bring {untimed_in} sessions without a time into a timetable that has times")
     return tuple(found)
 
 
@@ -241,6 +253,8 @@ def diff(old_rows: Iterable[Mapping], timetable: Timetable, keep: Iterable[str],
         else:
             deletes.append(before["id"])
             removed.append({"key": key, "title": before["title"]})
+    before = sum(1 for r in old_rows if not r["cancelled"])
+    untimed_in = untimed_into_timed(old_rows, sessions)
     notes = list(timetable.notes)
     if rekeyed:
         notes.append(f"{len(rekeyed)} sessions matched to the stored ones by their talk code (another export)")
@@ -252,9 +266,10 @@ def diff(old_rows: Iterable[Mapping], timetable: Timetable, keep: Iterable[str],
         unchanged=unchanged,
         notes=tuple(notes),
         skipped=tuple(str(x) for x in timetable.skipped),
-        risks=risks(old_rows, sessions, len(removed) + len(cancelled)),
-        before=sum(1 for r in old_rows if not r["cancelled"]),
+        risks=risks(before, len(removed) + len(cancelled), untimed_in),
+        before=before,
         untimed=sum(1 for s in timetable.sessions if s.start is None),
+        untimed_in=untimed_in,
     )
     return Diff(
         report=report,

@@ -772,7 +772,8 @@ def test_the_form_shows_the_report_and_imports_only_when_confirmed(client, db_pa
     page = upload(client, "fortee-iosdc-2022-proposals-first42.json", slug="cw")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "Check before importing" in html
-    assert "it would take 12 of the 12 sessions out of the timetable (more than half)" in html
+    assert "It would take 12 of the 12 sessions out of the timetable (more than half)." in html
+    assert "It would bring 14 sessions without a time into a timetable that has times." in html
     assert rows(db, "cw") == before
     token = re.search(r'action="/import/pending/([\w-]+)"', html).group(1)
     done = client.post(f"/import/pending/{token}", data={"confirm": "1"})
