@@ -22,7 +22,7 @@ from typing import BinaryIO
 from sqlite_utils import Database
 
 from . import store
-from .errors import BadInput, ParseError
+from .errors import BadInput, NotFound, ParseError
 from .fetch import fetch
 from .model import Conference, Timetable, zone
 from .parsers import FIELDS, MAPPED, PARSERS, Options, parse
@@ -187,10 +187,17 @@ def needs_mapping(exc: ParseError) -> bool:
     return exc.fmt in ("json", *MAPPED) and exc.line is None and not exc.where.startswith("byte")
 
 
+def _conference_named(db: Database, slug: str) -> Conference | None:
+    try:
+        return store.conference(db, slug)
+    except NotFound:
+        return None
+
+
 def _conference_for(db: Database, request: ImportRequest, got: Read) -> Conference | None:
     """The conference this import goes into when it already exists: named by slug, else by the same source."""
     if request.slug:
-        return next((c for c in store.conferences(db) if c.slug == request.slug), None)
+        return _conference_named(db, request.slug)
     if got.source:
         return store.conference_by_source(db, got.source)
     return None
@@ -215,7 +222,7 @@ def prepare(db: Database, request: ImportRequest, got: Read, *, default_timezone
     slug = request.slug or (existing.slug if existing else "")
     slug = slug or slugify(request.name or timetable.name or Path(got.name).stem)
     if existing is None and not request.timezone:  # a conference found by the file's own name
-        named = next((c for c in store.conferences(db) if c.slug == slug), None)
+        named = _conference_named(db, slug)
         if named is not None and named.timezone != timetable.timezone:
             again = request.parser_options(named.timezone, f"the zone of {named.slug!r}, imported before")
             fmt_again, retried = _parse(got, request, again)

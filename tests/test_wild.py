@@ -832,3 +832,35 @@ def test_refresh_that_would_empty_the_timetable_asks_first(client, db_path, http
     assert store.conference(db, "cw").source == http_server.url + "/s.xml"  # still refreshable from the URL
     assert http_server.hits == ["/s.xml", "/s.xml"]  # the confirmed bytes were not fetched again
     db.close()
+
+
+def test_the_issues_own_mapping_example(runner, tmp_path):
+    # The command line of issue 14, on a file of that shape (written here: it is the issue's example).
+    doc = {
+        "data": {
+            "talks": [
+                {
+                    "talk_title": "Kubernetes 入門",
+                    "begin": "2026-07-25T10:00:00+09:00",
+                    "finish": "2026-07-25T10:45:00+09:00",
+                    "place": {"label": "Track A"},
+                    "who": [{"display": "山田"}, {"display": "佐藤"}],
+                }
+            ]
+        }
+    }
+    path = tmp_path / "talks.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    maps = ["title=talk_title", "start=begin", "end=finish", "room=place.label", "speakers=who.display"]
+    args = ["import", str(path), "--records", "data.talks", "--slug", "own"]
+    result = runner.invoke(args=args + [x for m in maps for x in ("--map", m)])
+    assert result.exit_code == 0, result.output
+    [s] = json.loads(runner.invoke(args=["sessions", "own", "--json"]).stdout)
+    assert (s["title"], s["start"], s["end"], s["room"], s["room_code"], s["speakers"]) == (
+        "Kubernetes 入門",
+        "2026-07-25T10:00:00+09:00",
+        "2026-07-25T10:45:00+09:00",
+        "Track A",
+        "A",
+        ["山田", "佐藤"],
+    )
