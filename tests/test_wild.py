@@ -351,10 +351,10 @@ def test_two_calendars_in_one_file_are_both_read_and_five_digit_times_skipped_no
 def test_a_vevent_without_dtstart_is_skipped_and_named():
     # No real calendar was found with this fault: three lines of our own.
     ics = (
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//\r\nX-WR-TIMEZONE:Europe/Berlin\r\n"
-        "BEGIN:VEVENT\r\nUID:a@x\r\nSUMMARY:Talk\r\nDTSTART:20260725T100000\r\nDTEND:20260725T104500\r\nEND:VEVENT\r\n"
-        "BEGIN:VEVENT\r\nUID:b@x\r\nSUMMARY:Lost\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
-    ).encode()
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//\r\nX-WR-TIMEZONE:Europe/Berlin\r\n"
+        b"BEGIN:VEVENT\r\nUID:a@x\r\nSUMMARY:Talk\r\nDTSTART:20260725T100000\r\nDTEND:20260725T104500\r\nEND:VEVENT\r\n"
+        b"BEGIN:VEVENT\r\nUID:b@x\r\nSUMMARY:Lost\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
     _fmt, tt = parse(ics)
     assert [s.title for s in tt.sessions] == ["Talk"]
     assert [str(s) for s in tt.skipped] == ["VEVENT 2 (UID b@x) (Lost): no DTSTART"]
@@ -367,7 +367,7 @@ def test_rows_with_tba_times_are_skipped_by_line():
         ("line 26, column 'event_start'", "Burlesque"),
         ("line 41, column 'event_start'", "ADDITION ERRATA Author Office Hours with Colleen Nye"),
     ]
-    assert all("not a date and time: '2019-05-03 TBA'" == s.why for s in tt.skipped)
+    assert all(s.why == "not a date and time: '2019-05-03 TBA'" for s in tt.skipped)
 
 
 def test_the_skipped_items_reach_the_summary(db):
@@ -411,7 +411,7 @@ def test_name_is_the_title_and_venue_the_room_in_a_sched_export():
 
 def test_title_rows_above_the_header_are_left_out_and_said():
     # No real file with title rows *above* a header was found (SOURCES.md): this is the shape.
-    data = "Programme 2026,,\n,,\nTitle,Start,End\nOpening,2026-07-25 10:00,2026-07-25 10:15\n".encode()
+    data = b"Programme 2026,,\n,,\nTitle,Start,End\nOpening,2026-07-25 10:00,2026-07-25 10:15\n"
     _fmt, tt = parse(data, options=Options(timezone="Asia/Tokyo"))
     assert [s.title for s in tt.sessions] == ["Opening"]
     assert "1 title rows above the header (line 3) were left out: 'Programme 2026'" in tt.notes
@@ -532,12 +532,12 @@ def test_all_day_rows_are_left_out_and_said():
 def test_all_day_calendar_events_are_left_out_and_said():
     # No conference calendar mixing VALUE=DATE events with talks was found: the shape, inline.
     ics = (
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//\r\nX-WR-TIMEZONE:Asia/Tokyo\r\n"
-        "BEGIN:VEVENT\r\nUID:day@x\r\nSUMMARY:Sponsor booths\r\nDTSTART;VALUE=DATE:20260725\r\n"
-        "DTEND;VALUE=DATE:20260726\r\nEND:VEVENT\r\n"
-        "BEGIN:VEVENT\r\nUID:talk@x\r\nSUMMARY:Keynote\r\nDTSTART:20260725T100000\r\nDURATION:PT45M\r\nEND:VEVENT\r\n"
-        "END:VCALENDAR\r\n"
-    ).encode()
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//\r\nX-WR-TIMEZONE:Asia/Tokyo\r\n"
+        b"BEGIN:VEVENT\r\nUID:day@x\r\nSUMMARY:Sponsor booths\r\nDTSTART;VALUE=DATE:20260725\r\n"
+        b"DTEND;VALUE=DATE:20260726\r\nEND:VEVENT\r\n"
+        b"BEGIN:VEVENT\r\nUID:talk@x\r\nSUMMARY:Keynote\r\nDTSTART:20260725T100000\r\nDURATION:PT45M\r\nEND:VEVENT\r\n"
+        b"END:VCALENDAR\r\n"
+    )
     _fmt, tt = parse(ics)
     assert [s.title for s in tt.sessions] == ["Keynote"]
     assert "1 all-day events are not talks and were left out: Sponsor booths" in tt.notes
@@ -667,9 +667,9 @@ def test_custom_yaml_with_records_and_map_speakers_as_a_list_of_objects():
 def test_a_name_given_as_text_where_speaker_objects_are_expected_is_the_speaker():
     # WILD.md says one Oedo event has `speakers: RubyKaigi Organizers`; the kept file has none, so inline.
     data = (
-        "events:\n- {name: Talk, begin: '10:00', end: '10:30', speakers: [{name: Ann}, {name: Bob}]}\n"
-        "- {name: Closing, begin: '10:30', end: '10:40', speakers: RubyKaigi Organizers}\n"
-    ).encode()
+        b"events:\n- {name: Talk, begin: '10:00', end: '10:30', speakers: [{name: Ann}, {name: Bob}]}\n"
+        b"- {name: Closing, begin: '10:30', end: '10:40', speakers: RubyKaigi Organizers}\n"
+    )
     fields = {"title": "name", "start": "begin", "end": "end", "speakers": "speakers.name"}
     _fmt, tt = parse(data, filename="t.yml", options=Options(records="events", fields=fields, date=date(2020, 2, 11)))
     assert [s.speakers for s in tt.sessions] == [["Ann", "Bob"], ["RubyKaigi Organizers"]]
