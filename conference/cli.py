@@ -23,6 +23,7 @@ from .fetch import page_title
 from .links import LINK_KINDS
 from .model import Conference
 from .parsers import PARSERS
+from .views.exports import calendar_options
 
 
 @contextlib.contextmanager
@@ -179,7 +180,8 @@ def note_command(slug: str, key: str, set_from, append: str | None) -> None:
             saved = store.append_to_note(db, conf, key, append)
             click.echo(f"saved version {saved.version}", err=True)
         if set_from is None and append is None:
-            click.echo(store.note(db, conf, key).text, nl=False)
+            text = store.note(db, conf, key).text
+            click.echo(text, nl=bool(text) and not text.endswith("\n"))
 
 
 @click.command("link")
@@ -216,10 +218,10 @@ def ics_command(slug: str, everything: bool, interested: bool, with_notes: bool,
     name = "timetable-ics" if everything else "plan-ics"
     with database() as db:
         conf = store.conference(db, slug)
-        options = CalendarOptions(
-            alarm_minutes=None if everything else store.alarm_minutes(db),
-            interested=interested,
-            with_notes=with_notes,
+        options = (
+            CalendarOptions(alarm_minutes=None, interested=interested, with_notes=with_notes)
+            if everything
+            else calendar_options(db, conf, interested=interested, with_notes=with_notes)
         )
         body = export(db, conf, name, options)
     output.write(body)
@@ -235,12 +237,18 @@ def ics_command(slug: str, everything: bool, interested: bool, with_notes: bool,
 @click.option("--honorific", type=click.Choice(report.HONORIFICS), default=None, help="After speaker names (Japanese).")
 @click.option("--hashtag", default="", help="The conference's hashtag, e.g. '#JTF2026'.")
 @click.option("--track-hashtags", is_flag=True, help="Per-track hashtags from room codes (#JTF2026_A).")
-@click.option("--retro", is_flag=True, help="Fun / Done / Learn sections from #fun #done #learn lines.")
+@click.option("--retro", is_flag=True, help="Fun / Done / Learn sections from #fun #done #learn tags.")
+@click.option(
+    "--article-slug", default="", help="The article's slug (12-50 of a-z0-9-_); default: from the hashtag/name."
+)
 @click.option(
     "-o", "output", type=click.File("w", encoding="utf-8"), default="-", help="Write to FILE (default: stdout)."
 )
+@click.option("--print-name", is_flag=True, help="Print the file name the blog expects (Jekyll: YYYY-MM-DD-slug.md).")
 @with_appcontext
-def report_command(slug, preset, lang, template, honorific, hashtag, track_hashtags, retro, output) -> None:
+def report_command(
+    slug, preset, lang, template, honorific, hashtag, track_hashtags, retro, article_slug, output, print_name
+) -> None:
     """The post-event blog draft in Markdown, in your blog's own format."""
     options = report.Options(
         preset=preset,
@@ -250,10 +258,15 @@ def report_command(slug, preset, lang, template, honorific, hashtag, track_hasht
         track_hashtags=track_hashtags,
         retro=retro,
         template=template.read() if template else None,
+        slug=article_slug,
     )
     with database() as db:
-        text = export(db, store.conference(db, slug), "report", options)
-    output.write(text)
+        conf = store.conference(db, slug)
+        if print_name:
+            click.echo(report.file_name(conf, options))
+            return
+        text = export(db, conf, "report", options)
+    output.write(text if text.endswith("\n") else text + "\n")
 
 
 @click.command("export")
@@ -269,7 +282,7 @@ def export_command(slug: str, name: str, keys: tuple[str, ...], output) -> None:
         conf = store.conference(db, slug)
         store.require_sessions(db, conf, list(keys))
         sessions = store.planned_sessions(db, conf, list(keys) or None, abstracts=exporter.abstracts)
-        options = CalendarOptions(store.alarm_minutes(db)) if exporter.options is CalendarOptions else None
+        options = calendar_options(db, conf) if exporter.options is CalendarOptions else None
         body = exporter(conf, sessions, store.note_texts(db, conf), options)
     output.write(body.encode("utf-8") if isinstance(body, str) else body)
 
@@ -305,6 +318,55 @@ def snapshot_command(output: str) -> None:
     click.echo(f"snapshot written to {output}")
 
 
+def conference_json(conf: Conference) -> dict:
+    """A conference as `conferences --json` and `conference SLUG --json` print it."""
+    return {
+        "slug": conf.slug,
+        "name": conf.name,
+        "hashtag": f"#{conf.hashtag}" if conf.hashtag else "",
+        "url": conf.url,
+        "timezone": conf.timezone,
+        "start_date": conf.start_date,
+        "end_date": conf.end_date,
+        "sessions": conf.talks,
+    }
+
+
+@click.command("conferences")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@with_appcontext
+def conferences_command(as_json: bool) -> None:
+    """List the conferences: slug, name, hashtag, URL, time zone, number of sessions."""
+    with database() as db:
+        found = [conference_json(c) for c in store.conferences(db)]
+    if as_json:
+        click.echo(json.dumps(found, ensure_ascii=False, indent=1))
+        return
+    for c in found:
+        click.echo(
+            "\t".join([c["slug"], c["name"], c["hashtag"], c["url"], c["timezone"], f"{c['sessions']} sessions"])
+        )
+
+
+@click.command("conference")
+@click.argument("slug")
+@click.option("--name", default=None, help="The new display name.")
+@click.option("--hashtag", default=None, help="The conference's hashtag, e.g. '#JTF2026' ('' clears it).")
+@click.option("--url", default=None, help="The conference's web site ('' clears it).")
+@click.option("--json", "as_json", is_flag=True, help="Print the conference as JSON.")
+@with_appcontext
+def conference_command(slug: str, name: str | None, hashtag: str | None, url: str | None, as_json: bool) -> None:
+    """Show a conference, or change its name, hashtag and URL without re-importing."""
+    with database() as db:
+        store.update_conference(db, store.conference(db, slug), name=name, hashtag=hashtag, url=url)
+        shown = conference_json(next(c for c in store.conferences(db) if c.slug == slug))
+    if as_json:
+        click.echo(json.dumps(shown, ensure_ascii=False, indent=1))
+        return
+    for field in ("slug", "name", "hashtag", "url", "timezone", "start_date", "end_date", "sessions"):
+        click.echo(f"{field}: {'' if shown[field] is None else shown[field]}")
+
+
 @click.command("sessions")
 @click.argument("slug")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array (the contract of ../shared/CLI.md).")
@@ -334,6 +396,8 @@ COMMANDS = (
     restore_command,
     snapshot_command,
     sessions_command,
+    conferences_command,
+    conference_command,
 )
 
 

@@ -125,6 +125,7 @@ class Conference:
     plan_version: int = 0  # counters: bumped by every change of the plan / of the timetable
     data_version: int = 0
     talks: int | None = None  # sessions that are not breaks; only filled in by store.conferences()
+    hashtag: str = ""  # without "#" ("JTF2026"); the user sets it (`flask conference SLUG --hashtag`)
 
     @property
     def tz(self) -> ZoneInfo:

@@ -151,7 +151,7 @@ def test_url_import_then_refresh_reports_changes_and_keeps_marks_notes_and_links
     assert sessions[b10]["status"] == "attended" and sessions[b10]["cancelled"] is True
     assert sessions[a20]["status"] == "going"
     assert "https://speakerdeck.com/me/k8s-v2" in [x["url"] for x in sessions[a10]["links"]]
-    assert runner.invoke(args=["note", slug, b10]).stdout == "great talk\n- [ ] try it"
+    assert runner.invoke(args=["note", slug, b10]).stdout == "great talk\n- [ ] try it\n"
     # The cancelled session stays on "my day", flagged, with its notes.
     assert "Cancelled" in client.get(f"/c/{slug}/my").get_data(as_text=True)
     assert http_server.hits == ["/mini/schedule.json", "/mini/schedule.json"]

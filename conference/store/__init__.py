@@ -7,7 +7,7 @@ are `conference.errors` (NotFound, BadInput, Conflict, Refused).
 
     connection.py   connect, write, migrate, database_path, integrity_check
     migrations.py   the numbered schema migrations
-    conferences.py  Conference objects: all, by slug / id / source
+    conferences.py  Conference objects: all, by slug / id / source; rename; served files' Last-Modified
     timetable.py    PlannedSession (built in one place), imports (merge.diff applied, guarded), undo, history, versions
     pending.py      uploads waiting for the user's word in the import form (confirm, choose fields)
     attendee.py     statuses, notes with versions, the attendee's links
@@ -18,6 +18,7 @@ are `conference.errors` (NotFound, BadInput, Conflict, Refused).
 
 from .access import (
     alarm_minutes,
+    alarm_revision,
     conference_by_feed,
     conference_by_share,
     feed_token,
@@ -41,6 +42,7 @@ from .attendee import (
     link_session_key,
     note,
     note_history,
+    note_stamps,
     note_texts,
     restore_note_version,
     save_note,
@@ -51,7 +53,15 @@ from .attendee import (
 from .backup import backup, restore, snapshot
 from .backup import dumps as backup_to_json
 from .backup import loads as backup_from_json
-from .conferences import conference, conference_by_id, conference_by_source, conferences
+from .conferences import (
+    clean_hashtag,
+    conference,
+    conference_by_id,
+    conference_by_source,
+    conferences,
+    content_modified_at,
+    update_conference,
+)
 from .connection import (
     applied_migrations,
     connect,
@@ -85,6 +95,7 @@ __all__ = [
     "Versions",
     "add_link",
     "alarm_minutes",
+    "alarm_revision",
     "all_notes",
     "append_to_note",
     "applied_migrations",
@@ -93,6 +104,7 @@ __all__ = [
     "backup_from_json",
     "backup_to_json",
     "can_undo",
+    "clean_hashtag",
     "conference",
     "conference_by_feed",
     "conference_by_id",
@@ -100,6 +112,7 @@ __all__ = [
     "conference_by_source",
     "conferences",
     "connect",
+    "content_modified_at",
     "database_path",
     "delete_link",
     "drop_pending",
@@ -118,6 +131,7 @@ __all__ = [
     "new_share_token",
     "note",
     "note_history",
+    "note_stamps",
     "note_texts",
     "pending_import",
     "plan_changed_at",
@@ -141,6 +155,7 @@ __all__ = [
     "snapshot",
     "tick_todo",
     "undo_import",
+    "update_conference",
     "update_link",
     "versions",
     "write",

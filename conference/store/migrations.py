@@ -155,6 +155,12 @@ def m0009(db: Database) -> None:
     db["conferences"].add_column("data_version", int, not_null_default=0)
 
 
+@migrations(name="0010_conference_hashtag")
+def m0010(db: Database) -> None:
+    # The conference's hashtag (without "#", e.g. "JTF2026"): blog tags and file names come from it.
+    db["conferences"].add_column("hashtag", str)
+
+
 @migrations(name="0011_import_undo_and_pending_imports")
 def m0011(db: Database) -> None:
     # The timetable as it was before the last import of each conference (Undo last import): the

@@ -50,6 +50,14 @@ def security_headers(response):
     return response
 
 
+def one_date_header(response):
+    """Leave `Date` to the HTTP server. Werkzeug's make_conditional (feeds, static files) puts one in the
+    app's headers; gunicorn drops it and writes its own, but the dev server (`python app.py`) writes its
+    own and then the app's too: two Date headers. Every server adds the real one."""
+    response.headers.pop("Date", None)
+    return response
+
+
 def init_app(app: Flask) -> None:
     db.init_app(app)
     auth.init_app(app)
@@ -76,6 +84,7 @@ def init_app(app: Flask) -> None:
         mark_ctx=mark_ctx,
     )
     app.after_request(security_headers)
+    app.after_request(one_date_header)
     compress.init_app(app)
 
     @app.errorhandler(ConferenceError)
