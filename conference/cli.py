@@ -16,7 +16,7 @@ from flask.cli import with_appcontext
 from sqlite_utils import Database
 
 from . import importer, planning, store
-from .errors import ConferenceError
+from .errors import ConferenceError, NeedsConfirmation
 from .exports import EXPORTERS, report
 from .exports.ics import CalendarOptions
 from .fetch import page_title
@@ -39,18 +39,21 @@ def database() -> Iterator[Database]:
 
 
 def describe(result: store.ImportResult) -> list[str]:
-    """The import summary as lines: counts first, then what changed, then the importer's notes."""
+    """The import summary as lines: counts first, then what changed, what was skipped, the importer's notes."""
     lines = [result.summary()]
     for item in result.added:
         lines.append(f"  added      {item['key']}  {item['title']}")
     for item in result.changed:
-        fields = ", ".join(f"{k}: {_short(a)} -> {_short(b)}" for k, (a, b) in item["fields"].items())
-        lines.append(f"  changed    {item['key']}  {item['title']}  ({fields})")
+        fields = [f"{k}: {_short(a)} -> {_short(b)}" for k, (a, b) in item["fields"].items()]
+        fields += [f"{k} changed" for k in item.get("details", ())]
+        lines.append(f"  changed    {item['key']}  {item['title']}  ({', '.join(fields)})")
     for item in result.cancelled:
         lines.append(f"  cancelled  {item['key']}  {item['title']}")
     for item in result.removed:
         lines.append(f"  removed    {item['key']}  {item['title']}")
+    lines += [f"  skipped    {s}" for s in result.skipped]
     lines += [f"  note: {n}" for n in result.notes]
+    lines += [f"  needs --force: {r}" for r in result.risks]
     return lines
 
 
@@ -77,30 +80,67 @@ def export(db: Database, conf: Conference, name: str, options=None) -> bytes | s
 @click.option("--date", "day", default="", help="First day (YYYY-MM-DD) for CSVs with times or weekdays only.")
 @click.option("--duration", type=int, default=None, help="Talk length in minutes for CSVs without end/duration.")
 @click.option("--encoding", default="", help="CSV encoding when it is not UTF-8/cp932 (e.g. cp1252).")
+@click.option(
+    "--records", default=None, metavar="PATH", help="Your own JSON/YAML: the dotted path to the list of sessions."
+)
+@click.option(
+    "--map",
+    "maps",
+    multiple=True,
+    metavar="FIELD=PATH",
+    help="Which field is which (title, start, end, duration, room, track, speakers, code, abstract, url, id, …).",
+)
+@click.option("--dry-run", is_flag=True, help="Print the change report and write nothing.")
+@click.option(
+    "--force", is_flag=True, help="Apply an import that removes over half the sessions or brings untimed ones."
+)
 @click.option("--quiet", "-q", is_flag=True, help="Only the summary line.")
 @with_appcontext
-def import_command(source, slug, name, fmt, timezone, day, duration, encoding, quiet):
+def import_command(source, slug, name, fmt, timezone, day, duration, encoding, records, maps, dry_run, force, quiet):
     """Import a timetable from a path, - (stdin) or an http(s) URL; print what was added/changed/cancelled."""
-    request = importer.ImportRequest(
-        source=source,
-        slug=slug,
-        name=name,
-        fmt=fmt or "",
-        timezone=timezone,
-        date=day,
-        duration=duration,
-        encoding=encoding,
-    )
     with database() as db:
-        result = importer.run(
-            db,
-            request,
-            allow_private=current_app.config["FETCH_ALLOW_PRIVATE"],
-            default_timezone=current_app.config["DEFAULT_TIMEZONE"],
-            local_files=True,
-            stdin=click.open_file("-", "rb"),
+        request = importer.ImportRequest(
+            source=source,
+            slug=slug,
+            name=name,
+            fmt=fmt or "",
+            timezone=timezone,
+            date=day,
+            duration=duration,
+            encoding=encoding,
+            records=records,
+            fields=importer.parse_maps(maps),
         )
+        try:
+            result = importer.run(
+                db,
+                request,
+                allow_private=current_app.config["FETCH_ALLOW_PRIVATE"],
+                default_timezone=current_app.config["DEFAULT_TIMEZONE"],
+                local_files=True,
+                stdin=click.open_file("-", "rb"),
+                force=force,
+                dry_run=dry_run,
+            )
+        except NeedsConfirmation as refused:
+            for text_line in describe(refused.result):
+                click.echo(text_line)
+            raise
+    if dry_run:
+        click.echo("dry run: nothing was written")
     for text_line in describe(result)[:1] if quiet else describe(result):
+        click.echo(text_line)
+
+
+@click.command("undo-import")
+@click.argument("slug")
+@with_appcontext
+def undo_import_command(slug: str) -> None:
+    """Bring back the timetable as it was before the last import (marks and notes untouched)."""
+    with database() as db:
+        result = store.undo_import(db, store.conference(db, slug))
+    click.echo("the timetable is back as it was before the last import")
+    for text_line in describe(result):
         click.echo(text_line)
 
 
@@ -345,6 +385,7 @@ def sessions_command(slug: str, as_json: bool) -> None:
 
 COMMANDS = (
     import_command,
+    undo_import_command,
     mark_command,
     note_command,
     link_command,

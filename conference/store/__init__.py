@@ -8,7 +8,8 @@ are `conference.errors` (NotFound, BadInput, Conflict, Refused).
     connection.py   connect, write, migrate, database_path, integrity_check
     migrations.py   the numbered schema migrations
     conferences.py  Conference objects: all, by slug / id / source; rename; served files' Last-Modified
-    timetable.py    PlannedSession (built in one place), imports (merge.diff applied), history, versions
+    timetable.py    PlannedSession (built in one place), imports (merge.diff applied, guarded), undo, history, versions
+    pending.py      uploads waiting for the user's word in the import form (confirm, choose fields)
     attendee.py     statuses, notes with versions, the attendee's links
     access.py       settings, the reminder, the secret key, login failures, share and feed tokens
     search.py       trigram full-text search
@@ -70,11 +71,13 @@ from .connection import (
     migrate,
     write,
 )
+from .pending import drop_pending, keep_pending, pending_import
 from .search import refresh_search_index, search_keys
 from .timetable import (
     ImportResult,
     Versions,
     apply_import,
+    can_undo,
     import_if_empty,
     import_report,
     insert_rows_as_they_are,
@@ -83,6 +86,7 @@ from .timetable import (
     planned_sessions,
     preview_import,
     require_sessions,
+    undo_import,
     versions,
 )
 
@@ -99,6 +103,7 @@ __all__ = [
     "backup",
     "backup_from_json",
     "backup_to_json",
+    "can_undo",
     "clean_hashtag",
     "conference",
     "conference_by_feed",
@@ -110,11 +115,13 @@ __all__ = [
     "content_modified_at",
     "database_path",
     "delete_link",
+    "drop_pending",
     "feed_token",
     "import_if_empty",
     "import_report",
     "insert_rows_as_they_are",
     "integrity_check",
+    "keep_pending",
     "known_migrations",
     "last_import_id",
     "link_session_key",
@@ -126,6 +133,7 @@ __all__ = [
     "note_history",
     "note_stamps",
     "note_texts",
+    "pending_import",
     "plan_changed_at",
     "planned_session",
     "planned_sessions",
@@ -146,6 +154,7 @@ __all__ = [
     "share_token",
     "snapshot",
     "tick_todo",
+    "undo_import",
     "update_conference",
     "update_link",
     "versions",
