@@ -16,13 +16,14 @@ from flask.cli import with_appcontext
 from sqlite_utils import Database
 
 from . import importer, planning, store
-from .errors import ConferenceError
+from .errors import ConferenceError, NeedsConfirmation
 from .exports import EXPORTERS, report
 from .exports.ics import CalendarOptions
 from .fetch import page_title
 from .links import LINK_KINDS
 from .model import Conference
 from .parsers import PARSERS
+from .views.exports import calendar_options
 
 
 @contextlib.contextmanager
@@ -38,18 +39,21 @@ def database() -> Iterator[Database]:
 
 
 def describe(result: store.ImportResult) -> list[str]:
-    """The import summary as lines: counts first, then what changed, then the importer's notes."""
+    """The import summary as lines: counts first, then what changed, what was skipped, the importer's notes."""
     lines = [result.summary()]
     for item in result.added:
         lines.append(f"  added      {item['key']}  {item['title']}")
     for item in result.changed:
-        fields = ", ".join(f"{k}: {_short(a)} -> {_short(b)}" for k, (a, b) in item["fields"].items())
-        lines.append(f"  changed    {item['key']}  {item['title']}  ({fields})")
+        fields = [f"{k}: {_short(a)} -> {_short(b)}" for k, (a, b) in item["fields"].items()]
+        fields += [f"{k} changed" for k in item.get("details", ())]
+        lines.append(f"  changed    {item['key']}  {item['title']}  ({', '.join(fields)})")
     for item in result.cancelled:
         lines.append(f"  cancelled  {item['key']}  {item['title']}")
     for item in result.removed:
         lines.append(f"  removed    {item['key']}  {item['title']}")
+    lines += [f"  skipped    {s}" for s in result.skipped]
     lines += [f"  note: {n}" for n in result.notes]
+    lines += [f"  needs --force: {r}" for r in result.risks]
     return lines
 
 
@@ -76,30 +80,67 @@ def export(db: Database, conf: Conference, name: str, options=None) -> bytes | s
 @click.option("--date", "day", default="", help="First day (YYYY-MM-DD) for CSVs with times or weekdays only.")
 @click.option("--duration", type=int, default=None, help="Talk length in minutes for CSVs without end/duration.")
 @click.option("--encoding", default="", help="CSV encoding when it is not UTF-8/cp932 (e.g. cp1252).")
+@click.option(
+    "--records", default=None, metavar="PATH", help="Your own JSON/YAML: the dotted path to the list of sessions."
+)
+@click.option(
+    "--map",
+    "maps",
+    multiple=True,
+    metavar="FIELD=PATH",
+    help="Which field is which (title, start, end, duration, room, track, speakers, code, abstract, url, id, …).",
+)
+@click.option("--dry-run", is_flag=True, help="Print the change report and write nothing.")
+@click.option(
+    "--force", is_flag=True, help="Apply an import that removes over half the sessions or brings untimed ones."
+)
 @click.option("--quiet", "-q", is_flag=True, help="Only the summary line.")
 @with_appcontext
-def import_command(source, slug, name, fmt, timezone, day, duration, encoding, quiet):
+def import_command(source, slug, name, fmt, timezone, day, duration, encoding, records, maps, dry_run, force, quiet):
     """Import a timetable from a path, - (stdin) or an http(s) URL; print what was added/changed/cancelled."""
-    request = importer.ImportRequest(
-        source=source,
-        slug=slug,
-        name=name,
-        fmt=fmt or "",
-        timezone=timezone,
-        date=day,
-        duration=duration,
-        encoding=encoding,
-    )
     with database() as db:
-        result = importer.run(
-            db,
-            request,
-            allow_private=current_app.config["FETCH_ALLOW_PRIVATE"],
-            default_timezone=current_app.config["DEFAULT_TIMEZONE"],
-            local_files=True,
-            stdin=click.open_file("-", "rb"),
+        request = importer.ImportRequest(
+            source=source,
+            slug=slug,
+            name=name,
+            fmt=fmt or "",
+            timezone=timezone,
+            date=day,
+            duration=duration,
+            encoding=encoding,
+            records=records,
+            fields=importer.parse_maps(maps),
         )
+        try:
+            result = importer.run(
+                db,
+                request,
+                allow_private=current_app.config["FETCH_ALLOW_PRIVATE"],
+                default_timezone=current_app.config["DEFAULT_TIMEZONE"],
+                local_files=True,
+                stdin=click.open_file("-", "rb"),
+                force=force,
+                dry_run=dry_run,
+            )
+        except NeedsConfirmation as refused:
+            for text_line in describe(refused.result):
+                click.echo(text_line)
+            raise
+    if dry_run:
+        click.echo("dry run: nothing was written")
     for text_line in describe(result)[:1] if quiet else describe(result):
+        click.echo(text_line)
+
+
+@click.command("undo-import")
+@click.argument("slug")
+@with_appcontext
+def undo_import_command(slug: str) -> None:
+    """Bring back the timetable as it was before the last import (marks and notes untouched)."""
+    with database() as db:
+        result = store.undo_import(db, store.conference(db, slug))
+    click.echo("the timetable is back as it was before the last import")
+    for text_line in describe(result):
         click.echo(text_line)
 
 
@@ -139,7 +180,8 @@ def note_command(slug: str, key: str, set_from, append: str | None) -> None:
             saved = store.append_to_note(db, conf, key, append)
             click.echo(f"saved version {saved.version}", err=True)
         if set_from is None and append is None:
-            click.echo(store.note(db, conf, key).text, nl=False)
+            text = store.note(db, conf, key).text
+            click.echo(text, nl=bool(text) and not text.endswith("\n"))
 
 
 @click.command("link")
@@ -176,10 +218,10 @@ def ics_command(slug: str, everything: bool, interested: bool, with_notes: bool,
     name = "timetable-ics" if everything else "plan-ics"
     with database() as db:
         conf = store.conference(db, slug)
-        options = CalendarOptions(
-            alarm_minutes=None if everything else store.alarm_minutes(db),
-            interested=interested,
-            with_notes=with_notes,
+        options = (
+            CalendarOptions(alarm_minutes=None, interested=interested, with_notes=with_notes)
+            if everything
+            else calendar_options(db, conf, interested=interested, with_notes=with_notes)
         )
         body = export(db, conf, name, options)
     output.write(body)
@@ -195,12 +237,18 @@ def ics_command(slug: str, everything: bool, interested: bool, with_notes: bool,
 @click.option("--honorific", type=click.Choice(report.HONORIFICS), default=None, help="After speaker names (Japanese).")
 @click.option("--hashtag", default="", help="The conference's hashtag, e.g. '#JTF2026'.")
 @click.option("--track-hashtags", is_flag=True, help="Per-track hashtags from room codes (#JTF2026_A).")
-@click.option("--retro", is_flag=True, help="Fun / Done / Learn sections from #fun #done #learn lines.")
+@click.option("--retro", is_flag=True, help="Fun / Done / Learn sections from #fun #done #learn tags.")
+@click.option(
+    "--article-slug", default="", help="The article's slug (12-50 of a-z0-9-_); default: from the hashtag/name."
+)
 @click.option(
     "-o", "output", type=click.File("w", encoding="utf-8"), default="-", help="Write to FILE (default: stdout)."
 )
+@click.option("--print-name", is_flag=True, help="Print the file name the blog expects (Jekyll: YYYY-MM-DD-slug.md).")
 @with_appcontext
-def report_command(slug, preset, lang, template, honorific, hashtag, track_hashtags, retro, output) -> None:
+def report_command(
+    slug, preset, lang, template, honorific, hashtag, track_hashtags, retro, article_slug, output, print_name
+) -> None:
     """The post-event blog draft in Markdown, in your blog's own format."""
     options = report.Options(
         preset=preset,
@@ -210,10 +258,15 @@ def report_command(slug, preset, lang, template, honorific, hashtag, track_hasht
         track_hashtags=track_hashtags,
         retro=retro,
         template=template.read() if template else None,
+        slug=article_slug,
     )
     with database() as db:
-        text = export(db, store.conference(db, slug), "report", options)
-    output.write(text)
+        conf = store.conference(db, slug)
+        if print_name:
+            click.echo(report.file_name(conf, options))
+            return
+        text = export(db, conf, "report", options)
+    output.write(text if text.endswith("\n") else text + "\n")
 
 
 @click.command("export")
@@ -229,7 +282,7 @@ def export_command(slug: str, name: str, keys: tuple[str, ...], output) -> None:
         conf = store.conference(db, slug)
         store.require_sessions(db, conf, list(keys))
         sessions = store.planned_sessions(db, conf, list(keys) or None, abstracts=exporter.abstracts)
-        options = CalendarOptions(store.alarm_minutes(db)) if exporter.options is CalendarOptions else None
+        options = calendar_options(db, conf) if exporter.options is CalendarOptions else None
         body = exporter(conf, sessions, store.note_texts(db, conf), options)
     output.write(body.encode("utf-8") if isinstance(body, str) else body)
 
@@ -276,6 +329,55 @@ def snapshot_command(output: str) -> None:
     click.echo(f"snapshot written to {output}")
 
 
+def conference_json(conf: Conference) -> dict:
+    """A conference as `conferences --json` and `conference SLUG --json` print it."""
+    return {
+        "slug": conf.slug,
+        "name": conf.name,
+        "hashtag": f"#{conf.hashtag}" if conf.hashtag else "",
+        "url": conf.url,
+        "timezone": conf.timezone,
+        "start_date": conf.start_date,
+        "end_date": conf.end_date,
+        "sessions": conf.talks,
+    }
+
+
+@click.command("conferences")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@with_appcontext
+def conferences_command(as_json: bool) -> None:
+    """List the conferences: slug, name, hashtag, URL, time zone, number of sessions."""
+    with database() as db:
+        found = [conference_json(c) for c in store.conferences(db)]
+    if as_json:
+        click.echo(json.dumps(found, ensure_ascii=False, indent=1))
+        return
+    for c in found:
+        click.echo(
+            "\t".join([c["slug"], c["name"], c["hashtag"], c["url"], c["timezone"], f"{c['sessions']} sessions"])
+        )
+
+
+@click.command("conference")
+@click.argument("slug")
+@click.option("--name", default=None, help="The new display name.")
+@click.option("--hashtag", default=None, help="The conference's hashtag, e.g. '#JTF2026' ('' clears it).")
+@click.option("--url", default=None, help="The conference's web site ('' clears it).")
+@click.option("--json", "as_json", is_flag=True, help="Print the conference as JSON.")
+@with_appcontext
+def conference_command(slug: str, name: str | None, hashtag: str | None, url: str | None, as_json: bool) -> None:
+    """Show a conference, or change its name, hashtag and URL without re-importing."""
+    with database() as db:
+        store.update_conference(db, store.conference(db, slug), name=name, hashtag=hashtag, url=url)
+        shown = conference_json(next(c for c in store.conferences(db) if c.slug == slug))
+    if as_json:
+        click.echo(json.dumps(shown, ensure_ascii=False, indent=1))
+        return
+    for field in ("slug", "name", "hashtag", "url", "timezone", "start_date", "end_date", "sessions"):
+        click.echo(f"{field}: {'' if shown[field] is None else shown[field]}")
+
+
 @click.command("logout-all")
 @with_appcontext
 def logout_all_command() -> None:
@@ -303,6 +405,7 @@ def sessions_command(slug: str, as_json: bool) -> None:
 
 COMMANDS = (
     import_command,
+    undo_import_command,
     mark_command,
     note_command,
     link_command,
@@ -313,6 +416,8 @@ COMMANDS = (
     restore_command,
     snapshot_command,
     sessions_command,
+    conferences_command,
+    conference_command,
     logout_all_command,
 )
 

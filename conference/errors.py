@@ -69,6 +69,16 @@ class Refused(ConferenceError):
     """Refused by policy: a non-public address, a limit, an import that needs --force, a throttled login."""
 
 
+class NeedsConfirmation(Refused):
+    """An import that would take more than half of a conference's sessions out, or bring sessions without
+    a time into a timetable that has times: nothing was written. `result` is the change report to show
+    (the import form asks to confirm; the CLI needs --force)."""
+
+    def __init__(self, message: str, result):
+        super().__init__(message)
+        self.result = result
+
+
 class TooManyAttempts(Refused):
     """Too many failed logins from one network, device or in all: wait `retry_after` seconds (HTTP 429)."""
 

@@ -2,13 +2,19 @@
 
 `run` is the one entry point: the CLI's `import`, the import form and Refresh all call it. A failure
 raises a ConferenceError (ParseError keeps its format, line and field; `source` names the file) and
-writes nothing.
+writes nothing. The change report is computed before anything is written: an import that would take
+more than half of the sessions out, or bring untimed sessions into a timed timetable, raises
+NeedsConfirmation (with the report) unless `force`; `dry_run` only returns the report.
+
+Time zones: the file's own, else --timezone, else — when re-importing into a conference — the zone
+the conference already has (so an offset-less file is not moved to another zone), else the app's
+default; the summary says which zone a file without one was read in.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import BinaryIO
@@ -16,13 +22,13 @@ from typing import BinaryIO
 from sqlite_utils import Database
 
 from . import store
-from .errors import BadInput, ParseError
+from .errors import BadInput, NotFound, ParseError
 from .fetch import fetch
-from .model import Conference, strip_controls, zone
-from .parsers import PARSERS, Options, parse
+from .model import Conference, Timetable, strip_controls, zone
+from .parsers import FIELDS, MAPPED, PARSERS, Options, parse
 
 # What is remembered with the conference (conferences.source_options) so that Refresh repeats it.
-REMEMBERED = ("fmt", "timezone", "date", "duration", "encoding")
+REMEMBERED = ("fmt", "timezone", "date", "duration", "encoding", "records", "fields")
 
 
 @dataclass(frozen=True)
@@ -31,13 +37,17 @@ class ImportRequest:
 
     source     a path, "-" (standard input) or an http(s) URL; "" when `data` is given
     data       the bytes of an upload or a paste (then `filename` names them: "timetable.json", "pasted text")
+    origin     the URL `data` was read from earlier (an import waiting for confirmation): remembered for Refresh
     slug/name  the conference to create or re-import into, and its display name ("" = from the file)
     fmt, timezone, date (YYYY-MM-DD), duration (minutes), encoding: parser options (remembered)
+    records, fields: where the sessions are in custom JSON/YAML and which field is which (--records,
+               --map FIELD=PATH; `fields` maps our field name to the path), remembered too
     """
 
     source: str = ""
     data: bytes | None = field(default=None, repr=False)
     filename: str = ""
+    origin: str = ""
     slug: str = ""
     name: str = ""
     fmt: str = ""
@@ -45,12 +55,22 @@ class ImportRequest:
     date: str = ""
     duration: int | None = None
     encoding: str = ""
+    records: str | None = None
+    fields: dict[str, str] = field(default_factory=dict)
 
     def remembered(self) -> dict:
-        """The options Refresh repeats (stored as JSON with the conference)."""
-        return {k: v for k, v in asdict(self).items() if k in REMEMBERED}
+        """The options Refresh repeats (stored as JSON with the conference); unset ones are left out."""
+        return {
+            k: v
+            for k, v in asdict(self).items()
+            if k in REMEMBERED and (k not in ("records", "fields") or v not in (None, {}))
+        }
 
-    def parser_options(self, default_timezone: str) -> Options:
+    def form_values(self) -> dict:
+        """Everything but the bytes and where they came from: kept with an import waiting in the form."""
+        return {k: v for k, v in asdict(self).items() if k not in ("data", "source", "filename", "origin")}
+
+    def parser_options(self, default_timezone: str, default_reason: str = "") -> Options:
         """The parsers' Options; BadInput naming the option that is wrong."""
         try:
             when = date.fromisoformat(self.date) if self.date else None
@@ -65,13 +85,33 @@ class ImportRequest:
                 ) from exc
         if self.fmt and self.fmt not in PARSERS:
             raise BadInput(f"unknown format {self.fmt!r}; known: {', '.join(PARSERS)}", field="format")
+        for name in self.fields:
+            if name not in FIELDS:
+                raise BadInput(f"--map {name}=…: unknown field {name!r}; fields: {', '.join(FIELDS)}", field="map")
         return Options(
             timezone=self.timezone,
             default_timezone=default_timezone,
+            default_reason=default_reason,
             date=when,
             duration=self.duration,
             encoding=self.encoding,
+            records=self.records if self.records not in ("",) else ".",
+            fields=dict(self.fields),
         )
+
+
+def parse_maps(values) -> dict[str, str]:
+    """`--map FIELD=PATH` options as {field: path}; BadInput naming a malformed or unknown one."""
+    found: dict[str, str] = {}
+    for value in values or ():
+        name, sep, path = str(value).partition("=")
+        name, path = name.strip(), path.strip()
+        if not sep or not name or not path:
+            raise BadInput(f"--map {value!r}: write FIELD=PATH, e.g. --map title=talk_title", field="map")
+        if name not in FIELDS:
+            raise BadInput(f"--map {value!r}: unknown field {name!r}; fields: {', '.join(FIELDS)}", field="map")
+        found[name] = path
+    return found
 
 
 def refresh_request(conf: Conference) -> ImportRequest:
@@ -102,20 +142,23 @@ def is_url(source: str) -> bool:
 
 
 @dataclass(frozen=True)
-class _Read:
+class Read:
+    """What was read: the bytes, a name for messages, and what to remember as the conference's source."""
+
     data: bytes
     name: str  # for messages: the file's name, "standard input", "pasted text", the URL after redirects
     source: str  # remembered with the conference: the URL, else the file's name
 
 
-def _read(request: ImportRequest, *, allow_private: bool, local_files: bool, stdin: BinaryIO | None) -> _Read:
+def read(request: ImportRequest, *, allow_private: bool, local_files: bool, stdin: BinaryIO | None) -> Read:
+    """The bytes of the request's source, with its name for messages and what to remember as the source."""
     if request.data is not None:
-        name = request.filename or "pasted text"
-        return _Read(request.data, name, request.filename)
+        name = request.filename or request.origin or "pasted text"
+        return Read(request.data, name, request.origin or request.filename)
     source = request.source
     if is_url(source):
         got = fetch(source, allow_private=allow_private)
-        return _Read(got.content, got.url, source)
+        return Read(got.content, got.url, source)
     if not source:
         raise BadInput("choose a file, paste a timetable or give its URL", field="source")
     if not local_files:
@@ -123,12 +166,69 @@ def _read(request: ImportRequest, *, allow_private: bool, local_files: bool, std
     if source == "-":
         if stdin is None:
             raise BadInput("no standard input to read", field="source")
-        return _Read(stdin.read(), "standard input", "standard input")
+        return Read(stdin.read(), "standard input", "standard input")
     path = Path(source)
     try:
-        return _Read(path.read_bytes(), path.name, path.name)
+        return Read(path.read_bytes(), path.name, path.name)
     except OSError as exc:
         raise BadInput(exc.strerror or str(exc), source=source) from exc
+
+
+def carrying(request: ImportRequest, got: Read) -> ImportRequest:
+    """The same request with the bytes already read (a URL is not fetched again, but stays the source)."""
+    if request.data is not None:
+        return request
+    origin = got.source if is_url(request.source) else ""
+    return replace(request, source="", data=got.data, filename=got.name, origin=origin)
+
+
+def needs_mapping(exc: ParseError) -> bool:
+    """Is this refusal answered by choosing the list and fields (custom JSON/YAML), not by fixing the file?"""
+    return exc.fmt in ("json", *MAPPED) and exc.line is None and not exc.where.startswith("byte")
+
+
+def _conference_named(db: Database, slug: str) -> Conference | None:
+    try:
+        return store.conference(db, slug)
+    except NotFound:
+        return None
+
+
+def _conference_for(db: Database, request: ImportRequest, got: Read) -> Conference | None:
+    """The conference this import goes into when it already exists: named by slug, else by the same source."""
+    if request.slug:
+        return _conference_named(db, request.slug)
+    if got.source:
+        return store.conference_by_source(db, got.source)
+    return None
+
+
+def _parse(got: Read, request: ImportRequest, options: Options) -> tuple[str, Timetable]:
+    try:
+        return parse(got.data, request.fmt or None, filename=got.name, options=options)
+    except ParseError as exc:
+        exc.source = got.name  # the same error, now saying which file: its location stays as it was
+        raise
+
+
+def prepare(db: Database, request: ImportRequest, got: Read, *, default_timezone: str) -> tuple[str, str, Timetable]:
+    """Parse what was read for the conference it goes into: (slug, format, timetable). Writes nothing."""
+    existing = _conference_for(db, request, got)
+    if existing is not None:
+        options = request.parser_options(existing.timezone, f"the zone of {existing.slug!r}, imported before")
+    else:
+        options = request.parser_options(default_timezone, "the app's default; --timezone names another")
+    fmt, timetable = _parse(got, request, options)
+    slug = request.slug or (existing.slug if existing else "")
+    slug = slug or slugify(request.name or timetable.name or Path(got.name).stem)
+    if existing is None and not request.timezone:  # a conference found by the file's own name
+        named = _conference_named(db, slug)
+        if named is not None and named.timezone != timetable.timezone:
+            again = request.parser_options(named.timezone, f"the zone of {named.slug!r}, imported before")
+            fmt_again, retried = _parse(got, request, again)
+            if retried.timezone == named.timezone:  # the file names no zone of its own: keep the conference's
+                fmt, timetable = fmt_again, retried
+    return slug, fmt, timetable
 
 
 def run(
@@ -139,25 +239,22 @@ def run(
     default_timezone: str,
     local_files: bool = False,
     stdin: BinaryIO | None = None,
+    force: bool = False,
+    dry_run: bool = False,
 ) -> store.ImportResult:
     """Read the source, parse it, merge it into the conference (one transaction); the import's result.
 
     allow_private: may a URL reach loopback/private addresses (the app's FETCH_ALLOW_PRIVATE);
     local_files: may `source` be a path or "-" (the CLI: yes; the web form: never);
-    stdin: what "-" reads. Raises BadInput, ParseError, FetchError or NonPublicAddress; writes nothing then.
+    stdin: what "-" reads; force: apply an import whose report has risks (else NeedsConfirmation);
+    dry_run: only compute the report (import_id None). Raises BadInput, ParseError, FetchError,
+    NonPublicAddress or NeedsConfirmation; writes nothing then.
     """
-    options = request.parser_options(default_timezone)
-    got = _read(request, allow_private=allow_private, local_files=local_files, stdin=stdin)
-    try:
-        fmt, timetable = parse(got.data, request.fmt or None, filename=got.name, options=options)
-    except ParseError as exc:
-        exc.source = got.name  # the same error, now saying which file: its location stays as it was
-        raise
-    slug = request.slug
-    if not slug and got.source:  # the same file or URL again: the conference it made
-        existing = store.conference_by_source(db, got.source)
-        slug = existing.slug if existing else ""
-    slug = slug or slugify(request.name or timetable.name or Path(got.name).stem)
+    request.parser_options(default_timezone)  # a bad option is named before anything is read
+    got = read(request, allow_private=allow_private, local_files=local_files, stdin=stdin)
+    slug, fmt, timetable = prepare(db, request, got, default_timezone=default_timezone)
+    if dry_run:
+        return store.preview_import(db, slug, timetable, fmt)
     return store.apply_import(
         db,
         slug,
@@ -166,4 +263,5 @@ def run(
         source=got.source or got.name,
         fmt=fmt,
         source_options=request.remembered(),
+        force=force,
     )

@@ -1,15 +1,23 @@
 """Merging a re-import, as a pure diff: the stored rows and the new timetable in, a change report out.
 
 Sessions are matched by their stable key, never by time or room (a moved talk is a change, not a
-removal plus an addition). A session the new timetable lacks is removed, unless the attendee has
-marks, notes or links on it: then it is kept and flagged cancelled. The store applies the result in
-one BEGIN IMMEDIATE transaction (`store.apply_import`); a dry run shows the same report and writes
-nothing (`store.preview_import`).
+removal plus an addition). Sessions left over on both sides are then matched by pretalx's talk code
+(in a URL `/talk/CODE/`, a calendar UID `pretalx-<event>-CODE@host`, or the code itself), so the
+.ics of an event re-imported over its XML/JSON changes nothing; the stored key stays. A session the
+new timetable lacks is removed, unless the attendee has marks, notes or links on it: then it is kept
+and flagged cancelled. Changes to the watched fields (time, room, title, speakers) are reported with
+old and new values; other changes (an abstract edit) by name.
+
+`ChangeReport.risks` says why an import must be confirmed first: it would take more than half of the
+conference's sessions out, or bring sessions without a time into a timetable that has times. The
+store applies the result in one BEGIN IMMEDIATE transaction (`store.apply_import`); a dry run shows
+the same report and writes nothing (`store.preview_import`).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,6 +27,23 @@ from .model import Session, Timetable, to_iso
 
 # Fields whose change a re-import reports to the attendee, and which bump the calendar SEQUENCE.
 WATCHED = ("start", "end", "room", "title", "speakers")
+# Other columns a re-import may change: reported by name ("abstract"), without their texts.
+DETAILS = ("code", "subtitle", "abstract", "room_code", "track", "type", "language", "url", "links", "is_break")
+
+_PRETALX_UID = re.compile(r"^pretalx-.+-([A-Za-z0-9]+)@")
+_TALK_URL = re.compile(r"/talk/([A-Za-z0-9]+)/?$")
+_TALK_CODE = re.compile(r"^[A-Z0-9]{5,8}$")
+
+
+def identities(key: str, code: str, url: str) -> set[str]:
+    """The talk codes a session is known by besides its key (pretalx: URL, calendar UID, code)."""
+    found = set()
+    for match in (_PRETALX_UID.match(key or ""), _TALK_URL.search(url or "")):
+        if match:
+            found.add(match.group(1).upper())
+    if code and _TALK_CODE.match(code):
+        found.add(code)
+    return found
 
 
 def row(s: Session) -> dict:
@@ -47,9 +72,13 @@ def row(s: Session) -> dict:
 class ChangeReport:
     """What an import does, for the attendee (and the import history, as JSON).
 
-    added/cancelled/removed: [{"key", "title"}]; changed: [{"key", "title", "fields": {name: [old, new]}}]
-    (a reinstated session has the field "reinstated": [true, false]); unchanged: a count; notes: what the
-    parser noticed (time zones, shared ids).
+    added/cancelled/removed: [{"key", "title"}]; changed: [{"key", "title", "fields": {name: [old, new]},
+    "details": [names]}] (a reinstated session has the field "reinstated": [true, false]; "details" names
+    the other columns that changed, such as "abstract"); unchanged: a count; notes: what the parser noticed
+    (time zones, shared ids, what was left out); skipped: the items of the file that could not be used,
+    each with its place and why; risks: why this import needs confirming (empty: it does not); before:
+    the number of sessions the conference had in its timetable; untimed: sessions without a time;
+    untimed_in: those of them it brings into a timetable that has times (one of the risks).
     """
 
     added: tuple[dict, ...] = ()
@@ -58,6 +87,11 @@ class ChangeReport:
     removed: tuple[dict, ...] = ()
     unchanged: int = 0
     notes: tuple[str, ...] = ()
+    skipped: tuple[str, ...] = ()
+    risks: tuple[str, ...] = ()
+    before: int = 0
+    untimed: int = 0
+    untimed_in: int = 0
 
     def as_json(self, created: bool) -> dict:
         return {
@@ -67,6 +101,11 @@ class ChangeReport:
             "removed": list(self.removed),
             "unchanged": self.unchanged,
             "notes": list(self.notes),
+            "skipped": list(self.skipped),
+            "risks": list(self.risks),
+            "before": self.before,
+            "untimed": self.untimed,
+            "untimed_in": self.untimed_in,
             "created": created,
         }
 
@@ -101,6 +140,53 @@ def _show(name: str, value):
     return json.loads(value) if name == "speakers" and value else value
 
 
+def _matched_by_code(old: Mapping[str, Mapping], sessions: list[Session]) -> dict[int, str]:
+    """id(session) -> stored key, for new sessions whose key is unknown but whose talk code is a stored one's."""
+    new_keys = {s.key for s in sessions}
+    stored: dict[str, list[str]] = {}
+    for key, r in old.items():
+        if key not in new_keys:
+            for code in identities(key, r.get("code") or "", r.get("url") or ""):
+                stored.setdefault(code, []).append(key)
+    incoming: dict[str, list[Session]] = {}
+    for s in sessions:
+        if s.key not in old:
+            for code in identities(s.key, s.code, s.url):
+                incoming.setdefault(code, []).append(s)
+    matched: dict[int, str] = {}
+    taken: set[str] = set()
+    for code, found in incoming.items():
+        keys = stored.get(code, [])
+        if len(found) == 1 and len(keys) == 1 and keys[0] not in taken and id(found[0]) not in matched:
+            matched[id(found[0])] = keys[0]
+            taken.add(keys[0])
+    return matched
+
+
+def untimed_into_timed(old_rows: list[Mapping], sessions: list[tuple[str, Session]]) -> int:
+    """How many sessions without a time an import brings into a timetable that has times (0: none, or no times)."""
+    live = [r for r in old_rows if not r["cancelled"]]
+    if not any(r["start"] for r in live):
+        return 0
+    timed = {r["key"] for r in live if r["start"]}
+    known = {r["key"] for r in live}
+    return sum(1 for key, s in sessions if s.start is None and (key in timed or key not in known))
+
+
+def risks(before: int, gone: int, untimed_in: int) -> tuple[str, ...]:
+    """Why an import must be confirmed before it is applied (empty: it need not be).
+
+    before: the sessions the timetable has; gone: how many the import takes out (removed or cancelled);
+    untimed_in: sessions without a time it brings into a timetable that has times.
+    """
+    found = []
+    if before and gone * 2 > before:
+        found.append(f"it would take {gone} of the {before} sessions out of the timetable (more than half)")
+    if untimed_in:
+        found.append(f"it would bring {untimed_in} sessions without a time into a timetable that has times")
+    return tuple(found)
+
+
 def diff(old_rows: Iterable[Mapping], timetable: Timetable, keep: Iterable[str], now: str) -> Diff:
     """Compare the stored rows of one conference with a newly parsed timetable.
 
@@ -112,19 +198,24 @@ def diff(old_rows: Iterable[Mapping], timetable: Timetable, keep: Iterable[str],
         seen: set[str] = set()
         twice = next(k for k in keys if k in seen or seen.add(k))
         raise BadInput(f"the timetable has the session key {twice!r} twice", field="key")
+    old_rows = list(old_rows)
     old = {r["key"]: r for r in old_rows}
+    rekeyed = _matched_by_code(old, timetable.sessions)
+    sessions = [(rekeyed.get(id(s), s.key), s) for s in timetable.sessions]
     keep = set(keep)
     added, changed, cancelled, removed = [], [], [], []
     inserts, updates, deletes = [], [], []
     unchanged = 0
     touched = False
-    for s in timetable.sessions:
-        new = row(s)
-        before = old.pop(s.key, None)
+    for key, s in sessions:
+        new = {**row(s), "key": key}
+        before = old.pop(key, None)
         if before is None:
             inserts.append({**new, "updated_at": now, "sequence": 0, "cancelled": 0})
-            added.append({"key": s.key, "title": s.title})
+            added.append({"key": key, "title": s.title})
             continue
+        for name in timetable.keeps:  # what this source does not carry stays as the richer one gave it
+            new[name] = before[name]
         changes = _changes(before, new)
         other = {k: v for k, v in new.items() if before[k] != v and k not in WATCHED}
         if not changes and not other and not before["cancelled"]:
@@ -142,11 +233,16 @@ def diff(old_rows: Iterable[Mapping], timetable: Timetable, keep: Iterable[str],
                 previous=json.dumps(previous, ensure_ascii=False) if previous else None,
                 sequence=before["sequence"] + 1,
             )
-            fields = {k: [_show(k, a), _show(k, b)] for k, (a, b) in changes.items()}
-            if before["cancelled"]:
-                fields["reinstated"] = [True, False]
-            changed.append({"key": s.key, "title": s.title, "fields": fields})
-        else:
+        fields = {k: [_show(k, a), _show(k, b)] for k, (a, b) in changes.items()}
+        if before["cancelled"]:
+            fields["reinstated"] = [True, False]
+        entry = {"key": key, "title": s.title, "fields": fields}
+        details = [k for k in DETAILS if k in other]
+        if details:
+            entry["details"] = details
+        if fields or details:
+            changed.append(entry)
+        else:  # only the key's spelling or a bookkeeping column moved
             unchanged += 1
         updates.append((before["id"], update))
     for key, before in old.items():
@@ -157,13 +253,23 @@ def diff(old_rows: Iterable[Mapping], timetable: Timetable, keep: Iterable[str],
         else:
             deletes.append(before["id"])
             removed.append({"key": key, "title": before["title"]})
+    before = sum(1 for r in old_rows if not r["cancelled"])
+    untimed_in = untimed_into_timed(old_rows, sessions)
+    notes = list(timetable.notes)
+    if rekeyed:
+        notes.append(f"{len(rekeyed)} sessions matched to the stored ones by their talk code (another export)")
     report = ChangeReport(
         added=tuple(added),
         changed=tuple(changed),
         cancelled=tuple(cancelled),
         removed=tuple(removed),
         unchanged=unchanged,
-        notes=tuple(timetable.notes),
+        notes=tuple(notes),
+        skipped=tuple(str(x) for x in timetable.skipped),
+        risks=risks(before, len(removed) + len(cancelled), untimed_in),
+        before=before,
+        untimed=sum(1 for s in timetable.sessions if s.start is None),
+        untimed_in=untimed_in,
     )
     return Diff(
         report=report,
@@ -171,4 +277,31 @@ def diff(old_rows: Iterable[Mapping], timetable: Timetable, keep: Iterable[str],
         updates=tuple(updates),
         deletes=tuple(deletes),
         data_changed=bool(touched or added or cancelled or removed),
+    )
+
+
+def compare_rows(before: Iterable[Mapping], after: Iterable[Mapping]) -> ChangeReport:
+    """What going from one set of stored rows to another changes (an undo's report). Pure."""
+    old = {r["key"]: r for r in before}
+    new = {r["key"]: r for r in after}
+    changed, unchanged = [], 0
+    for key in old.keys() & new.keys():
+        a, b = old[key], new[key]
+        fields = {k: [_show(k, x), _show(k, y)] for k, (x, y) in _changes(a, b).items()}
+        if bool(a["cancelled"]) != bool(b["cancelled"]):
+            fields["cancelled"] = [bool(a["cancelled"]), bool(b["cancelled"])]
+        details = [k for k in DETAILS if a[k] != b[k]]
+        if fields or details:
+            changed.append(
+                {"key": key, "title": b["title"], "fields": fields, **({"details": details} if details else {})}
+            )
+        else:
+            unchanged += 1
+    return ChangeReport(
+        added=tuple({"key": k, "title": r["title"]} for k, r in new.items() if k not in old),
+        changed=tuple(sorted(changed, key=lambda c: c["key"])),
+        removed=tuple({"key": k, "title": r["title"]} for k, r in old.items() if k not in new),
+        unchanged=unchanged,
+        before=sum(1 for r in old.values() if not r["cancelled"]),
+        untimed=sum(1 for r in new.values() if not r["start"]),
     )

@@ -60,6 +60,18 @@ class Session:
         return dataclasses.asdict(self)
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """An item of a file that could not be used: where it is (line, record, UID), its title if any, and why."""
+
+    where: str
+    why: str
+    title: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.where}{f' ({self.title})' if self.title else ''}: {self.why}"
+
+
 @dataclass
 class Timetable:
     """What a parser returns: the conference's own facts plus its sessions."""
@@ -71,6 +83,12 @@ class Timetable:
     language: str = ""
     rooms: list[str] = field(default_factory=list)  # the source's room order (columns of the grid)
     notes: list[str] = field(default_factory=list)  # said in the import summary
+    # Items of the file that could not be used, each named with its place and why ("line 170 (Big Data
+    # Startups Pitches): ends (00:00) before it starts (10:10)"); the rest was imported.
+    skipped: list[Skipped] = field(default_factory=list)
+    # Session columns this source does not really carry (a pretalx calendar has no track, a shorter
+    # abstract, another URL spelling): a re-import keeps the stored values of these for sessions it matches.
+    keeps: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +126,7 @@ class Conference:
     plan_version: int = 0  # counters: bumped by every change of the plan / of the timetable
     data_version: int = 0
     talks: int | None = None  # sessions that are not breaks; only filled in by store.conferences()
+    hashtag: str = ""  # without "#" ("JTF2026"); the user sets it (`flask conference SLUG --hashtag`)
 
     @property
     def tz(self) -> ZoneInfo:

@@ -47,11 +47,11 @@ def tick_todo(text: str, line: int, done: bool) -> str:
     return "\n".join(lines)
 
 
-def qa_pairs(text: str) -> list[dict]:
-    """`Q: …` lines with the `A: …` lines that follow them (continuation lines join the answer)."""
+def _qa(text: str) -> tuple[list[dict], set[int]]:
     pairs: list[dict] = []
+    used: set[int] = set()
     current: dict | None = None
-    for line in text.splitlines():
+    for number, line in enumerate(text.splitlines()):
         q, a = _QUESTION.match(line), _ANSWER.match(line)
         if q:
             current = {"q": q.group(1).strip(), "a": ""}
@@ -62,4 +62,18 @@ def qa_pairs(text: str) -> list[dict]:
             current["a"] += "\n" + line.strip()  # an indented continuation of the answer
         elif line.strip():
             current = None  # other writing ends the Q&A block; blank lines do not
-    return pairs
+            continue
+        else:
+            continue
+        used.add(number)
+    return pairs, used
+
+
+def qa_pairs(text: str) -> list[dict]:
+    """`Q: …` lines with the `A: …` lines that follow them (continuation lines join the answer)."""
+    return _qa(text)[0]
+
+
+def qa_lines(text: str) -> set[int]:
+    """The numbers (0-based) of the lines `qa_pairs` reads: a question, its answers and their continuations."""
+    return _qa(text)[1]

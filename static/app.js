@@ -26,9 +26,31 @@ const Conference = (() => {
     throw new Error("CSRF token refused twice");
   }
 
+  const labels = () => JSON.parse(document.body.dataset.labels || "{}");
+
   function statusLabel(status) {
     const button = document.querySelector(`.status-form button[value="${status || "none"}"]`);
-    return button ? button.textContent : status;
+    return button ? button.textContent : (labels()[status] || status);
+  }
+
+  /** The status in words on a card (never colour alone): added, changed or removed. */
+  function showStateLabel(el, status) {
+    let label = el.querySelector(".state-label");
+    if (!status || el.classList.contains("my-status")) {
+      if (label && !el.classList.contains("my-status")) label.remove();
+      return;
+    }
+    if (!label) {
+      label = document.createElement("span");
+      label.className = "state-label";
+      const link = el.querySelector(".c-link");
+      if (link) link.append(" ", label); // a space: screen readers read the words apart
+      else {
+        const host = el.querySelector(".block-foot") || el;
+        host.insertBefore(label, host.querySelector(":scope > form.mark"));
+      }
+    }
+    label.textContent = statusLabel(status);
   }
 
   /** Reflect a session's new status everywhere it is shown on this page. */
@@ -36,26 +58,41 @@ const Conference = (() => {
     document.querySelectorAll("[data-key]").forEach((el) => {
       if (el.dataset.key !== key) return;
       el.dataset.status = status || "";
-      el.querySelectorAll("form.mark button, .status-form button").forEach((button) => {
+      el.querySelectorAll("form.mark button, .status-form button, button[name=set]").forEach((button) => {
         const kind = button.classList.contains("m-interested") ? "interested"
           : button.classList.contains("m-going") ? "going" : null;
         if (kind) {
           const on = status === kind;
           button.setAttribute("aria-pressed", on ? "true" : "false");
-          button.value = on ? "none" : kind;
+          const value = on ? "none" : kind;
+          button.value = button.name === "set" ? `${value}:${key}` : value;
         } else {
           button.setAttribute("aria-pressed", button.value === (status || "none") ? "true" : "false");
         }
       });
       const now = el.querySelector(".status-now");
       if (now) now.textContent = statusLabel(status);
+      showStateLabel(el, status);
     });
   }
 
   function applyClashes(clashes) {
     document.querySelectorAll("[data-key]").forEach((el) => {
-      if (clashes[el.dataset.key] && clashes[el.dataset.key].length) el.dataset.clash = "1";
+      const on = Boolean(clashes[el.dataset.key] && clashes[el.dataset.key].length);
+      if (on) el.dataset.clash = "1";
       else delete el.dataset.clash;
+      // Agenda cards carry the flag only while they clash (it sits beside the title, in words).
+      const title = el.querySelector(".c-title");
+      if (!title) return;
+      const flag = el.querySelector(".clash-flag");
+      if (on && !flag) {
+        const made = document.createElement("span");
+        made.className = "clash-flag";
+        made.textContent = labels().clash || "Clash";
+        title.after(" ", made);
+      } else if (!on && flag) {
+        flag.remove();
+      }
     });
   }
 
@@ -74,18 +111,78 @@ const Conference = (() => {
         Object.entries(data.statuses).forEach(([key, status]) => applyStatus(key, status));
         applyClashes(data.clashes);
       } catch (error) {
-        form.submit(); // the plain form post still works
+        // The plain form post still works; it must carry the pressed button's value.
+        if (event.submitter && event.submitter.name) {
+          const field = document.createElement("input");
+          field.type = "hidden";
+          field.name = event.submitter.name;
+          field.value = event.submitter.value;
+          form.append(field);
+        }
+        form.submit();
       } finally {
         form.classList.remove("busy");
       }
     });
   }
 
-  return { post, enhanceMarks };
+  /** Room chips on the agenda: show only the chosen rooms at once (no reload); the URL keeps the choice. */
+  function enhanceRoomChips() {
+    const form = document.querySelector("form[data-filter-rooms]");
+    if (!form) return;
+    form.addEventListener("change", () => {
+      const chosen = [...form.querySelectorAll("input[name=room]:checked")].map((box) => box.value);
+      if (!("complete" in form.dataset)) {
+        form.submit(); // this page holds only some rooms: ask the server for the others
+        return;
+      }
+      document.querySelectorAll(".card[data-room]").forEach((card) => {
+        card.classList.toggle("hidden-room", chosen.length > 0 && card.dataset.room !== "" && !chosen.includes(card.dataset.room));
+      });
+      document.querySelectorAll(".slot").forEach((slot) => {
+        slot.classList.toggle("hidden-room", !slot.querySelector(".card:not(.hidden-room)"));
+      });
+      const url = new URL(window.location.href);
+      url.searchParams.delete("room");
+      chosen.forEach((room) => url.searchParams.append("room", room));
+      window.history.replaceState(null, "", url);
+      document.querySelectorAll(".agenda-bar a[href]").forEach((link) => {
+        const target = new URL(link.href, window.location.href);
+        if (target.hash) return;
+        target.searchParams.delete("room");
+        chosen.forEach((room) => target.searchParams.append("room", room));
+        link.href = target.pathname + target.search;
+      });
+    });
+  }
+
+  /** No remembered choice yet: 600 px or less shows the agenda, wider screens the grid. */
+  function defaultView() {
+    const view = document.cookie.split("; ").find((c) => c.startsWith("view="));
+    if (view) return;
+    const url = new URL(window.location.href);
+    if (url.searchParams.has("view")) return;
+    const narrow = window.matchMedia("(max-width: 600px)").matches;
+    const here = document.querySelector("[data-auto-view]");
+    if (!here || !/\/c\/[^/]+\/$/.test(url.pathname)) return; // only the timetable's own address
+    if ((here.dataset.autoView === "grid" && narrow) || (here.dataset.autoView === "agenda" && !narrow)) {
+      window.location.replace(here.dataset.other + url.hash);
+    }
+  }
+
+  return { post, enhanceMarks, enhanceRoomChips, defaultView };
 })();
 
+document.documentElement.classList.add("js");
+// On a phone the bottom bar steps aside while the keyboard is up (typing in any field).
+const typingField = (el) => el && el.matches && el.matches("textarea, select, input:not([type=checkbox]):not([type=radio]):not([type=submit])");
+document.addEventListener("focusin", (event) => { if (typingField(event.target)) document.body.classList.add("typing"); });
+document.addEventListener("focusout", (event) => { if (typingField(event.target)) document.body.classList.remove("typing"); });
 document.addEventListener("DOMContentLoaded", () => {
+  if (typingField(document.activeElement)) document.body.classList.add("typing"); // autofocus came first
+  Conference.defaultView();
   Conference.enhanceMarks();
+  Conference.enhanceRoomChips();
   document.querySelectorAll("button[data-copy]").forEach((button) => {
     if (!navigator.clipboard) return;
     button.hidden = false;

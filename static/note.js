@@ -131,6 +131,20 @@ document.addEventListener("DOMContentLoaded", () => {
   // Quick inserts: what a talk needs at one tap.
   const quick = form.querySelector(".quick");
   quick.hidden = false;
+  // On a phone the quick inserts ride just above the keyboard, within reach of the thumb; a tap on
+  // them keeps the keyboard open (the text area keeps the focus).
+  document.body.classList.add("has-quick");
+  quick.addEventListener("pointerdown", (event) => { if (event.target.closest("button")) event.preventDefault(); });
+  if (window.visualViewport) {
+    // Browsers that lay the keyboard over the page (iOS Safari) shrink only the visual viewport.
+    const place = () => {
+      const view = window.visualViewport;
+      const covered = Math.max(0, window.innerHeight - view.height - view.offsetTop);
+      document.documentElement.style.setProperty("--keyboard", `${covered}px`);
+    };
+    window.visualViewport.addEventListener("resize", place);
+    window.visualViewport.addEventListener("scroll", place);
+  }
   const insert = (before, after = "") => {
     const start = area.selectionStart;
     const end = area.selectionEnd;

@@ -373,28 +373,8 @@ def test_a_wrong_clock_then_corrected_does_not_lock_the_owner_out(tmp_path):
     """A real server whose clock runs a day ahead (libfaketime), then is corrected while it runs."""
     clock = tmp_path / "clock"
     clock.write_text("+1d\n")
-    port = _free_port()
-    env = {
-        **os.environ,
-        **_faketime_env(clock),
-        "CONFERENCE_DB": str(tmp_path / "c.db"),
-        "CONFERENCE_PASSWORD": PASSWORD,
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "app.py", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
+    proc, base = _serve_with_clock(tmp_path, clock, CONFERENCE_DB=str(tmp_path / "c.db"), CONFERENCE_PASSWORD=PASSWORD)
     try:
-        for _ in range(300):
-            try:
-                requests.get(f"{base}/login", timeout=1)
-                break
-            except requests.RequestException:
-                time.sleep(0.1)
         codes = [_login(base, "guess")[0].status_code for _ in range(8)]
         assert codes[-1] == 429  # locked while the clock was wrong
         clock.write_text("+0\n")  # the clock is corrected (NTP)
@@ -405,32 +385,53 @@ def test_a_wrong_clock_then_corrected_does_not_lock_the_owner_out(tmp_path):
         proc.wait(timeout=10)
 
 
+def _serve_with_clock(tmp_path: Path, clock: Path, **env) -> tuple[subprocess.Popen, str]:
+    """`python app.py` on a free port whose clock is read from `clock` (libfaketime)."""
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "app.py", "--port", str(port)],
+        cwd=ROOT,
+        env={**os.environ, **_faketime_env(clock), **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            requests.get(f"{base}/login", timeout=1)
+            break
+        except requests.RequestException:
+            time.sleep(0.1)
+    return proc, base
+
+
 def test_last_modified_never_goes_back_when_the_clock_is_corrected(tmp_path):
+    """A server whose clock ran a month ahead, then was corrected: the feed's Last-Modified moves on."""
     db_path = tmp_path / "c.db"
-    app = _app(db_path)
-    clock = tmp_path / "clock"
-    env = {**os.environ, **_faketime_env(clock), "CONFERENCE_DB": str(db_path)}
-
-    def mark(status: str, offset: str) -> None:
-        clock.write_text(offset + "\n")
-        subprocess.run(
-            [sys.executable, "-m", "flask", "--app", "app", "mark", SLUG, "A10", "--status", status],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-        )
-
-    client = app.test_client()
+    create_app({"TESTING": True, "DATABASE": str(db_path)})
     db = connect(db_path)
     feed = f"/feeds/{store.feed_token(db, store.conference(db, SLUG))}/plan.ics"
     db.close()
-    mark("going", "+30d")  # marked while the clock ran a month ahead
-    ahead = parsedate_to_datetime(client.get(feed).headers["Last-Modified"])
-    mark("none", "+0")  # unmarked after the clock was corrected
-    after = client.get(feed)
+    clock = tmp_path / "clock"
+    clock.write_text("+30d\n")
+    env = {**os.environ, **_faketime_env(clock), "CONFERENCE_DB": str(db_path)}
+
+    def mark(status: str) -> None:
+        command = [sys.executable, "-m", "flask", "--app", "app", "mark", SLUG, "A10", "--status", status]
+        subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, timeout=60)
+
+    proc, base = _serve_with_clock(tmp_path, clock, CONFERENCE_DB=str(db_path))
+    try:
+        mark("going")  # marked, and the feed read, while the clock ran a month ahead
+        ahead = parsedate_to_datetime(requests.get(base + feed, timeout=10).headers["Last-Modified"])
+        clock.write_text("+0\n")  # the clock is corrected (NTP)
+        mark("none")
+        after = requests.get(base + feed, timeout=10)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
     assert parsedate_to_datetime(after.headers["Last-Modified"]) > ahead
-    assert "A10" not in after.get_data(as_text=True)
+    assert "A10" not in after.text
 
 
 # --- 6. the dev server is not for the internet; the README's recipe --------------------------------

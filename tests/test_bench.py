@@ -29,5 +29,7 @@ def test_bench_quick_run_prints_every_figure():
         "whole-timetable .ics",
         "blog report",
         "peak RSS",
+        "| agenda (`/c/fosdem/agenda?day=",
+        "| list, all days (`/c/fosdem/list`)",
     ):
         assert figure in result.stdout, figure

@@ -35,7 +35,7 @@ def test_open_grid_click_session_and_switch_language(page: Page, live_server):
 def test_phone_width_grid_scrolls_sideways_not_the_page(browser, live_server):
     context = browser.new_context(viewport={"width": 375, "height": 740})
     page = context.new_page()
-    page.goto(live_server.url + "/c/demo-tech-festa-2026/")
+    page.goto(live_server.url + "/c/demo-tech-festa-2026/?view=grid")  # phones default to the agenda
     widths = page.evaluate(
         "() => [document.documentElement.scrollWidth, document.querySelector('.grid-scroll').scrollWidth]"
     )

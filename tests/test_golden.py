@@ -39,7 +39,7 @@ NOTES = {
     "- [ ] read the postmortems #learn\n- [x] star the repo\n- fun demo #fun\n- shipped it #done",
     "E50": "Q: Slides?\nA: Posted on Speaker Deck",
     "C30": "=SUM(1) looked at the cancelled one anyway",
-    "B10": "[13:05] moved by 15 minutes",
+    "B10": "[13:05] moved by 15 minutes、部屋も変更。#learn 掲示板を見る\n#done 間に合った",
 }
 
 

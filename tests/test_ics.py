@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import icalendar
@@ -87,6 +88,12 @@ def test_reimport_bumps_sequence_and_cancels_dropped_planned_session(runner, cli
     dropped = after["B10: Observability <b>101</b>"]
     assert str(dropped["STATUS"]) == "CANCELLED" and int(dropped["SEQUENCE"]) == 1
     assert str(after["A10: Kubernetes 入門"]["STATUS"]) == "CONFIRMED"
+    # The whole timetable keeps the dropped talk the user planned, cancelled, with a higher SEQUENCE:
+    # a calendar subscribed to it must see the cancellation, not an event that silently vanished.
+    whole = events(client.get(f"/c/{SLUG}/timetable.ics").data)
+    assert str(whole["B10: Observability <b>101</b>"]["STATUS"]) == "CANCELLED"
+    assert int(whole["B10: Observability <b>101</b>"]["SEQUENCE"]) == 1
+    assert str(whole["A20: SRE のはじめかた"]["STATUS"]) == "CONFIRMED"
 
 
 def test_alarm_setting_and_single_session_download(runner, client):
@@ -149,3 +156,49 @@ def test_writing_notes_on_a_shortlisted_talk_puts_it_in_the_feed_at_once(runner,
         f"/api/c/{SLUG}/note/{A20}", json={"text": "I went after all", "base_version": 0}
     )  # interested -> attended
     assert "A20: SRE のはじめかた" in events(client.get(feed).data)
+
+
+def feed_path(client) -> str:
+    page = client.get(f"/c/{SLUG}/calendar").get_data(as_text=True)
+    return page.split('id="feed-url" type="text" readonly value="http://localhost', 1)[1].split('"', 1)[0]
+
+
+def test_feed_last_modified_moves_with_its_etag_when_the_reminder_changes(runner, client, live_server):
+    setup_mini(runner, client)
+    url = live_server.url + feed_path(client)
+    first = requests.get(url, timeout=5)
+    etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+    before = events(first.content)
+    assert requests.get(url, headers={"If-Modified-Since": modified}, timeout=5).status_code == 304
+    client.post(f"/c/{SLUG}/calendar", data={"alarm": "15"})  # only the reminder changes
+    for headers in ({"If-Modified-Since": modified}, {"If-None-Match": etag}):
+        again = requests.get(url, headers=headers, timeout=5)
+        assert again.status_code == 200, headers  # neither kind of client may be told "not modified"
+    assert again.headers["ETag"] != etag
+    assert parsedate_to_datetime(again.headers["Last-Modified"]) > parsedate_to_datetime(modified)
+    after = events(again.content)
+    for summary, event in after.items():  # each event changed (its VALARM): a newer revision of each
+        assert int(event["SEQUENCE"]) > int(before[summary]["SEQUENCE"]), summary
+        assert event["LAST-MODIFIED"].dt >= before[summary]["LAST-MODIFIED"].dt, summary
+        assert event["DTSTAMP"].dt == event["LAST-MODIFIED"].dt
+    # Unchanged since: both kinds of client get a 304 again.
+    assert requests.get(url, headers={"If-None-Match": again.headers["ETag"]}, timeout=5).status_code == 304
+    assert (
+        requests.get(url, headers={"If-Modified-Since": again.headers["Last-Modified"]}, timeout=5).status_code == 304
+    )
+    # Setting the same reminder again changes nothing.
+    client.post(f"/c/{SLUG}/calendar", data={"alarm": "15"})
+    assert requests.get(url, headers={"If-None-Match": again.headers["ETag"]}, timeout=5).status_code == 304
+
+
+def test_a_note_edit_raises_the_sequence_of_its_event_in_the_calendar_with_notes(runner, client):
+    setup_mini(runner, client)
+    client.post(f"/api/c/{SLUG}/note/{K8S}", json={"text": "first", "base_version": 0})
+    before = events(client.get(f"/c/{SLUG}/plan.ics?notes=1").data)
+    client.post(f"/api/c/{SLUG}/note/{K8S}", json={"text": "second", "base_version": 1})
+    after = events(client.get(f"/c/{SLUG}/plan.ics?notes=1").data)
+    k8s = "A10: Kubernetes 入門"
+    assert "second" in str(after[k8s]["DESCRIPTION"])
+    assert int(after[k8s]["SEQUENCE"]) == int(before[k8s]["SEQUENCE"]) + 1
+    other = "B10: Observability <b>101</b>"
+    assert int(after[other]["SEQUENCE"]) == int(before[other]["SEQUENCE"])  # its text did not change

@@ -327,8 +327,16 @@ def test_deeply_nested_json_is_a_named_error(client, tmp_path, runner):
         "/import",
         data={"file": (__import__("io").BytesIO(('{"schedule": ' + nested + "}").encode()), "deep.json")},
         content_type="multipart/form-data",
+        follow_redirects=True,  # the upload waits in the import form's pending step, then is read
     )
     assert upload.status_code == 400 and "nested too deeply" in upload.get_data(as_text=True)
+    yaml = client.post(
+        "/import",
+        data={"file": (__import__("io").BytesIO(("talks: " + nested).encode()), "deep.yaml")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert yaml.status_code == 400 and "nested too deeply" in yaml.get_data(as_text=True)
     backup = tmp_path / "deep.json"
     backup.write_text('{"format": "conference-backup", "version": 1, "conferences": ' + nested + "}")
     result = runner.invoke(args=["restore", str(backup)])

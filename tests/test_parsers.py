@@ -224,7 +224,7 @@ BAD = [
     ),
     ("タイトル,日付,開始,終了\nA,2026-13-45,11:00,12:00\n".encode(), "line 2, column '日付': not a date"),
     ("タイトル,日付,開始,終了\nA,2026-07-25,25:61,12:00\n".encode(), "line 2, column '開始'"),
-    (b"name,when\nx,y\n", "no title column"),
+    (b"who,when\nx,y\n", "no header row naming a title column"),
     (
         b'{"timetable": [{"type": "talk", "uuid": "u", "title": "t", "starts_at": "yesterday", "length_min": 5}]}',
         "timetable[0]: bad starts_at",

@@ -121,9 +121,15 @@ def test_an_abstract_only_edit_is_stored_and_seen_by_exports(db):
     edited = Timetable(sessions=[talk("a", "A", at(10))], timezone="Asia/Tokyo")
     edited.sessions[0].abstract = "Now with an abstract"
     result = store.apply_import(db, "c", edited)
-    assert (result.changed, result.unchanged) == ([], 1)  # not a change the attendee must act on
+    # Reported (issue 14: an abstract-only edit is a change), by name, without a watched field moving.
+    assert (result.changed, result.unchanged) == (
+        [{"key": "a", "title": "A", "fields": {}, "details": ["abstract"]}],
+        0,
+    )
     conf = store.conference(db, "c")
-    assert store.planned_session(db, conf, "a").abstract == "Now with an abstract"
+    session = store.planned_session(db, conf, "a")
+    assert session.abstract == "Now with an abstract"
+    assert (session.sequence, session.previous) == (0, {})  # not a change the attendee must act on
     assert conf.data_version == version + 1  # kept calendars and grids are rebuilt
 
 

@@ -8,12 +8,14 @@ tests read (as `parsers.PARSERS` is for imports).
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ..model import Conference, PlannedSession
-from . import ics, notes_zip, report, table
+from . import ics, names, notes_zip, report, table
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,14 @@ class Exporter:
 
     def file_name(self, slug: str, part: str = "") -> str:
         return self.filename.format(slug=slug, part=part)
+
+    def download_names(self, conf: Conference, part: str = "") -> tuple[str, str]:
+        """(the file's name from the conference's slug, which may be Japanese; its ASCII twin from the
+        hashtag or name, for `filename="…"`): what views.helpers.download sends (RFC 6266)."""
+        ascii_part = re.sub(r"[^A-Za-z0-9_-]+", "-", part).strip("-")
+        if part and ascii_part != part:
+            ascii_part = hashlib.sha256(part.encode("utf-8")).hexdigest()[:12]
+        return self.file_name(conf.slug, part), self.file_name(names.ascii_base(conf), ascii_part)
 
     @property
     def extension(self) -> str:
@@ -104,4 +114,4 @@ EXPORTERS: dict[str, Exporter] = {
     )
 }
 
-__all__ = ["EXPORTERS", "Exporter", "ics", "notes_zip", "report", "table"]
+__all__ = ["EXPORTERS", "Exporter", "ics", "names", "notes_zip", "report", "table"]

@@ -43,12 +43,21 @@ EVENTS: LRU[bytes] = LRU(50_000, max_weight=64 * 1024 * 1024)
 @dataclass(frozen=True)
 class CalendarOptions:
     """alarm_minutes: the reminder before each event (None: none); interested: the plan includes the
-    shortlist; with_notes: the attendee's notes in each description; feed: a subscription's refresh hints."""
+    shortlist; with_notes: the attendee's notes in each description; feed: a subscription's refresh hints.
+
+    revision / revised_at: how many times the reminder changed and when it last did
+    (store.alarm_revision): added to the SEQUENCE of each event of a calendar that carries reminders,
+    whose LAST-MODIFIED is then at least `revised_at`; note_stamps: (key, version, updated_at) of the
+    notes (store.note_stamps), the same for each event that shows its note. So an event whose text
+    changed always has a higher SEQUENCE and a newer LAST-MODIFIED."""
 
     alarm_minutes: int | None = 5
     interested: bool = False
     with_notes: bool = False
     feed: bool = False
+    revision: int = 0
+    revised_at: str | None = None
+    note_stamps: tuple[tuple[str, int, str], ...] = ()
 
 
 def uid(conf: Conference, key: str) -> str:
@@ -89,18 +98,34 @@ def _description(s: PlannedSession, note: str | None) -> str:
     return "\n\n".join(parts)
 
 
-def _stamp(s: PlannedSession) -> datetime:
-    moment = from_iso(s.updated_at) if s.updated_at else datetime(2000, 1, 1)
+def _utc(text: str | None) -> datetime:
+    moment = from_iso(text) if text else datetime(2000, 1, 1)
     return moment.astimezone(zone("UTC")) if moment.tzinfo else moment.replace(tzinfo=zone("UTC"))
 
 
-def event(conf: Conference, s: PlannedSession, *, note: str | None = None, alarm_minutes: int | None = 5) -> Event:
-    """One session as an icalendar VEVENT."""
+def _stamp(s: PlannedSession, *revised: str | None) -> datetime:
+    """The event's LAST-MODIFIED (and DTSTAMP): the latest of the session's change and our own revisions."""
+    return max([_utc(s.updated_at), *(_utc(r) for r in revised if r)])
+
+
+def event(
+    conf: Conference,
+    s: PlannedSession,
+    *,
+    note: str | None = None,
+    alarm_minutes: int | None = 5,
+    revision: tuple[int, str | None, int, str | None] = (0, None, 0, None),
+) -> Event:
+    """One session as an icalendar VEVENT.
+
+    revision: (the reminder's count, its time, the note's version, its time): added to SEQUENCE and
+    taken into LAST-MODIFIED, so a reminder or note change is news to calendars (see CalendarOptions)."""
+    alarm_count, alarm_at, note_version, note_at = revision
     ev = Event()
     ev.add("uid", uid(conf, s.key))
-    ev.add("dtstamp", _stamp(s))
-    ev.add("last-modified", _stamp(s))
-    ev.add("sequence", s.sequence or 0)
+    ev.add("dtstamp", _stamp(s, alarm_at, note_at))
+    ev.add("last-modified", _stamp(s, alarm_at, note_at))
+    ev.add("sequence", (s.sequence or 0) + alarm_count + note_version)
     ev.add("dtstart", s.start)
     ev.add("dtend", s.end)
     ev.add("summary", summary(s))
@@ -124,7 +149,7 @@ def event(conf: Conference, s: PlannedSession, *, note: str | None = None, alarm
     return ev
 
 
-def _event_key(conf: Conference, s: PlannedSession, note: str | None, alarm_minutes: int | None) -> tuple:
+def _event_key(conf: Conference, s: PlannedSession, note: str | None, alarm_minutes: int | None, revision) -> tuple:
     """Everything `event()` reads: equal keys give byte-identical VEVENTs."""
     return (
         "vevent",
@@ -146,14 +171,22 @@ def _event_key(conf: Conference, s: PlannedSession, note: str | None, alarm_minu
         s.updated_at,
         note,
         alarm_minutes,
+        revision,
     )
 
 
-def event_text(conf: Conference, s: PlannedSession, *, note: str | None = None, alarm_minutes: int | None = 5) -> bytes:
+def event_text(
+    conf: Conference,
+    s: PlannedSession,
+    *,
+    note: str | None = None,
+    alarm_minutes: int | None = 5,
+    revision: tuple[int, str | None, int, str | None] = (0, None, 0, None),
+) -> bytes:
     """The serialized VEVENT of one session (kept: built once per version of what it shows)."""
     return EVENTS.get_or_build(
-        _event_key(conf, s, note, alarm_minutes),
-        lambda: event(conf, s, note=note, alarm_minutes=alarm_minutes).to_ical(),
+        _event_key(conf, s, note, alarm_minutes, revision),
+        lambda: event(conf, s, note=note, alarm_minutes=alarm_minutes, revision=revision).to_ical(),
     )
 
 
@@ -175,8 +208,12 @@ def calendar(
     notes: Mapping[str, str] | None = None,
     alarm_minutes: int | None = 5,
     feed: bool = False,
+    options: CalendarOptions | None = None,
 ) -> bytes:
-    """One VEVENT per scheduled session, sorted by start, with the VTIMEZONE they need."""
+    """One VEVENT per scheduled session, sorted by start, with the VTIMEZONE they need.
+
+    `options`: the revisions of a calendar that carries reminders (None: a calendar without, such
+    as the whole timetable, whose events change only with the timetable)."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -188,8 +225,16 @@ def calendar(
         cal.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
         cal.add("x-published-ttl", "PT1H")
     head = cal.to_ical()  # "BEGIN:VCALENDAR … END:VCALENDAR": the zones and events go before its end
+    stamps = {key: (version, at) for key, version, at in options.note_stamps} if options and notes else {}
+
+    def revision(key: str) -> tuple[int, str | None, int, str | None]:
+        if options is None:
+            return (0, None, 0, None)
+        version, at = stamps.get(key, (0, None))
+        return (options.revision, options.revised_at, version, at)
+
     events = [
-        event_text(conf, s, note=(notes or {}).get(s.key), alarm_minutes=alarm_minutes)
+        event_text(conf, s, note=(notes or {}).get(s.key), alarm_minutes=alarm_minutes, revision=revision(s.key))
         for s in sorted((s for s in sessions if s.start), key=lambda s: (s.start, s.room, s.key))
     ]
     tzids = sorted({m.decode() for text in events for m in _TZID.findall(text)})
@@ -210,18 +255,21 @@ def plan_ics(
         notes=notes if options.with_notes else None,
         alarm_minutes=options.alarm_minutes,
         feed=options.feed,
+        options=options,
     )
 
 
 def timetable_ics(
     conf: Conference, sessions: Sequence[PlannedSession], notes: Mapping[str, str], options: CalendarOptions
 ) -> bytes:
-    """The whole timetable (what the organisers dropped left out), without reminders."""
-    return calendar(conf, [s for s in sessions if not s.cancelled], name=conf.name, alarm_minutes=None)
+    """The whole timetable, without reminders. A talk the organisers dropped that the store kept (the
+    attendee planned it, or wrote about it) stays in, as STATUS:CANCELLED with its raised SEQUENCE: a
+    calendar that subscribed to this file must see the cancellation, not a silently vanished event."""
+    return calendar(conf, sessions, name=conf.name, alarm_minutes=None)
 
 
 def sessions_ics(
     conf: Conference, sessions: Sequence[PlannedSession], notes: Mapping[str, str], options: CalendarOptions
 ) -> bytes:
     """The given sessions as they are (one session's "Add to calendar")."""
-    return calendar(conf, sessions, name=conf.name, alarm_minutes=options.alarm_minutes)
+    return calendar(conf, sessions, name=conf.name, alarm_minutes=options.alarm_minutes, options=options)

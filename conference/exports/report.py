@@ -17,7 +17,7 @@ import sys
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,7 +29,8 @@ from jinja2.sandbox import SandboxedEnvironment
 from ..errors import BadInput
 from ..links import safe_url
 from ..model import Conference, Link, PlannedSession, zone
-from ..notes import qa_pairs, todos
+from ..notes import qa_lines, qa_pairs, todos
+from . import names
 
 PRESETS = ("hugo", "jekyll", "hatena", "zenn", "qiita", "markdown")
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "reports"
@@ -42,7 +43,12 @@ TEMPLATE_MAX_CHARS = 5_000_000
 LABELS = {
     "ja": {
         "title": "{name} 参加レポート",
-        "intro": "<!-- はじめに: どんなイベントで、なぜ参加したか -->",
+        "title_spoke": "{name} 登壇・参加レポート",
+        "opening": "{event}（{dates}）に参加しました。",
+        "opening_spoke": "{event}（{dates}）に登壇・参加しました。",
+        "opening_undated": "{event} に参加しました。",
+        "opening_undated_spoke": "{event} に登壇・参加しました。",
+        "intro": "<!-- はじめに: なぜ参加したか、どんなイベントだったか -->",
         "event": "イベント",
         "own": "登壇しました",
         "talks": "参加したセッション",
@@ -50,6 +56,7 @@ LABELS = {
         "speakers": "登壇者",
         "slides": "スライド",
         "links": "リンク",
+        "hashtag": "ハッシュタグ",
         "notes": "メモ",
         "qa": "Q&A",
         "asked": "いただいた質問",
@@ -63,10 +70,16 @@ LABELS = {
         "references": "参考リンク",
         "no_notes": "<!-- メモなし -->",
         "description": "{name} に参加したメモ",
+        "cancelled": "（中止）",
     },
     "en": {
         "title": "{name}: my notes",
-        "intro": "<!-- Introduction: the event, and why you went -->",
+        "title_spoke": "{name}: my talk and notes",
+        "opening": "I attended {event} ({dates}).",
+        "opening_spoke": "I spoke at and attended {event} ({dates}).",
+        "opening_undated": "I attended {event}.",
+        "opening_undated_spoke": "I spoke at and attended {event}.",
+        "intro": "<!-- Introduction: why you went, what the event was like -->",
         "event": "Event",
         "own": "My talk",
         "talks": "Talks I attended",
@@ -74,6 +87,7 @@ LABELS = {
         "speakers": "Speakers",
         "slides": "Slides",
         "links": "Links",
+        "hashtag": "Hashtag",
         "notes": "Notes",
         "qa": "Q&A",
         "asked": "Questions I was asked",
@@ -87,8 +101,20 @@ LABELS = {
         "references": "References",
         "no_notes": "<!-- no notes -->",
         "description": "Notes from {name}",
+        "cancelled": " (cancelled)",
     },
 }
+
+# Each platform's rules (../shared/FIELD-NOTES.md "Blog platforms' own rules", measured with the real
+# tools in tests/test_report_platforms.py): the read-more divider, whether `- [ ]` is a checkbox there,
+# whether a single newline is a line break (the preview follows these).
+DIVIDER = {"hugo": "<!--more-->", "jekyll": "<!--more-->", "hatena": "<!-- more -->"}
+TASK_LISTS = {"hugo": True, "jekyll": True, "hatena": False, "zenn": True, "qiita": True, "markdown": True}
+BREAKS = {"hugo": False, "jekyll": False, "hatena": False, "zenn": True, "qiita": True, "markdown": False}
+ZENN_TITLE_MAX = 70
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")  # fmt: skip
+WEEKDAYS_JA = "月火水木金土日"
 
 
 HONORIFICS = ("さん", "様")
@@ -104,12 +130,13 @@ class Options:
     preset: str = "markdown"
     lang: str = ""  # "" = the conference's language
     honorific: str = ""  # さん / 様, Japanese only
-    hashtag: str = ""  # "#JTF2019"
+    hashtag: str = ""  # "#JTF2019"; "" = the conference's own hashtag (`flask conference SLUG --hashtag`)
     track_hashtags: bool = False  # "#JTF2019_E" from each talk's room code
     retro: bool = False  # fun / done / learn sections
     template: str | None = None  # a custom Jinja2 template's text
     now: datetime | None = None  # the report's date (front matter); None: the current time
     time_limit: float = TEMPLATE_SECONDS  # a custom template is stopped after this many seconds
+    slug: str = ""  # the article's slug (file name; Zenn's rule); "" = names.article_slug
 
     def check(self) -> Options:
         """These options, or ReportError naming the one that makes no report."""
@@ -119,7 +146,19 @@ class Options:
             raise ReportError(f"language must be ja or en, not {self.lang!r}", field="lang")
         if self.honorific and self.honorific not in HONORIFICS:
             raise ReportError(f"honorific must be one of {', '.join(HONORIFICS)}", field="honorific")
+        if self.slug and (why := names.check_article_slug(self.slug)):
+            raise ReportError(why, field="slug")
         return self
+
+
+def with_honorific(speaker: str, honorific: str) -> str:
+    """The honorific after the name and before an affiliation or handle: "大村 (PFN)" -> "大村さん (PFN)"."""
+    if not honorific:
+        return speaker
+    found = re.search(r"\s*[(（［\[]|\s+[@＠/／|｜]", speaker)
+    if found and found.start() > 0:
+        return speaker[: found.start()] + honorific + speaker[found.start() :]
+    return speaker + honorific
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +166,8 @@ class Talk:
     """A talk in the report (README "Report variables"): the PlannedSession plus what the attendee wrote.
 
     Templates read `t.title`, `t.code`… straight from the session; `speakers` carry the honorific,
-    `links` are the safe links other than `slides`, `notes`/`qa`/`todos` come from the note.
+    `links` are the safe links other than `slides`, `notes` is the note as written, `body` the note
+    for this preset without the Q&A and open TODO lines (those come once, as `qa` and `todos`).
     """
 
     session: PlannedSession
@@ -138,6 +178,7 @@ class Talk:
     qa: tuple[dict, ...]  # {q, a}
     todos: tuple[dict, ...]  # open ones: {text, line, done}
     hashtag: str
+    body: str = ""
 
     key = property(lambda self: self.session.key)
     code = property(lambda self: self.session.code)
@@ -176,6 +217,60 @@ def md_link(text, url) -> str:
     return f"[{label}]({url.replace(' ', '%20').replace('(', '%28').replace(')', '%29')})"
 
 
+# --- the note's text, as each platform must get it ---------------------------------------------
+
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_HASH_START = re.compile(r"^(\s{0,3})(#{1,6})(?=[^#\s])")  # "#learn …": a heading on Hatena, text elsewhere
+_TASK = re.compile(r"^(\s*[-*+]\s+)\[([ xX])\]\s+")
+
+
+def _outside_fences(text: str, change) -> str:
+    """`change(line)` applied to each line outside fenced code blocks."""
+    out, fenced = [], False
+    for line in text.split("\n"):
+        if _FENCE.match(line):
+            fenced = not fenced
+            out.append(line)
+        else:
+            out.append(line if fenced else change(line))
+    return "\n".join(out)
+
+
+def task(done: bool, preset: str) -> str:
+    """A TODO's box: `[ ]` where the platform renders task lists, else the plain ☐ / ☑ (Hatena)."""
+    if TASK_LISTS.get(preset, True):
+        return "[x]" if done else "[ ]"
+    return "☑" if done else "☐"
+
+
+def for_platform(text: str, preset: str) -> str:
+    """Markdown the attendee wrote, made right for the platform: on Hatena a line never starts with a
+    hashtag (`\\#`: Hatena's Markdown makes any `#…` line a heading) and TODOs are ☐/☑ (no task lists
+    there); on Zenn an HTML comment sits on one line (a longer one is shown as text)."""
+    if preset == "hatena":
+        text = _outside_fences(
+            text,
+            lambda line: _TASK.sub(
+                lambda m: f"{m.group(1)}{task(m.group(2) in 'xX', preset)} ", _HASH_START.sub(r"\1\\\2", line)
+            ),
+        )
+    if preset == "zenn":
+        text = re.sub(r"<!--(.*?)-->", lambda m: "<!--" + " ".join(m.group(1).split()) + " -->", text, flags=re.S)
+    return text
+
+
+def _body(text: str, preset: str) -> str:
+    """The note without its Q&A lines and open TODOs (the report lists those once, right below)."""
+    lines = text.split("\n")
+    drop = qa_lines(text) | {t["line"] for t in todos(text) if not t["done"]}
+    kept = "\n".join(line for n, line in enumerate(lines) if n not in drop)
+    kept = re.sub(r"\n{3,}", "\n\n", kept).strip()
+    return for_platform(kept, preset)
+
+
+# --- front matter --------------------------------------------------------------------------------
+
+
 class _Yes(str):
     """Hatena's sync tools write `Draft: yes`."""
 
@@ -187,11 +282,19 @@ class _Dumper(yaml.SafeDumper):
 _Dumper.add_representer(_Yes, lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:bool", "yes"))
 
 
+def _short_title(title: str, name: str, limit: int) -> str:
+    """`title` cut to `limit` characters by shortening the conference's name in it (Zenn: 70)."""
+    if len(title) <= limit:
+        return title
+    room = limit - (len(title) - len(name)) - 1
+    return title.replace(name, name[: max(room, 1)] + "…") if room > 0 else title[: limit - 1] + "…"
+
+
 def front_matter(preset: str, ctx: dict, now: datetime) -> str:
     """Each platform's own front matter, written by a YAML library (quotes and colons stay valid)."""
     conf, labels = ctx["conference"], ctx["labels"]
-    title = labels["title"].format(name=conf["name"])
-    tags = [t.lstrip("#") for t in ctx["hashtags"]] or [conf["slug"]]
+    title = ctx["title"]
+    tags = ctx["tags"]
     if preset == "hugo":
         data = {
             "title": title,
@@ -208,6 +311,8 @@ def front_matter(preset: str, ctx: dict, now: datetime) -> str:
             "date": now.strftime("%Y-%m-%d %H:%M:%S %z"),
             "categories": [labels["event"]],
             "tags": tags,
+            "published": False,  # a draft: Jekyll leaves it out until you say true
+            "excerpt_separator": DIVIDER["jekyll"],
         }
     elif preset == "hatena":
         data = {
@@ -217,18 +322,17 @@ def front_matter(preset: str, ctx: dict, now: datetime) -> str:
             "Draft": _Yes("yes"),
         }
     elif preset == "zenn":
-        topics = [re.sub(r"[^a-z0-9]", "", t.lower())[:20] for t in tags]
         data = {
-            "title": title,
+            "title": _short_title(title, conf["name"], ZENN_TITLE_MAX),
             "emoji": "🎤",
             "type": "idea",
-            "topics": [t for t in topics if t][:5] or ["event"],
+            "topics": names.zenn_topics(tags),
             "published": False,
         }
     elif preset == "qiita":
-        data = {
+        data = {  # every key `qiita new` writes: qiita-cli refuses a file that lacks one
             "title": title,
-            "tags": tags[:5],
+            "tags": tags[: names.QIITA_TAGS_MAX],
             "private": False,
             "updated_at": "",
             "id": None,
@@ -245,29 +349,83 @@ def front_matter(preset: str, ctx: dict, now: datetime) -> str:
     )
 
 
+# --- the context -------------------------------------------------------------------------------
+
+_RETRO = {tag: re.compile(rf"(?<![0-9A-Za-z_#&/]){'#'}{tag}(?![0-9A-Za-z_])", re.IGNORECASE) for tag in RETRO_TAGS}
+
+
 def _retro(texts: list[str]) -> dict[str, list[str]]:
+    """Lines tagged #fun / #done / #learn anywhere (after a space, 。 or 、, or at the start), tag removed."""
     found: dict[str, list[str]] = {tag: [] for tag in RETRO_TAGS}
     for text in texts:
         for line in text.splitlines():
             for tag in RETRO_TAGS:
-                if re.search(rf"(^|\s)#{tag}\b", line, re.IGNORECASE):
-                    cleaned = re.sub(rf"(^|\s)#{tag}\b", " ", line, flags=re.IGNORECASE)
-                    found[tag].append(re.sub(r"^\s*[-*+]\s+", "", cleaned).strip())
+                if _RETRO[tag].search(line):
+                    cleaned = " ".join(_RETRO[tag].sub(" ", line).split())
+                    cleaned = re.sub(r"(?<=[。、！？])\s+", "", cleaned)  # "大事。 #learn 復元…" -> "大事。復元…"
+                    cleaned = re.sub(r"^(?:[-*+]\s+)?(?:\[[ xX]\]\s+)?", "", cleaned).strip(" 、,;:")
+                    found[tag].append(cleaned)
     return found
 
 
-def _talk(s: PlannedSession, text: str, honorific: str, hashtag: str) -> Talk:
+def _dates(start: str | None, end: str | None, lang: str) -> str:
+    """The event's date(s): "2026年7月25日(土)" / "2026年7月25日(土)〜26日(日)" / "25 July 2026" / "25–26 July 2026"."""
+    if not start:
+        return ""
+    first = date.fromisoformat(start)
+    last = date.fromisoformat(end) if end else first
+    if lang == "ja":
+
+        def ja(d: date, *, year: bool = True, month: bool = True) -> str:
+            head = (f"{d.year}年" if year else "") + (f"{d.month}月" if month else "")
+            return f"{head}{d.day}日({WEEKDAYS_JA[d.weekday()]})"
+
+        if last == first:
+            return ja(first)
+        return f"{ja(first)}〜{ja(last, year=last.year != first.year, month=(last.year, last.month) != (first.year, first.month))}"
+    if last == first:
+        return f"{first.day} {MONTHS[first.month - 1]} {first.year}"
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}–{last.day} {MONTHS[first.month - 1]} {first.year}"
+    if first.year == last.year:
+        return f"{first.day} {MONTHS[first.month - 1]} – {last.day} {MONTHS[last.month - 1]} {first.year}"
+    return f"{first.day} {MONTHS[first.month - 1]} {first.year} – {last.day} {MONTHS[last.month - 1]} {last.year}"
+
+
+def _talk(s: PlannedSession, text: str, honorific: str, hashtag: str, preset: str) -> Talk:
     slides = next((x.url for x in s.links if x.kind == "slides" and safe_url(x.url)), "")
+    own = s.status == "speaking"
     return Talk(
         session=s,
-        speakers=tuple(p + honorific for p in s.speakers),
+        speakers=tuple(with_honorific(p, "" if own else honorific) for p in s.speakers),
         slides=slides,
         links=tuple(x for x in s.links if safe_url(x.url) and x.url != slides),
         notes=text.strip(),
         qa=tuple(qa_pairs(text)),
         todos=tuple(t for t in todos(text) if not t["done"]),
         hashtag=hashtag,
+        body=_body(text, preset),
     )
+
+
+def _hashtag(options: Options, conf: Conference) -> str:
+    tag = (options.hashtag or conf.hashtag or "").strip()
+    return "#" + tag.lstrip("#") if tag.lstrip("#") else ""
+
+
+def article_slug(conf: Conference, options: Options) -> str:
+    """The article's slug: the one the user gave, else derived from the hashtag or the name (names.article_slug)."""
+    return options.slug or names.article_slug(conf, _hashtag(options, conf))
+
+
+def file_name(conf: Conference, options: Options) -> str:
+    """The draft's download name as its platform wants it (ASCII): Jekyll `YYYY-MM-DD-<slug>.md` (the
+    event's first day: Jekyll skips a post without it), every other preset `<slug>.md` (Zenn's slug rule)."""
+    options.check()
+    slug = article_slug(conf, options)
+    if options.preset == "jekyll" and conf.start_date:
+        return f"{conf.start_date}-{slug}.md"
+    return f"{slug}.md"
 
 
 def context(conf: Conference, sessions: Sequence[PlannedSession], notes: Mapping[str, str], options: Options) -> dict:
@@ -284,38 +442,58 @@ def context(conf: Conference, sessions: Sequence[PlannedSession], notes: Mapping
             s.room,
         ),
     )
-    hashtag = options.hashtag.strip()
-    if hashtag and not hashtag.startswith("#"):
-        hashtag = "#" + hashtag
+    hashtag = _hashtag(options, conf)
     talks = [
         _talk(
             s,
             notes.get(s.key, ""),
             honorific,
             f"{hashtag}_{s.room_code}" if hashtag and options.track_hashtags and s.room_code else "",
+            options.preset,
         )
         for s in wanted
     ]
-    tags = [hashtag] if hashtag else []
-    tags += sorted({t.hashtag for t in talks if t.hashtag})
+    hashtags = [hashtag] if hashtag else []
+    hashtags += sorted({t.hashtag for t in talks if t.hashtag})
+    labels = dict(LABELS[lang])
+    spoke = any(t.own for t in talks)
+    url = safe_url(conf.url) or ""
+    dates = _dates(conf.start_date, conf.end_date, lang)
+    event = md_link(conf.name, url) if url else md(conf.name)
+    opening = labels[("opening" if dates else "opening_undated") + ("_spoke" if spoke else "")]
+    references = [
+        {"url": link.url, "title": link.title, "talk": t}
+        for t in talks
+        for link in t.links
+        if link.id is not None  # the attendee's own links; the slides are in the talk list already
+    ]
     return {
         "conference": {
             "name": conf.name,
             "slug": conf.slug,
-            "url": safe_url(conf.url) or "",
+            "url": url,
+            "hashtag": conf.hashtag,
             "timezone": conf.timezone,
             "start_date": conf.start_date,
             "end_date": conf.end_date,
+            "dates": dates,
         },
+        "title": labels["title_spoke" if spoke else "title"].format(name=conf.name),
+        "opening": opening.format(event=event, dates=dates),
+        "spoke": spoke,
         "talks": talks,
         "own_talks": [t for t in talks if t.own],
         "attended_talks": [t for t in talks if not t.own],
         "todos": [{"text": t["text"], "talk": talk} for talk in talks for t in talk.todos],
         "retro": _retro([t.notes for t in talks]) if options.retro else None,
-        "labels": dict(LABELS[lang]),
+        "references": references,
+        "labels": labels,
         "lang": lang,
         "preset": options.preset,
-        "hashtags": tags,
+        "hashtags": hashtags,
+        "tags": [t.lstrip("#") for t in hashtags] or [names.tag_from_name(conf)],
+        "divider": DIVIDER.get(options.preset, ""),
+        "article_slug": article_slug(conf, options),
     }
 
 
@@ -384,6 +562,20 @@ def _limited_filter(function):
     return limited
 
 
+def _tidy(text: str) -> str:
+    """At most one blank line in a row (outside fenced code, where the attendee's text stays as it is),
+    and one newline at the end."""
+    out: list[str] = []
+    fenced = False
+    for line in text.split("\n"):
+        if _FENCE.match(line):
+            fenced = not fenced
+        if not fenced and not line.strip() and out and not out[-1].strip():
+            continue
+        out.append(line)
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
 @lru_cache(maxsize=2)
 def _environment(sandboxed: bool) -> Environment:
     """Our own presets run in a plain environment (compiled once); the attendee's templates in the sandbox."""
@@ -392,6 +584,7 @@ def _environment(sandboxed: bool) -> Environment:
     env = kind(loader=FileSystemLoader(str(TEMPLATES)), **options)
     env.filters["md"] = md
     env.filters["link"] = md_link
+    env.filters["task"] = task
     if sandboxed:
         env.filters = {name: _limited_filter(f) for name, f in env.filters.items()}
     return env
@@ -440,7 +633,7 @@ def render(conf: Conference, sessions: Sequence[PlannedSession], notes: Mapping[
         if options.template is not None:
             env = _environment(sandboxed=True).overlay(undefined=StrictUndefined)
             return _render_limited(env.from_string(options.template), ctx, options.time_limit)
-        return _environment(sandboxed=False).get_template("body.md.j2").render(**ctx)
+        return _tidy(_environment(sandboxed=False).get_template("body.md.j2").render(**ctx))
     except _Limit as exc:
         raise ReportError(f"template: stopped: it {exc}") from exc
     except TemplateError as exc:

@@ -4,58 +4,189 @@ Contract: a parser is a pure function ``parse(data: bytes, options: Options) -> 
 touches Flask, the database or the network. It raises ``ParseError`` naming the format, the place
 (line, element, field) and the reason. Every session it returns has an aware start/end (or neither,
 when unscheduled) and a key; `parse` below makes keys unique and says so in the timetable's notes.
+
+A format is claimed only when its required fields are there: JSON is read whole and recognised by
+its shape (Sessionize needs `startsAt`, pretalx's schedule needs `schedule.conference`, …); a file
+that is none of them is refused with what it looks like, what is missing, and how to read it
+(`--format`, or `--records PATH --map FIELD=PATH` for your own JSON/YAML). An item a parser cannot
+use is skipped and named (`Timetable.skipped`); a file that gives no session at all is refused.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from collections.abc import Callable
 
 from ..errors import ParseError
-from ..model import MAX_BYTES, MAX_SESSIONS, Timetable, derive_key, strip_controls, zone
-from . import csv_table, fortee, frab_xml, ical, schedule_json, sessionize
+from ..model import MAX_BYTES, MAX_SESSIONS, Skipped, Timetable, derive_key, strip_controls, zone
+from . import csv_table, fortee, frab_xml, ical, pretalx, records, schedule_json, sessionize
 from .common import Options, too_many_sessions
+from .records import MappingHelp
+from .rows import FIELDS
 
 PARSERS: dict[str, tuple[str, Callable[[bytes, Options], Timetable]]] = {
     "frab-xml": ("frab / pentabarf schedule XML", frab_xml.parse),
     "schedule-json": ("pretalx / c3voc schedule JSON", schedule_json.parse),
+    "pretalx-api": ("pretalx API JSON (talks, submissions)", pretalx.parse_api),
+    "pretalx-widget": ("pretalx schedule widget JSON", pretalx.parse_widget),
     "sessionize": ("Sessionize API JSON", sessionize.parse),
     "fortee": ("fortee timetable JSON", fortee.parse),
     "ics": ("iCalendar (.ics)", ical.parse),
     "csv": ("CSV / TSV spreadsheet", csv_table.parse),
+    "custom-json": ("Other JSON (choose the list and fields)", records.parse_json),
+    "yaml": ("YAML (choose the list and fields)", records.parse_yaml),
 }
+MAPPED = ("custom-json", "yaml")  # formats read with --records / --map
 
-__all__ = ["MAX_BYTES", "PARSERS", "Options", "ParseError", "detect_format", "parse"]
+__all__ = [
+    "FIELDS",
+    "MAPPED",
+    "MAX_BYTES",
+    "PARSERS",
+    "MappingHelp",
+    "Options",
+    "ParseError",
+    "detect_format",
+    "json_format",
+    "mapping_help",
+    "parse",
+]
+
+_YAML_START = re.compile(rb"^(?:---|%YAML|[A-Za-z_][\w .-]*:(?:[ \t]|$)|- )", re.MULTILINE)
 
 
-def detect_format(data: bytes, filename: str = "", content_type: str = "") -> str:
-    """Name the format from the content first; the file name and content type only break ties."""
+def json_format(doc) -> str | None:
+    """The format a JSON document is, judged by the fields each format requires; None when none fits."""
+    if isinstance(doc, dict):
+        schedule = doc.get("schedule")
+        if isinstance(schedule, dict) and isinstance(schedule.get("conference"), dict):
+            return "schedule-json"
+        for key in ("timetable", "proposals"):
+            items = doc.get(key)
+            if isinstance(items, list):
+                sample = [x for x in items[:20] if isinstance(x, dict)]
+                if not sample or all(
+                    "title" in x and ({"uuid", "starts_at", "timetable", "accepted"} & set(x)) for x in sample
+                ):
+                    return "fortee"
+        if pretalx.is_widget(doc):
+            return "pretalx-widget"
+        if pretalx.api_results(doc) is not None:
+            return "pretalx-api"
+        if isinstance(doc.get("sessions"), list):
+            raw = doc["sessions"]
+            if raw and isinstance(raw[0], dict) and "sessions" in raw[0] and "title" not in raw[0]:
+                raw = [s for group in raw if isinstance(group, dict) for s in group.get("sessions") or []]
+            if not sessionize.missing_fields(raw):
+                return "sessionize"
+    if isinstance(doc, list):
+        if pretalx.api_results(doc) is not None:
+            return "pretalx-api"
+        days = [d for d in doc[:10] if isinstance(d, dict)]
+        if days and all("rooms" in d or "timeSlots" in d for d in days):
+            return "sessionize"  # GridSmart: days -> rooms -> sessions
+    return None
+
+
+def _near_miss(doc) -> str:
+    """Which known format a JSON document almost is, and what it lacks."""
+    if not isinstance(doc, dict):
+        return ""
+    if "sessions" in doc and isinstance(doc["sessions"], list):
+        return sessionize.missing_fields(doc["sessions"]) or "its sessions[] are not Sessionize's"
+    if "schedule" in doc:
+        return 'it has "schedule", but not pretalx/frab\'s {"schedule": {"conference": …}}'
+    if "timetable" in doc or "proposals" in doc:
+        return "it has a timetable/proposals list, but not fortee's fields (uuid, title, starts_at)"
+    if "talks" in doc:
+        return "it has talks[], but not pretalx's (code, title, and rooms/speakers beside them)"
+    return ""
+
+
+def _unknown_json(doc) -> ParseError:
+    near = _near_miss(doc)
+    return ParseError(
+        "json",
+        "top level",
+        "JSON, but not a timetable format this app knows (frab/pretalx, pretalx API or widget, Sessionize, "
+        f"fortee){': ' + near if near else ''}. It is {records.describe(doc)}. If it is your own JSON, "
+        "say which list holds the sessions and which field is which: --records PATH --map title=… --map start=… "
+        "(or --format to insist on a format)",
+    )
+
+
+def _load_any_json(data: bytes, filename: str):
+    try:
+        return json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise ParseError("json", f"byte {exc.start}", "not UTF-8 text") from exc
+    except json.JSONDecodeError as exc:
+        hint = ""
+        if filename.lower().endswith(".json5") or "property name enclosed in double quotes" in exc.msg:
+            hint = " (keys without quotes and trailing commas are JSON5 or JavaScript, not JSON: convert it to JSON)"
+        raise ParseError("json", f"line {exc.lineno} column {exc.colno}", f"invalid JSON: {exc.msg}{hint}") from exc
+    except RecursionError as exc:  # [[[[…: named, never a crash (issue 17)
+        raise ParseError("json", "", "the JSON is nested too deeply") from exc
+
+
+def _looks_like_yaml(data: bytes, filename: str) -> bool:
+    name = filename.lower()
+    if name.endswith((".yml", ".yaml")):
+        return True
+    if name.endswith((".csv", ".tsv", ".txt")):
+        return False
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    first = head.split(b"\n", 1)[0]
+    if not _YAML_START.match(first) or first.count(b",") >= 2 or b"\t" in first:
+        return False
+    try:
+        doc = records.load_yaml(data)
+    except ParseError:
+        return False
+    return isinstance(doc, dict | list)
+
+
+def detect_format(data: bytes, filename: str = "", content_type: str = "", options: Options | None = None) -> str:
+    """Name the format from the content first; the file name and content type only break ties.
+
+    `options` with --records/--map: the user's own JSON/YAML (or CSV with --map).
+    """
+    options = options or Options()
     head = data[:65536].lstrip(b"\xef\xbb\xbf \t\r\n")
     if not head:
         raise ParseError("timetable", "", "the file is empty")
     if b"\x00" in data[:4096]:
         raise ParseError("timetable", "", "binary data, not a timetable")
+    if ical.html_comment_wrapped(data):
+        return "ics"  # refused by the calendar parser with what to do
     if head.startswith(b"<"):
-        if re.search(rb"<schedule[\s>]", head):
+        if re.search(rb"<schedule[\s>/]", head):
             return "frab-xml"
         if re.search(rb"<html[\s>]|<!doctype html", head, re.IGNORECASE):
             raise ParseError("timetable", "", "an HTML page, not a timetable (is the URL the schedule's export?)")
-        raise ParseError("timetable", "", "XML, but not a frab/pentabarf <schedule>")
+        root = re.search(rb"<([A-Za-z_][\w.-]*)", head.split(b"?>", 1)[-1])
+        shown = f" (its root is <{root.group(1).decode('ascii', 'replace')}>)" if root else ""
+        raise ParseError("timetable", "", f"XML, but not a frab/pentabarf <schedule>{shown}")
     if head.startswith(b"BEGIN:VCALENDAR"):
         return "ics"
     if head[:1] in (b"{", b"["):
-        if re.search(rb'"schedule"\s*:', head):
-            return "schedule-json"
-        if re.search(rb'"(timetable|proposals)"\s*:', head):
-            return "fortee"
-        if re.search(rb'"(sessions|timeSlots|startsAt)"\s*:', head):
-            return "sessionize"
-        raise ParseError(
-            "timetable", "", "JSON, but not a timetable format this app knows (frab/pretalx, Sessionize, fortee)"
-        )
+        doc = _load_any_json(data, filename)
+        if options.mapped:
+            return "custom-json"
+        found = json_format(doc)
+        if found is None:
+            raise _unknown_json(doc)
+        return found
+    if _looks_like_yaml(data, filename):
+        return "yaml"
     name = filename.lower()
     if name.endswith((".csv", ".tsv", ".txt")) or "csv" in content_type or head.count(b"\n") >= 1:
+        if options.records is not None:
+            raise ParseError(
+                "csv", "--records", "a spreadsheet has no lists to choose: leave out --records (--map works)"
+            )
         return "csv"
     raise ParseError("timetable", "", "not a timetable format this app knows")
 
@@ -91,10 +222,27 @@ def _strip_controls(timetable: Timetable) -> None:
         s.links = [{k: strip_controls(v) if isinstance(v, str) else v for k, v in x.items()} for x in s.links]
 
 
+def _check_what_was_read(fmt: str, timetable: Timetable) -> None:
+    """Refuse a file that gave no session (naming the first unusable item, if any); say what is untimed."""
+    good, bad = len(timetable.sessions), len(timetable.skipped)
+    if not good and bad:
+        first = timetable.skipped[0]
+        more = f"; {bad - 1} other item{'s' if bad > 2 else ''} could not be used either" if bad > 1 else ""
+        raise ParseError(fmt, first.where, f"{first.why}{more}; nothing was imported")
+    if not good:
+        raise ParseError(fmt, "", "no sessions in the file: nothing to import")
+    untimed = sum(1 for s in timetable.sessions if s.start is None)
+    if untimed == good:
+        timetable.notes.append(f"none of the {good} sessions has a time yet: they are listed as “no time yet”")
+    elif untimed:
+        timetable.notes.append(f"{untimed} of the {good} sessions have no time yet")
+
+
 def parse(
     data: bytes, fmt: str | None = None, *, filename: str = "", options: Options | None = None
 ) -> tuple[str, Timetable]:
     """Detect (unless `fmt` is given) and parse; returns the format's name and the timetable."""
+    options = options or Options()
     if len(data) > MAX_BYTES:
         raise ParseError(
             "timetable", "", f"the file is {len(data) / 1e6:.1f} MB; the limit is {MAX_BYTES // (1024 * 1024)} MB"
@@ -105,9 +253,13 @@ def parse(
         except UnicodeDecodeError as exc:
             raise ParseError("timetable", f"byte {exc.start}", "broken UTF-16 text") from exc
     if fmt is None:
-        fmt = detect_format(data, filename)
+        fmt = detect_format(data, filename, options=options)
     if fmt not in PARSERS:
         raise ParseError("timetable", "format", f"unknown format {fmt!r}; known: {', '.join(PARSERS)}")
+    if options.records is not None and fmt not in MAPPED:
+        raise ParseError(
+            fmt, "--records", f"--records chooses a list in your own JSON or YAML, not in {PARSERS[fmt][0]}"
+        )
     if not data.strip():
         raise ParseError(fmt, "", "the file is empty")
     # Issue 17: over MAX_SESSIONS sessions is refused before a parser builds them all (a 150,000-event
@@ -115,16 +267,21 @@ def parse(
     marker = {"ics": b"BEGIN:VEVENT", "frab-xml": b"<event"}.get(fmt)
     if marker and data.count(marker) > MAX_SESSIONS:
         raise ParseError(fmt, "", too_many_sessions(data.count(marker)))
-    timetable = PARSERS[fmt][1](data, options or Options())
+    timetable = PARSERS[fmt][1](data, options)
     if len(timetable.sessions) > MAX_SESSIONS:
         raise ParseError(fmt, "", too_many_sessions(len(timetable.sessions)))
     tz = zone(timetable.timezone)
     _strip_controls(timetable)
+    kept = []
     for s in timetable.sessions:
         if s.start and s.end:  # one spelling for every stored time: the conference's own offset
             s.start, s.end = s.start.astimezone(tz), s.end.astimezone(tz)
         if s.start and s.end and s.end < s.start:
-            raise ParseError(fmt, f"session {s.key!r} ({s.title})", "ends before it starts")
+            timetable.skipped.append(Skipped(f"session {s.key!r}", "ends before it starts", s.title))
+            continue
+        kept.append(s)
+    timetable.sessions = kept
+    _check_what_was_read(fmt, timetable)
     _disambiguate(timetable)
     used = list(dict.fromkeys(s.room for s in timetable.sessions if s.room))
     # The source's own order where it gives one, then rooms in order of appearance.
@@ -132,3 +289,11 @@ def parse(
         r for r in used if r not in timetable.rooms
     ]
     return fmt, timetable
+
+
+def mapping_help(data: bytes, filename: str = "", path: str | None = None) -> MappingHelp:
+    """For the import form: the lists in a custom JSON/YAML file and the paths inside the chosen one."""
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head[:1] in (b"{", b"["):
+        return records.mapping_help(_load_any_json(data, filename), "custom-json", path)
+    return records.mapping_help(records.load_yaml(data), "yaml", path)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 
 from ..errors import BadInput, ParseError
@@ -22,9 +22,17 @@ class Options:
     date: date | None = None  # --date: the first day, for CSVs with times or weekdays only
     duration: int | None = None  # --duration: minutes, for CSVs with neither end nor duration
     encoding: str = ""  # --encoding: for CSVs in an encoding the fixed order (UTF-8, cp932, cp1252) misreads
+    default_reason: str = ""  # why default_timezone is the default ("the conference's zone"), for the summary
+    records: str | None = None  # --records: dotted path to the list of sessions (custom JSON/YAML); "." = top level
+    fields: dict[str, str] = field(default_factory=dict)  # --map FIELD=PATH (custom JSON/YAML, CSV columns)
 
     def zone_name(self, declared: str = "") -> str:
         return declared or self.timezone or self.default_timezone
+
+    @property
+    def mapped(self) -> bool:
+        """Did the user say where the sessions and their fields are (--records / --map)?"""
+        return self.records is not None or bool(self.fields)
 
 
 def too_many_sessions(count: int | str) -> str:
@@ -67,11 +75,23 @@ def line(value) -> str:
 
 
 _DURATION = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2})$")
-_ISO_DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$")
+# ISO 8601 durations as calendars and Java-made exports write them: PT40M, PT1H30M, P1D,
+# P0Y0M0DT0H40M0.000S (years and months only when zero: their length depends on the date).
+_ISO_DURATION = re.compile(
+    r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?"
+    r"(?:T(?:(\d+(?:[.,]\d+)?)H)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$",
+    re.IGNORECASE,
+)
+_SPELLED_DURATION = re.compile(
+    r"^(?:(\d+)\s*(?:h|hr|hrs|hours?|時間))?\s*:?\s*(?:(\d+)\s*(?:m|min|mins|minutes?|分))?$"
+)
 
 
 def parse_duration(value: str) -> timedelta:
-    """ "00:45", "1:30", "01:00:00", "PT1H30M" or plain minutes "45" -> timedelta; BadInput otherwise."""
+    """ "00:45", "1:30", "01:00:00", "PT1H30M", "P0Y0M0DT0H40M0.000S", "00hr:50min" or minutes "45" -> timedelta.
+
+    BadInput otherwise.
+    """
     value = line(value)
     if value.isdigit():
         return timedelta(minutes=int(value))
@@ -82,9 +102,17 @@ def parse_duration(value: str) -> timedelta:
             return timedelta(hours=int(first), minutes=int(second), seconds=int(third))
         return timedelta(hours=int(second), minutes=int(third))
     match = _ISO_DURATION.match(value)
-    if match and value not in ("P", "PT"):
-        d, h, m, s = (int(x) if x else 0 for x in match.groups())
-        return timedelta(days=d, hours=h, minutes=m, seconds=s)
+    if match and value.upper().rstrip("T") != "P":
+        years, months, weeks, days, hours, minutes, seconds = (
+            float(x.replace(",", ".")) if x else 0.0 for x in match.groups()
+        )
+        if years or months:
+            raise BadInput(f"not a duration in days, hours and minutes: {value!r}")
+        return timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes, seconds=round(seconds))
+    match = _SPELLED_DURATION.match(value.lower())
+    if match and any(match.groups()):
+        hours, minutes = (int(x) if x else 0 for x in match.groups())
+        return timedelta(hours=hours, minutes=minutes)
     raise BadInput(f"not a duration: {value!r}")
 
 
@@ -125,7 +153,8 @@ def resolve_zone(fmt: str, declared: str, options: Options, sample: datetime | N
     elif options.timezone:
         return zone(options.timezone).key, notes  # the user's word; BadInput when unknown
     else:
-        name, said = options.default_timezone, f"the file names no time zone (default {options.default_timezone})"
+        name = options.default_timezone
+        said = f"the file names no time zone (default {name})"
     if sample is not None and sample.tzinfo is not None:
         offset = sample.utcoffset()
         if offset != sample.astimezone(zone(name)).utcoffset() and offset.total_seconds() % 3600 == 0:
@@ -134,7 +163,10 @@ def resolve_zone(fmt: str, declared: str, options: Options, sample: datetime | N
             notes.append(
                 f"{said}, but its times carry UTC{hours:+03d}:00: shown in UTC{hours:+03d}:00 (--timezone names the zone)"
             )
-            name = fixed
+            return fixed, notes
+    if not declared:
+        reason = options.default_reason or "the app's default"
+        notes.append(f"the file names no time zone and no --timezone was given: times read in {name} ({reason})")
     return name, notes
 
 
@@ -160,12 +192,43 @@ def link(url: str, title: str = "", kind: str = "") -> dict | None:
     return {"url": url, "kind": kind or guess_link_kind(url, title), "title": line(title)}
 
 
+# Breaks by name, in English, German, French and Japanese, anchored at the start of the title
+# ("Coffee Break (30 min)", "休憩(15分)", "Essenszeit (Mittag)"). "Opening", "Closing", "Welcome",
+# "懇親会" and "Networking" are sessions.
+BREAK_WORDS = (
+    "lunch",
+    "lunch break",
+    "coffee",
+    "coffee break",
+    "tea break",
+    "break",
+    "breakfast",
+    "pause",
+    "kaffeepause",
+    "mittagspause",
+    "mittagessen",
+    "essenszeit",
+    "déjeuner",
+    "dejeuner",
+    "昼休み",
+    "昼休憩",
+    "休憩",
+    "ランチ",
+    "ランチ休憩",
+    "お昼",
+    "お昼ごはん",
+    "お昼休み",
+    "昼食",
+    "受付",
+    "場面転換",
+)
 _BREAK_TITLE = re.compile(
-    r"^\W*(lunch|(coffee |tea )?break|pause|mittagspause|kaffeepause|昼休み|昼休憩|休憩|ランチ|お昼)(\W|$)",
+    r"^[\W_]*(" + "|".join(re.escape(w) for w in sorted(BREAK_WORDS, key=len, reverse=True)) + r")([\W_]|$)",
     re.IGNORECASE,
 )
+BREAK_TYPES = ("break", "pause", "休憩", "timeslot", "lunch", "coffee")
 
 
-def looks_like_break(title: str) -> bool:
-    """For sources with no session type: "Lunch", "Coffee break", "休憩" are breaks, not talks."""
-    return bool(_BREAK_TITLE.match(title or ""))
+def looks_like_break(title: str, kind: str = "") -> bool:
+    """A break, not a talk: the type says so ("break"), or the title does ("Lunch", "Kaffeepause", "休憩(15分)")."""
+    return line(kind).casefold() in BREAK_TYPES or bool(_BREAK_TITLE.match(line(title)))

@@ -1,9 +1,11 @@
 """CSV / TSV from a spreadsheet: English, Japanese or German headers in any order and case.
 
-Accepted headers (README lists them too): see `HEADERS`. Several speakers in one cell are separated
-by `;`, `；`, `、`, `,`, `|` or a line break (a leading `12:` id, as voctosched writes, is dropped).
-Encodings, tried in order: the user's `--encoding`, BOM/UTF-8, cp932 (Japanese Excel), cp1252.
-Slash dates are read day/month/year unless the second number is over 12.
+Accepted headers (README lists them too): see `HEADERS`; `--map FIELD=HEADER` names a column the
+list does not know. The header row may come after title rows ("Programme 2026", a blank row); rows
+are read by `rows.RowReader`, shared with custom JSON/YAML. Several speakers in one cell are
+separated by `;`, `；`, `、`, `,`, `|` or a line break (a leading `12:` id, as voctosched writes, is
+dropped). Encodings, tried in order: the user's `--encoding`, BOM/UTF-8, cp932 (Japanese Excel),
+cp1252. Slash dates are read day/month/year unless the column shows month/day/year (4/29/2016).
 """
 
 from __future__ import annotations
@@ -11,51 +13,100 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date, datetime, time, timedelta
 
-from ..errors import BadInput, ParseError
-from ..model import MAX_SESSIONS, Session, Timetable, derive_key, room_code_for, zone
-from .common import (
-    Options,
-    join_texts,
-    line,
-    link,
-    looks_like_break,
-    parse_duration,
-    resolve_zone,
-    text,
-    too_many_sessions,
-)
+from ..errors import ParseError
+from ..model import MAX_SESSIONS, Timetable, zone
+from .common import Options, resolve_zone, too_many_sessions
+from .rows import WEEKDAYS, Row, RowReader, date_order, parse_clock, parse_date, split_speakers
 
 FMT = "csv"
-UNTITLED = "(untitled)"
+__all__ = ["HEADERS", "WEEKDAYS", "parse", "parse_clock", "parse_date", "split_speakers"]
 
+# field -> accepted headers, best first: when two columns could be the title ("Title" and "Name"),
+# the one earlier in this list wins, wherever it stands in the file.
 HEADERS: dict[str, tuple[str, ...]] = {
-    "key": ("id", "guid", "uid", "uuid", "key", "キー"),
+    "id": ("id", "guid", "uid", "uuid", "key", "キー", "event key", "event id", "session id"),
     "code": ("code", "コード", "番号", "programid", "program id", "session code", "セッションコード", "セッションid"),
-    "date": ("date", "日付", "日程", "開催日", "datum"),
+    "title": (
+        "title",
+        "talk title",
+        "session title",
+        "event title",
+        "presentation title",
+        "タイトル",
+        "題名",
+        "演題",
+        "セッション名",
+        "講演タイトル",
+        "titel",
+        "talk",
+        "session",
+        "talk name",
+        "session name",
+        "event name",
+        "name",
+        "presentation",
+    ),
+    "subtitle": ("subtitle", "サブタイトル", "untertitel"),
+    "date": ("date", "日付", "日程", "開催日", "datum", "start date", "date start", "event date", "day date"),
+    "end_date": ("end date", "date end", "終了日"),
     "day": ("day", "weekday", "曜日", "tag", "wochentag", ""),
     "start": (
         "start",
+        "start time",
         "開始",
         "開始時刻",
         "開始時間",
+        "開始日時",
         "begin",
         "beginn",
-        "time",
-        "start time",
-        "time start",
+        "starts",
         "starts at",
+        "start at",
+        "time start",
         "start hour",
+        "event start",
+        "start datetime",
+        "time",
         "時刻",
         "from",
     ),
-    "end": ("end", "終了", "終了時刻", "終了時間", "ende", "end time", "time end", "ends at", "to"),
+    "end": (
+        "end",
+        "end time",
+        "終了",
+        "終了時刻",
+        "終了時間",
+        "終了日時",
+        "ende",
+        "ends",
+        "ends at",
+        "end at",
+        "time end",
+        "event end",
+        "end datetime",
+        "to",
+    ),
     "duration": ("duration", "時間", "所要時間", "長さ", "length", "length min", "minutes", "dauer"),
-    "room": ("room", "会場", "ルーム", "トラック", "部屋", "場所", "raum", "saal", "location", "hall", "stage"),
-    "track": ("track", "category", "カテゴリ", "カテゴリー", "podcast", "show"),
-    "title": ("title", "タイトル", "題名", "演題", "セッション名", "titel", "talk", "session"),
-    "subtitle": ("subtitle", "サブタイトル", "untertitel"),
+    "room": (
+        "room",
+        "room name",
+        "会場",
+        "ルーム",
+        "部屋",
+        "場所",
+        "raum",
+        "saal",
+        "location",
+        "location name",
+        "venue",
+        "hall",
+        "stage",
+        "place",
+        "トラック",
+    ),
+    "track": ("track", "track name", "event type", "podcast", "show"),
+    "category": ("category", "categories", "カテゴリ", "カテゴリー", "topic", "topics", "kategorie"),
     "speakers": (
         "speakers",
         "speaker",
@@ -67,36 +118,45 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "person",
         "presenter",
         "presenters",
+        "speaker name",
+        "speaker names",
+        "author",
+        "authors",
         "teilnehmer",
         "referent",
         "referenten",
     ),
-    "abstract": ("abstract", "概要", "要旨", "summary", "zusammenfassung"),
-    "description": ("description", "説明", "詳細", "beschreibung"),
+    "abstract": ("abstract", "概要", "要旨", "summary", "synopsis", "book description", "zusammenfassung", "body"),
+    "description": ("description", "desc", "説明", "詳細", "details", "info", "beschreibung"),
     "url": ("url", "link", "リンク", "page", "web"),
     "slides": ("slides", "slide", "スライド", "資料", "slides url", "slide url"),
     "language": ("language", "言語", "lang", "sprache"),
-    "type": ("type", "種別", "種類", "形式", "format", "kind"),
+    "type": ("type", "種別", "種類", "形式", "format", "kind", "session type", "talk type"),
+    "all_day": ("all day event", "all day", "all-day", "allday", "終日"),
 }
-_LOOKUP = {alias: field for field, aliases in HEADERS.items() for alias in aliases}
+_RANK = {alias: (field, rank) for field, aliases in HEADERS.items() for rank, alias in enumerate(aliases)}
+# A row is the header when it names a title column and at least one more of these (or is the first row).
+_CORE = ("start", "date", "day", "end", "duration", "room", "speakers", "abstract", "description", "id", "code")
+_HEADER_SEARCH = 30  # rows looked at for the header
 
-WEEKDAYS = {
-    **{n: i for i, n in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))},
-    **{n: i for i, n in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))},
-    **{n: i for i, n in enumerate(("montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag"))},
-    **{n: i for i, n in enumerate("月火水木金土日")},
-    **{n + "曜日": i for i, n in enumerate("月火水木金土日")},
-    **{n + "曜": i for i, n in enumerate("月火水木金土日")},
-}
-_SPEAKER_SPLIT = re.compile(r"\s*(?:;|；|、|,|，|\||\n)\s*")
-_CLOCK = re.compile(
-    r"^(午前|午後)?\s*(\d{1,2})(?:(?::|時)(\d{2})(?::(\d{2}))?分?)?\s*(a\.?m\.?|p\.?m\.?)?$", re.IGNORECASE
-)
-_DATE_PATTERNS = (
-    (re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"), "ymd"),
-    (re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日"), "ymd"),
-    (re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})$"), "dmy"),
-)
+
+def header_key(name: str) -> str:
+    """The comparable form of a header or field name: "Talk_Title" / "talkTitle" / " talk title " -> "talk title"."""
+    name = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", str(name).replace("\ufeff", ""))
+    return re.sub(r"[\s_\-]+", " ", name).strip().casefold()
+
+
+def match_fields(names: list[str]) -> dict[str, int]:
+    """field -> index of the column that names it best (HEADERS order), for a list of header names."""
+    best: dict[str, tuple[int, int]] = {}
+    for index, name in enumerate(names):
+        found = _RANK.get(header_key(name))
+        if found is None:
+            continue
+        field, rank = found
+        if field not in best or rank < best[field][0]:
+            best[field] = (rank, index)
+    return {field: index for field, (_rank, index) in best.items()}
 
 
 def _decode(data: bytes, encoding: str) -> str:
@@ -115,52 +175,9 @@ def _decode(data: bytes, encoding: str) -> str:
     raise ParseError(FMT, "encoding", "not UTF-8, cp932/Shift_JIS or cp1252 text; say which with --encoding")
 
 
-def _header_key(name: str) -> str:
-    return re.sub(r"[\s_]+", " ", name.replace("\ufeff", "")).strip().casefold()
-
-
-def parse_clock(value: str) -> tuple[time, int]:
-    """A clock time and a day carry: "10:00", "10:00:00", "2:00 p.m.", "午後2時", "9", "24" (= 00:00 next day)."""
-    match = _CLOCK.match(line(value))
-    if not match:
-        raise BadInput(f"not a time: {value!r}")
-    ja, hour, minute, second, ampm = match.groups()
-    hour, minute, second = int(hour), int(minute or 0), int(second or 0)
-    pm = (ampm and ampm.lower().startswith("p")) or ja == "午後"
-    am = (ampm and ampm.lower().startswith("a")) or ja == "午前"
-    if (pm or am) and not 0 <= hour <= 12:
-        raise BadInput(f"not a 12-hour time: {value!r}")
-    if pm and hour != 12:
-        hour += 12
-    elif am and hour == 12:
-        hour = 0
-    carry = 0
-    if hour == 24 and minute == 0 and second == 0:
-        hour, carry = 0, 1
-    return time(hour, minute, second), carry
-
-
-def parse_date(value: str) -> date:
-    raw = line(value)
-    for pattern, order in _DATE_PATTERNS:
-        match = pattern.match(raw)
-        if not match:
-            continue
-        a, b, c = (int(x) for x in match.groups())
-        if order == "ymd":
-            return date(a, b, c)
-        year = c + 2000 if c < 100 else c
-        return date(year, a, b) if b > 12 else date(year, b, a)
-    return date.fromisoformat(raw)
-
-
-def _duration(value: str) -> timedelta:
-    raw = re.sub(r"\s*(分|min|mins|minutes|minuten)\.?$", "", line(value), flags=re.IGNORECASE)
-    return parse_duration(raw)
-
-
 def _dialect(sample: str):
-    first = sample.split("\n", 1)[0]
+    lines = [x for x in sample.split("\n", 40)[:40] if x.strip()]
+    first = max(lines[:_HEADER_SEARCH] or [""], key=lambda x: max(x.count(","), x.count("\t"), x.count(";")))
     if first.count("\t") and first.count("\t") >= first.count(","):
         return "excel-tab"
     if first.count(";") > first.count(","):
@@ -172,178 +189,89 @@ def _dialect(sample: str):
     return "excel"
 
 
-def split_speakers(cell: str) -> list[str]:
-    names = []
-    for part in _SPEAKER_SPLIT.split(text(cell)):
-        part = re.sub(r"^\d+:(?=\S)", "", part.strip())
-        if part:
-            names.append(part)
-    return names
-
-
-def parse(data: bytes, options: Options) -> Timetable:
-    content = _decode(data, options.encoding)
+def _records(content: str) -> list[tuple[int, list[str]]]:
+    """(line the record starts on, cells) for every record; a record may span lines (quoted line breaks)."""
     reader = csv.reader(io.StringIO(content, newline=""), _dialect(content))
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise ParseError(FMT, "line 1", "the file is empty") from None
-    except csv.Error as exc:
-        raise ParseError(FMT, "line 1", f"not CSV: {exc}") from exc
-    columns: dict[str, int] = {}
-    for index, name in enumerate(header):
-        field = _LOOKUP.get(_header_key(name))
-        if field and field not in columns:
-            columns[field] = index
-    if "title" not in columns:
-        found = ", ".join(repr(h) for h in header[:12])
-        raise ParseError(
-            FMT, "line 1 (header)", f"no title column (found {found}); accepted: {', '.join(HEADERS['title'])}"
-        )
-    tz_name, notes = resolve_zone(FMT, "", options)
-    tz = zone(tz_name)
-    default_minutes = options.duration or 60
-    has_length = "end" in columns or "duration" in columns
-    if "start" in columns and not has_length and not options.duration:
-        raise ParseError(
-            FMT, "line 1 (header)", "no end or duration column: give the talks' length with --duration MINUTES"
-        )
-    rows = []
+    records = []
     filled = 0
     try:
-        first_line = reader.line_num + 1
+        first_line = 1
         for row in reader:
-            rows.append((first_line, row))  # a record may span lines (quoted line breaks): name its first
+            records.append((first_line, row))
             filled += any(c.strip() for c in row)
-            if filled > MAX_SESSIONS:  # stop reading: the rest is never held (issue 17)
+            if filled > MAX_SESSIONS + 1:  # a header and 20,000 rows: stop reading, never hold the rest (issue 17)
                 raise ParseError(FMT, f"line {first_line}", too_many_sessions(f"more than {MAX_SESSIONS:,}"))
             first_line = reader.line_num + 1
     except csv.Error as exc:
         raise ParseError(FMT, f"line {reader.line_num}", f"broken CSV: {exc}") from exc
+    return records
 
-    def cell(row: list[str], field: str) -> str:
-        index = columns.get(field)
-        return text(row[index]) if index is not None and index < len(row) else ""
 
-    sessions = []
-    for number, row in rows:
+def _find_header(records: list[tuple[int, list[str]]], options: Options) -> tuple[int, dict[str, int]]:
+    """The index of the header record and field -> column; ParseError naming what the first rows look like."""
+    wanted = {field: header_key(name) for field, name in options.fields.items()}
+    for position, (_number, row) in enumerate(records[:_HEADER_SEARCH]):
         if not any(c.strip() for c in row):
             continue
-        where = f"line {number}"
-        title = line(cell(row, "title"))
-        if not title:  # a row without a title is still a slot in the day: keep it, say so
-            title = line(cell(row, "track")) or UNTITLED
-            notes.append(f"{where}: the title is empty; shown as {title!r}")
-        start = end = None
-        start_text = cell(row, "start")
-        if start_text:
-            start = _start(start_text, cell(row, "date"), cell(row, "day"), options, tz, where, header, columns)
-            end_text, length_text = cell(row, "end"), cell(row, "duration")
-            try:
-                if end_text and end_text.lower() not in ("tbd", "tba", "?", "-", "未定"):
-                    end = _end(end_text, start, tz)
-                elif length_text:
-                    end = start + _duration(length_text)
-                elif has_length:
-                    end = start + timedelta(minutes=default_minutes)
-                    notes.append(
-                        f"{where}: end {end_text or length_text or '(empty)'!r} unknown; assumed {default_minutes} minutes"
-                    )
-                else:  # checked at the header: --duration was given
-                    end = start + timedelta(minutes=default_minutes)
-            except ValueError as exc:
-                raise ParseError(FMT, f"{where}, end/duration", str(exc)) from exc
-            if end < start:
-                raise ParseError(
-                    FMT,
-                    f"{where}, column {header[columns['end']]!r}",
-                    f"ends ({end:%H:%M}) before it starts ({start:%H:%M})",
-                )
-        speakers = split_speakers(cell(row, "speakers"))
-        code = line(cell(row, "code"))
-        ident = line(cell(row, "key"))
-        if not code and re.fullmatch(r"[A-Z]\d{2}", ident):
-            code = ident
-        room = line(cell(row, "room")) or ("" if "room" in columns else line(cell(row, "track")))
-        links = [found for found in (link(cell(row, "slides"), kind="slides"),) if found]
-        sessions.append(
-            Session(
-                key=(f"id-{ident}" if ident else "") or code or derive_key(title, speakers),
-                code=code,
-                title=title,
-                subtitle=line(cell(row, "subtitle")),
-                abstract=join_texts(cell(row, "abstract"), cell(row, "description")),
-                start=start,
-                end=end,
-                room=room,
-                room_code=room_code_for(room, code),
-                track=line(cell(row, "track")),
-                type=line(cell(row, "type")),
-                language=line(cell(row, "language")),
-                speakers=speakers,
-                url=line(cell(row, "url")),
-                links=links,
-                is_break=looks_like_break(title) or line(cell(row, "type")).lower() in ("break", "休憩"),
-            )
+        columns = match_fields(row)
+        keys = [header_key(c) for c in row]
+        if wanted:
+            if not all(name in keys for name in wanted.values()):
+                continue
+            columns.update({field: keys.index(name) for field, name in wanted.items()})
+        if "title" not in columns:
+            continue
+        if position == 0 or wanted or any(field in columns for field in _CORE):
+            return position, columns
+    shown = "; ".join(
+        repr(", ".join(c for c in row if c.strip())[:40]) for _n, row in records[:4] if any(c.strip() for c in row)
+    )
+    if wanted:
+        missing = ", ".join(repr(options.fields[f]) for f in wanted)
+        raise ParseError(
+            FMT, "header", f"no row names the columns given with --map ({missing}); the first rows: {shown}"
         )
-    return Timetable(sessions=sessions, timezone=tz_name, notes=notes)
+    raise ParseError(
+        FMT,
+        "header",
+        f"no header row naming a title column in the first {_HEADER_SEARCH} rows (they look like: {shown}); "
+        f"the header names the columns, e.g. title,date,start,end,room,speakers "
+        f"(title headers: {', '.join(HEADERS['title'][:6])}, …; or --map title=HEADER)",
+    )
 
 
-def _start(value: str, date_text: str, day_text: str, options: Options, tz, where: str, header, columns) -> datetime:
-    raw = line(value)
-    if re.match(r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}[ T]", raw):  # a full datetime in the start column
-        try:
-            moment = datetime.fromisoformat(raw.replace("/", "-"))
-        except ValueError as exc:
-            raise ParseError(
-                FMT, f"{where}, column {header[columns['start']]!r}", f"not a date and time: {raw!r}"
-            ) from exc
-        return moment if moment.tzinfo else moment.replace(tzinfo=tz)
-    try:
-        clock, carry = parse_clock(raw)
-    except ValueError as exc:
-        raise ParseError(FMT, f"{where}, column {header[columns['start']]!r}", str(exc)) from exc
-    day = _day(date_text, day_text, options, where, header, columns)
-    return datetime.combine(day + timedelta(days=carry), clock, tz)
+def parse(data: bytes, options: Options) -> Timetable:
+    content = _decode(data, options.encoding)
+    records = _records(content)
+    if not any(any(c.strip() for c in row) for _n, row in records):
+        raise ParseError(FMT, "line 1", "the file is empty")
+    position, columns = _find_header(records, options)
+    header = records[position][1]
+    tz_name, notes = resolve_zone(FMT, "", options)
+    skipped_above = [", ".join(c for c in row if c.strip()) for _n, row in records[:position]]
+    skipped_above = [x for x in skipped_above if x]
+    if skipped_above:
+        notes.append(
+            f"{len(skipped_above)} title rows above the header (line {records[position][0]}) were left out: "
+            + "; ".join(repr(x[:40]) for x in skipped_above[:3])
+        )
 
+    def cell(row: list[str], index: int) -> str:
+        return row[index] if index < len(row) else ""
 
-def _day(date_text: str, day_text: str, options: Options, where: str, header, columns) -> date:
-    if date_text:
-        try:
-            return parse_date(date_text)
-        except ValueError as exc:
-            raise ParseError(
-                FMT, f"{where}, column {header[columns['date']]!r}", f"not a date: {date_text!r} ({exc})"
-            ) from exc
-    day = line(day_text)
-    if day:
-        try:
-            return parse_date(day)
-        except ValueError:
-            pass
-        if day.isdigit() and options.date:
-            return options.date + timedelta(days=int(day) - 1)
-        weekday = WEEKDAYS.get(day.casefold().strip("()（）"))
-        if weekday is not None:
-            if not options.date:
-                raise ParseError(
-                    FMT,
-                    f"{where}, column {header[columns['day']]!r}",
-                    f"only a weekday ({day!r}), no date: give the first day with --date YYYY-MM-DD",
-                )
-            return options.date + timedelta(days=(weekday - options.date.weekday()) % 7)
-    if options.date:
-        return options.date
-    raise ParseError(FMT, where, "no date for this time: add a date column or give --date YYYY-MM-DD")
-
-
-def _end(value: str, start: datetime, tz) -> datetime:
-    raw = line(value)
-    if re.match(r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}[ T]", raw):
-        moment = datetime.fromisoformat(raw.replace("/", "-"))
-        return moment if moment.tzinfo else moment.replace(tzinfo=tz)
-    clock, carry = parse_clock(raw)
-    end = datetime.combine(start.date() + timedelta(days=carry), clock, start.tzinfo)
-    if end < start and start - end > timedelta(hours=12):  # 23:30-00:30 crosses midnight
-        end += timedelta(days=1)
-    return end
+    order = date_order(
+        cell(row, columns[f]) for _n, row in records[position + 1 :] for f in ("date", "end_date") if f in columns
+    )
+    reader = RowReader(
+        FMT,
+        options,
+        zone(tz_name),
+        column={field: header[index] for field, index in columns.items()},
+        date_order=order,
+    )
+    rows = (
+        Row(f"line {number}", {field: cell(row, index) for field, index in columns.items()})
+        for number, row in records[position + 1 :]
+    )
+    built = reader.build(rows)
+    return Timetable(sessions=built.sessions, timezone=tz_name, notes=notes + built.notes, skipped=built.skipped)

@@ -1,12 +1,17 @@
-"""fortee.jp JSON: `api/timetable` (`{"timetable": [...]}`) and the older `api/proposals`."""
+"""fortee.jp JSON: `api/timetable` (`{"timetable": [...]}`) and the older `api/proposals`.
+
+`api/proposals` lists every CfP entry: only the accepted ones (`accepted: true`) are sessions, and
+the summary says how many others were left out. Accepted talks without a `timetable` yet have no
+time ("no time yet").
+"""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from ..errors import ParseError
-from ..model import Session, Timetable, derive_key, room_code_for, zone
-from .common import Options, first_moment, line, link, load_json, parse_moment, resolve_zone, text
+from ..model import Session, Skipped, Timetable, derive_key, room_code_for, zone
+from .common import Options, first_moment, line, link, load_json, looks_like_break, parse_moment, resolve_zone, text
 
 FMT = "fortee"
 
@@ -37,21 +42,28 @@ def parse(data: bytes, options: Options) -> Timetable:
     tz_name, notes = resolve_zone(FMT, declared, options, sample)
     tz = zone(tz_name)
     sessions = []
+    skipped: list[Skipped] = []
+    left_out = 0
     for index, item in enumerate(items):
         where = f"{'timetable' if 'timetable' in doc else 'proposals'}[{index}]"
         if not isinstance(item, dict):
             raise ParseError(FMT, where, "is not an object")
+        if item.get("accepted") is False:  # a proposal the organisers did not take
+            left_out += 1
+            continue
         slot = item.get("timetable") if isinstance(item.get("timetable"), dict) else item  # proposals nest it
         title = line(item.get("title"))
         if not title:
-            raise ParseError(FMT, where, "has no title")
+            skipped.append(Skipped(where, "has no title"))
+            continue
         start = end = None
         if slot.get("starts_at"):
             try:
                 start = parse_moment(slot["starts_at"], tz)
                 end = start + timedelta(minutes=int(slot.get("length_min") or 0))
             except (ValueError, TypeError) as exc:
-                raise ParseError(FMT, where, f"bad starts_at/length_min: {exc}") from exc
+                skipped.append(Skipped(where, f"bad starts_at/length_min: {exc}", title))
+                continue
         track = slot.get("track")
         room = line(track.get("name") if isinstance(track, dict) else track)
         speakers = _speaker(item)
@@ -78,9 +90,11 @@ def parse(data: bytes, options: Options) -> Timetable:
                 speakers=speakers,
                 url=line(item.get("url")),
                 links=links,
-                is_break=item.get("type") == "timeslot",
+                is_break=looks_like_break(title, item.get("type") or ""),
             )
         )
+    if left_out:
+        notes.append(f"{left_out} proposals not accepted were left out")
     sorts = {}
     for item in items:
         track = (
@@ -91,4 +105,4 @@ def parse(data: bytes, options: Options) -> Timetable:
         if isinstance(track, dict) and line(track.get("name")):
             sorts.setdefault(line(track["name"]), track.get("sort") if isinstance(track.get("sort"), int) else 0)
     rooms = sorted(sorts, key=lambda name: sorts[name])
-    return Timetable(sessions=sessions, timezone=tz_name, language="ja", rooms=rooms, notes=notes)
+    return Timetable(sessions=sessions, timezone=tz_name, language="ja", rooms=rooms, notes=notes, skipped=skipped)

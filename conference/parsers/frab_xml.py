@@ -1,7 +1,15 @@
-"""frab / pentabarf schedule XML (pretalx, FOSDEM, CCC), read with defusedxml only."""
+"""frab / pentabarf schedule XML (pretalx, FOSDEM, CCC), read with defusedxml only.
+
+A `<schedule>` without frab `<event>` elements (EuroPython 2014's own `<day><entry>`) is not frab:
+refused with what it has. Speakers are `<person>Name</person>`, `<person><public_name>` (35C3's wiki)
+or `<person><name>`. An event with an empty `<duration>` ends when the next event in its room starts,
+else after --duration; one that cannot be read is skipped and named, the rest imported.
+"""
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from datetime import date, datetime, time, timedelta
 
 from defusedxml import DefusedXmlException
@@ -9,8 +17,19 @@ from defusedxml.ElementTree import ParseError as XMLParseError
 from defusedxml.ElementTree import fromstring
 
 from ..errors import ParseError
-from ..model import Session, Timetable, derive_key, room_code_for, zone
-from .common import Options, first_moment, join_texts, line, link, parse_duration, parse_moment, resolve_zone, text
+from ..model import Session, Skipped, Timetable, derive_key, room_code_for, zone
+from .common import (
+    Options,
+    first_moment,
+    join_texts,
+    line,
+    link,
+    looks_like_break,
+    parse_duration,
+    parse_moment,
+    resolve_zone,
+    text,
+)
 
 FMT = "frab-xml"
 
@@ -32,6 +51,46 @@ def _events(root):
                 yield day_date, child, ""
 
 
+def _persons(event) -> list[str]:
+    """Speaker names from every <person> shape: text, <public_name> or <name> (ids are often all "0")."""
+    names = []
+    for person in event.iter("person"):
+        name = line(person.text) if person.text else ""
+        if not name:
+            name = line(_child(person, "public_name")) or line(_child(person, "name"))
+        if name:
+            names.append(name)
+    return names
+
+
+def _not_frab(root) -> ParseError:
+    tags = Counter(el.tag for el in root.iter() if el is not root)
+    shown = ", ".join(f"<{tag}> ×{n}" for tag, n in tags.most_common(6)) or "nothing inside"
+    return ParseError(
+        FMT,
+        "<schedule>",
+        f"not frab/pentabarf XML: a <schedule> without any <event> (it has {shown}); no format here reads "
+        "this XML as it is: export the timetable as CSV (title, date, start, end, room, speakers) or JSON "
+        "and import that (custom JSON: --records PATH --map FIELD=PATH)",
+    )
+
+
+def _fill_open_ends(pending: list[tuple[str, Session]], sessions: list[Session], options: Options, skipped) -> None:
+    """Events with an empty <duration>: until the next event in the same room, else --duration, else skipped."""
+    for where, s in pending:
+        later = [o.start for o in sessions if o.room == s.room and o.start and o.start > s.start]
+        later = [t for t in later if t - s.start <= timedelta(hours=12)]
+        if later:
+            s.end = min(later)
+        elif options.duration:
+            s.end = s.start + timedelta(minutes=options.duration)
+        else:
+            skipped.append(
+                Skipped(where, "empty <duration> and no later event in its room: give --duration MINUTES", s.title)
+            )
+            sessions.remove(s)
+
+
 def parse(data: bytes, options: Options) -> Timetable:
     try:
         root = fromstring(data, forbid_dtd=True)
@@ -42,6 +101,8 @@ def parse(data: bytes, options: Options) -> Timetable:
         raise ParseError(FMT, where, f"not well-formed XML ({exc.msg if hasattr(exc, 'msg') else exc})") from exc
     if root.tag != "schedule":
         raise ParseError(FMT, f"<{root.tag}>", "the root element is not <schedule>")
+    if root.find(".//event") is None and any(child.tag != "room" for day in root.iter("day") for child in day):
+        raise _not_frab(root)  # days full of something that is not a frab event
     conf = root.find("conference")
     declared = _child(conf, "time_zone_name") if conf is not None else ""
     sample = first_moment(el.text for el in root.iter("date") if el.text)
@@ -53,13 +114,17 @@ def parse(data: bytes, options: Options) -> Timetable:
             day_change = time.fromisoformat(_child(conf, "day_change"))
         except ValueError:
             day_change = time(0)
-    sessions = []
+    sessions: list[Session] = []
+    skipped: list[Skipped] = []
+    open_ended: list[tuple[str, Session]] = []
     for index, (day_date, ev, wrapper_room) in enumerate(_events(root), start=1):
         where = f"event {index} (id {ev.get('id', '?')})"
         title = _child(ev, "title")
         if not title:
-            raise ParseError(FMT, where, "has no <title>")
+            skipped.append(Skipped(where, "has no <title>"))
+            continue
         start = end = None
+        open_end = False
         try:
             if _child(ev, "date"):
                 # <date> carries the full local date and offset; <start> is only its clock time.
@@ -72,10 +137,12 @@ def parse(data: bytes, options: Options) -> Timetable:
                 start = datetime.combine(day, clock, tz)
             if start is not None:
                 duration = _child(ev, "duration")
+                open_end = not duration
                 end = start + (parse_duration(duration) if duration else timedelta(0))
         except ValueError as exc:
-            raise ParseError(FMT, where, f"bad date or time: {exc}") from exc
-        persons = [line(p.text) for p in ev.iter("person") if p.text and line(p.text)]
+            skipped.append(Skipped(where, f"bad date or time: {exc}", line(title)))
+            continue
+        persons = _persons(ev)
         links = []
         for holder, tag in (("links", "link"), ("attachments", "attachment")):
             box = ev.find(holder)
@@ -89,26 +156,28 @@ def parse(data: bytes, options: Options) -> Timetable:
         room = line(_child(ev, "room")) or wrapper_room
         code = ev.get("code", "") or ""
         key = ev.get("guid") or code or (f"id-{ev.get('id')}" if ev.get("id") not in (None, "") else "")
-        sessions.append(
-            Session(
-                key=key or derive_key(title, persons),
-                code=code,
-                title=line(title),
-                subtitle=line(_child(ev, "subtitle")),
-                abstract=join_texts(abstract, description),
-                start=start,
-                end=end,
-                room=room,
-                room_code=room_code_for(room, code),
-                track=line(_child(ev, "track")),
-                type=line(_child(ev, "type")),
-                language=line(_child(ev, "language")),
-                speakers=persons,
-                url=line(_child(ev, "url")),
-                links=links,
-                is_break=line(_child(ev, "type")).lower() in ("break", "pause"),
-            )
+        session = Session(
+            key=key or derive_key(title, persons),
+            code=code,
+            title=line(title),
+            subtitle=line(_child(ev, "subtitle")),
+            abstract=join_texts(abstract, description),
+            start=start,
+            end=end,
+            room=room,
+            room_code=room_code_for(room, code),
+            track=line(_child(ev, "track")),
+            type=line(_child(ev, "type")),
+            language=line(_child(ev, "language")),
+            speakers=persons,
+            url=re.sub(r"(?<!:)/{2,}", "/", line(_child(ev, "url"))),  # pretalx writes …org//2025/talk/…
+            links=links,
+            is_break=looks_like_break(title, _child(ev, "type")),
         )
+        sessions.append(session)
+        if open_end:
+            open_ended.append((where, session))
+    _fill_open_ends(open_ended, sessions, options, skipped)
     name = _child(conf, "title") if conf is not None else ""
     url = (_child(conf, "url") or _child(conf, "base_url")) if conf is not None else ""
-    return Timetable(sessions=sessions, name=line(name), timezone=tz_name, url=line(url), notes=notes)
+    return Timetable(sessions=sessions, name=line(name), timezone=tz_name, url=line(url), notes=notes, skipped=skipped)

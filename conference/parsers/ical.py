@@ -1,27 +1,39 @@
-"""iCalendar (.ics): one VEVENT per session; TZID, UTC and floating times; X-WR-TIMEZONE."""
+"""iCalendar (.ics): one VEVENT per session; TZID, UTC and floating times; X-WR-TIMEZONE.
+
+Several VCALENDARs concatenated in one file are all read. A VEVENT whose DTSTART is missing or
+unreadable (`20190204T1145000`) is skipped and named by its UID; lines icalendar cannot parse inside
+an event's description do not cost the event. All-day events (a date, no time) are not talks: they
+are left out and the summary names them.
+
+pretalx writes the speakers into the title (`Title - Speaker [Affiliation], Speaker2`) and UIDs
+(`pretalx-<event>-<CODE>@host`) unlike its XML/JSON guids: for a pretalx calendar the speakers are
+split back out, the talk code is kept, and a re-import keeps what the calendar does not carry
+(abstract, track, URL spelling) from the richer export (`Timetable.keeps`, matched in merge.py).
+"""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+import re
+from datetime import date, datetime, timedelta
 
 import icalendar
 
-from ..errors import ParseError
-from ..model import Session, Timetable, derive_key, room_code_for, zone
-from .common import Options, line, link, looks_like_break, resolve_zone, text, unescape
+from ..errors import BadInput, ParseError
+from ..model import Session, Skipped, Timetable, derive_key, room_code_for, zone
+from .common import Options, line, link, looks_like_break, parse_duration, resolve_zone, text, unescape
 
 FMT = "ics"
+_PRETALX_UID = re.compile(r"^pretalx-.+-([A-Za-z0-9]+)@")
+_TALK_URL = re.compile(r"/talk/([A-Za-z0-9]+)/?$")
+_PARENTHESISED = re.compile(r"^(.*\S)\s+\(([^()]+)\)$")
+# What a pretalx calendar does not carry as its XML/JSON does (see the module's docstring).
+PRETALX_KEEPS = ("abstract", "url", "code", "subtitle", "track", "type", "language", "links", "is_break")
 
 
-def _moment(value, tz) -> datetime | None:
-    if value is None:
-        return None
-    moment = value.dt
-    if isinstance(moment, datetime):
-        return moment if moment.tzinfo else moment.replace(tzinfo=tz)  # floating: the conference's zone
-    if isinstance(moment, date):  # an all-day entry: the whole local day
-        return datetime.combine(moment, time(0), tz)
-    return None
+def html_comment_wrapped(data: bytes) -> bool:
+    """A calendar a site generator wrapped in <!-- … --> (it treated the file as HTML)."""
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head.startswith(b"<!--") and b"BEGIN:VCALENDAR" in head
 
 
 def _declared_zone(cal) -> str:
@@ -44,39 +56,154 @@ def _speakers(event) -> list[str]:
     return people
 
 
-def parse(data: bytes, options: Options) -> Timetable:
+def _outside_brackets(text_: str, sep: str) -> list[int]:
+    """Positions of `sep` in `text_` that are not inside […] (affiliations contain " - " and ", ")."""
+    depth, found = 0, []
+    for i, ch in enumerate(text_):
+        if ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth = max(0, depth - 1)
+        elif depth == 0 and text_.startswith(sep, i):
+            found.append(i)
+    return found
+
+
+def split_pretalx_summary(summary: str) -> tuple[str, list[str]]:
+    """A pretalx SUMMARY split into title and speakers.
+
+    "Title - Speaker [Affil], Speaker2" -> ("Title", ["Speaker [Affil]", "Speaker2"]) (the last " - " outside
+    […]: titles and affiliations contain " - " too); "Title - " -> ("Title", []); "Title (Speaker)" ->
+    ("Title", ["Speaker"]).
+    """
+    summary = line(summary)
+    if summary.endswith(" -"):  # pretalx's " - " before an empty speaker list
+        return summary[:-2].rstrip(), []
+    cuts = _outside_brackets(summary, " - ")
+    if not cuts:
+        match = _PARENTHESISED.match(summary)  # "Title (Speaker, Speaker2)", as other pretalx versions write
+        if match:
+            return match.group(1), [n.strip() for n in match.group(2).split(",") if n.strip()]
+        return summary, []
+    cut = cuts[-1]
+    title, rest = summary[:cut].rstrip(), summary[cut + 3 :]
+    starts = [0] + [i + 2 for i in _outside_brackets(rest, ", ")]
+    ends = [i for i in _outside_brackets(rest, ", ")] + [len(rest)]
+    names = [line(rest[a:b]) for a, b in zip(starts, ends, strict=True)]
+    return title, [n for n in names if n]
+
+
+def _when(event, name: str, tz):
+    """A DTSTART/DTEND as an aware datetime, a date (all-day), None (absent); BadInput when unreadable."""
+    value = event.get(name)
+    if value is None:
+        return None
     try:
-        cal = icalendar.Calendar.from_ical(data)
+        moment = value.dt
+    except (ValueError, AttributeError):  # icalendar's vBroken: the text it could not read
+        moment = None
+    if isinstance(moment, datetime):
+        return moment if moment.tzinfo else moment.replace(tzinfo=tz)  # floating: the conference's zone
+    if isinstance(moment, date):
+        return moment
+    raw = value.to_ical().decode() if hasattr(value, "to_ical") else str(value)
+    raise BadInput(f"bad {name} {raw!r}")
+
+
+def _duration(event) -> timedelta | None:
+    value = event.get("DURATION")
+    if value is None:
+        return None
+    try:
+        moment = value.dt
+    except (ValueError, AttributeError):
+        moment = None
+    if isinstance(moment, timedelta):
+        return moment
+    raw = value.to_ical().decode() if hasattr(value, "to_ical") else str(value)
+    return parse_duration(raw)  # P0Y0M0DT0H40M0.000S, which icalendar does not read; BadInput otherwise
+
+
+def _sample(events) -> datetime | None:
+    """The first start with an offset of its own (UTC or TZID): what the file's times really are."""
+    for event in events[:50]:
+        try:
+            moment = event.get("DTSTART").dt
+        except (ValueError, AttributeError):
+            continue
+        if isinstance(moment, datetime) and moment.tzinfo is not None:
+            return moment
+    return None
+
+
+def _calendars(data: bytes) -> list:
+    if html_comment_wrapped(data):
+        raise ParseError(
+            FMT,
+            "line 1",
+            "an iCalendar file wrapped in an HTML comment (<!-- … -->, as a site generator wrote it): "
+            "not a valid calendar; delete the comment lines before BEGIN:VCALENDAR and after END:VCALENDAR",
+        )
+    try:
+        calendars = icalendar.Calendar.from_ical(data.lstrip(b"\xef\xbb\xbf \t\r\n"), multiple=True)
     except ValueError as exc:
         raise ParseError(FMT, "calendar", f"not a valid iCalendar file: {exc}") from exc
-    tz_name, notes = resolve_zone(FMT, _declared_zone(cal), options)
+    calendars = [c for c in calendars if c.name == "VCALENDAR"]
+    if not calendars:
+        raise ParseError(FMT, "calendar", "no VCALENDAR in the file")
+    return calendars
+
+
+def parse(data: bytes, options: Options) -> Timetable:
+    calendars = _calendars(data)
+    cal = calendars[0]
+    events = [e for c in calendars for e in c.walk("VEVENT")]
+    tz_name, notes = resolve_zone(FMT, _declared_zone(cal), options, _sample(events))
+    if len(calendars) > 1:
+        notes.append(f"{len(calendars)} calendars in one file: the events of all of them were read")
     tz = zone(tz_name)
-    sessions = []
-    for index, event in enumerate(cal.walk("VEVENT"), start=1):
-        where = f"VEVENT {index}"
-        title = unescape(line(str(event.get("SUMMARY", ""))))
+    pretalx = "pretalx" in str(cal.get("PRODID", "")).lower()
+    sessions, skipped, all_day = [], [], []
+    for index, event in enumerate(events, start=1):
+        uid = line(str(event.get("UID", "")))
+        where = f"VEVENT {index}" + (f" (UID {uid})" if uid else "")
+        summary = unescape(line(str(event.get("SUMMARY", ""))))
+        title, speakers = split_pretalx_summary(summary) if pretalx else (summary, _speakers(event))
+        try:
+            start = _when(event, "DTSTART", tz)
+            if start is None:
+                raise BadInput("no DTSTART")
+            end = _when(event, "DTEND", tz)
+            if isinstance(start, date) and not isinstance(start, datetime):
+                all_day.append(title or where)
+                continue
+            if isinstance(end, date) and not isinstance(end, datetime):
+                raise BadInput("DTEND is a date, DTSTART a time")
+            if end is None:
+                end = start + (_duration(event) or timedelta(0))
+        except BadInput as exc:
+            skipped.append(Skipped(where, exc.why, title))
+            continue
+        if end < start:
+            skipped.append(Skipped(where, f"ends ({end:%H:%M}) before it starts ({start:%H:%M})", title))
+            continue
         if not title:  # still a slot in the day: keep it, say so
             title = "(untitled)"
             notes.append(f"{where}: no SUMMARY; shown as {title!r}")
-        try:
-            start = _moment(event.get("DTSTART"), tz)
-            end = _moment(event.get("DTEND"), tz)
-            if start and end is None:
-                duration = event.get("DURATION")
-                end = start + (duration.dt if duration is not None else timedelta(0))
-        except (ValueError, TypeError, AttributeError) as exc:
-            raise ParseError(FMT, where, f"bad DTSTART/DTEND: {exc}") from exc
         url = line(str(event.get("URL", "")))
-        speakers = _speakers(event)
         room = unescape(line(str(event.get("LOCATION", ""))))
         categories = event.get("CATEGORIES")
         cats = []
         for c in categories if isinstance(categories, list) else [categories] if categories is not None else []:
             cats += [line(str(x)) for x in getattr(c, "cats", [c])]
-        uid = line(str(event.get("UID", "")))
+        code = ""
+        if pretalx:
+            found = _PRETALX_UID.match(uid) or _TALK_URL.search(url)
+            code = found.group(1) if found else ""
         sessions.append(
             Session(
                 key=uid or derive_key(title, speakers),
+                code=code,
                 title=title,
                 abstract=unescape(text(str(event.get("DESCRIPTION", "")))),
                 start=start,
@@ -89,5 +216,20 @@ def parse(data: bytes, options: Options) -> Timetable:
                 is_break=looks_like_break(title),
             )
         )
+    if all_day:
+        shown = ", ".join(all_day[:5]) + (f" and {len(all_day) - 5} more" if len(all_day) > 5 else "")
+        notes.append(f"{len(all_day)} all-day events are not talks and were left out: {shown}")
+    if pretalx:
+        notes.append(
+            "a pretalx calendar: speakers split from the titles; a re-import keeps the abstract, track and "
+            "links the schedule XML/JSON gave"
+        )
     name = line(str(cal.get("X-WR-CALNAME", "")))
-    return Timetable(sessions=sessions, name=name, timezone=tz_name, notes=notes)
+    return Timetable(
+        sessions=sessions,
+        name=name,
+        timezone=tz_name,
+        notes=notes,
+        skipped=skipped,
+        keeps=PRETALX_KEEPS if pretalx else (),
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..errors import ParseError
-from ..model import Session, Timetable, derive_key, room_code_for, zone
+from ..model import Session, Skipped, Timetable, derive_key, room_code_for, zone
 from .common import (
     Options,
     first_moment,
@@ -11,6 +11,7 @@ from .common import (
     line,
     link,
     load_json,
+    looks_like_break,
     parse_duration,
     parse_moment,
     resolve_zone,
@@ -78,12 +79,14 @@ def parse(data: bytes, options: Options) -> Timetable:
     tz_name, notes = resolve_zone(FMT, line(conference.get("time_zone_name")), options, sample)
     tz = zone(tz_name)
     sessions = []
+    skipped: list[Skipped] = []
     for where, event, room in raw:
         if not isinstance(event, dict):
             raise ParseError(FMT, where, "is not an object")
         title = line(event.get("title"))
         if not title:
-            raise ParseError(FMT, where, "has no title")
+            skipped.append(Skipped(where, "has no title"))
+            continue
         try:
             if event.get("date"):  # v1: full date with offset in `date`, duration as H:MM
                 start = parse_moment(event["date"], tz)
@@ -98,7 +101,8 @@ def parse(data: bytes, options: Options) -> Timetable:
             else:
                 start = end = None
         except (ValueError, TypeError) as exc:
-            raise ParseError(FMT, where, f"bad date, start or duration: {exc}") from exc
+            skipped.append(Skipped(where, f"bad date, start or duration: {exc}", title))
+            continue
         speakers = _people(event)
         code = line(event.get("code"))
         key = line(event.get("guid")) or code or (f"id-{event['id']}" if event.get("id") not in (None, "") else "")
@@ -119,7 +123,7 @@ def parse(data: bytes, options: Options) -> Timetable:
                 speakers=speakers,
                 url=line(event.get("url")),
                 links=_links(event),
-                is_break=line(event.get("type")).lower() in ("break", "pause"),
+                is_break=looks_like_break(title, line(event.get("type"))),
             )
         )
     rooms = [_name(r) for r in conference.get("rooms") or [] if _name(r)]
@@ -130,4 +134,5 @@ def parse(data: bytes, options: Options) -> Timetable:
         timezone=tz_name,
         url=line(conference.get("url") or schedule.get("base_url")),
         notes=notes,
+        skipped=skipped,
     )

@@ -1,10 +1,14 @@
-"""Sessionize API JSON: "All data" (sessions, speakers, rooms, categories by id) and "GridSmart" (days)."""
+"""Sessionize API JSON: "All data" (sessions, speakers, rooms, categories by id) and "GridSmart" (days).
+
+Claimed only when its sessions have Sessionize's `startsAt`: a `sessions` list without it (a site's
+own JSON) is refused with what it has (`missing_fields`).
+"""
 
 from __future__ import annotations
 
 from ..errors import ParseError
-from ..model import Session, Timetable, derive_key, room_code_for, zone
-from .common import Options, line, load_json, parse_moment, resolve_zone, text
+from ..model import Session, Skipped, Timetable, derive_key, room_code_for, zone
+from .common import Options, line, load_json, looks_like_break, parse_moment, resolve_zone, text
 
 FMT = "sessionize"
 
@@ -45,6 +49,15 @@ def _flatten_grid(days: list) -> list[dict]:
     return sessions
 
 
+def missing_fields(raw: list) -> str:
+    """Why a sessions list is not Sessionize's ("" when it is)."""
+    sample = [s for s in raw[:50] if isinstance(s, dict)]
+    if not sample or any("startsAt" in s for s in sample):
+        return ""
+    keys = ", ".join(dict.fromkeys(str(k) for s in sample for k in s))
+    return f"its sessions[] have no startsAt/endsAt (their keys: {keys}), so this is not Sessionize"
+
+
 def parse(data: bytes, options: Options) -> Timetable:
     doc = load_json(data, FMT)
     if isinstance(doc, list):
@@ -57,23 +70,32 @@ def parse(data: bytes, options: Options) -> Timetable:
         ordered = sorted(doc.get("rooms") or [], key=lambda r: r.get("sort") if isinstance(r.get("sort"), int) else 0)
         rooms = {r.get("id"): line(r.get("name")) for r in ordered}
         items = _category_items(doc.get("categories"))
+        missing = missing_fields(raw)
+        if missing:
+            raise ParseError(
+                FMT, "sessions", f"{missing}; read it as your own JSON: --records sessions --map title=… --map start=…"
+            )
     else:
         raise ParseError(FMT, "top level", "expected Sessionize data: an object with sessions[] or a list of days")
     tz_name, notes = resolve_zone(FMT, "", options)
     tz = zone(tz_name)  # Sessionize times carry no offset: they are the conference's local time
     sessions = []
+    skipped: list[Skipped] = []
     for index, s in enumerate(raw):
         where = f"sessions[{index}] (id {s.get('id')})"
         title = line(s.get("title"))
         if not title:
-            raise ParseError(FMT, where, "has no title")
+            skipped.append(Skipped(where, "has no title"))
+            continue
         try:
             start = parse_moment(s["startsAt"], tz) if s.get("startsAt") else None
             end = parse_moment(s["endsAt"], tz) if s.get("endsAt") else None
         except ValueError as exc:
-            raise ParseError(FMT, where, f"bad startsAt/endsAt: {exc}") from exc
+            skipped.append(Skipped(where, f"bad startsAt/endsAt: {exc}", title))
+            continue
         if (start is None) != (end is None):
-            raise ParseError(FMT, where, "has only one of startsAt and endsAt")
+            skipped.append(Skipped(where, "has only one of startsAt and endsAt", title))
+            continue
         names = []
         for sp in s.get("speakers") or []:
             name = _speaker_name(sp) if isinstance(sp, dict) else speakers.get(sp, "")
@@ -96,7 +118,7 @@ def parse(data: bytes, options: Options) -> Timetable:
                 type=_pick(pairs, "format", "type", "形式"),
                 language=_pick(pairs, "language", "言語"),
                 speakers=names,
-                is_break=bool(s.get("isServiceSession")),
+                is_break=bool(s.get("isServiceSession")) or looks_like_break(title),
             )
         )
-    return Timetable(sessions=sessions, timezone=tz_name, rooms=list(rooms.values()), notes=notes)
+    return Timetable(sessions=sessions, timezone=tz_name, rooms=list(rooms.values()), notes=notes, skipped=skipped)

@@ -7,8 +7,9 @@ are `conference.errors` (NotFound, BadInput, Conflict, Refused).
 
     connection.py   connect, write, migrate, database_path, integrity_check
     migrations.py   the numbered schema migrations
-    conferences.py  Conference objects: all, by slug / id / source
-    timetable.py    PlannedSession (built in one place), imports (merge.diff applied), history, versions
+    conferences.py  Conference objects: all, by slug / id / source; rename; served files' Last-Modified
+    timetable.py    PlannedSession (built in one place), imports (merge.diff applied, guarded), undo, history, versions
+    pending.py      uploads waiting for the user's word in the import form (confirm, choose fields)
     attendee.py     statuses, notes with versions, the attendee's links
     access.py       settings, the reminder, the secret key, login failures, share and feed tokens
     search.py       trigram full-text search
@@ -17,6 +18,7 @@ are `conference.errors` (NotFound, BadInput, Conflict, Refused).
 
 from .access import (
     alarm_minutes,
+    alarm_revision,
     conference_by_feed,
     conference_by_share,
     end_all_logins,
@@ -48,6 +50,7 @@ from .attendee import (
     link_session_key,
     note,
     note_history,
+    note_stamps,
     note_texts,
     note_version_count,
     restore_note_version,
@@ -61,7 +64,15 @@ from .backup import check as check_backup
 from .backup import dumps as backup_to_json
 from .backup import loads as backup_from_json
 from .backup import tokens_in as backup_tokens
-from .conferences import conference, conference_by_id, conference_by_source, conferences
+from .conferences import (
+    clean_hashtag,
+    conference,
+    conference_by_id,
+    conference_by_source,
+    conferences,
+    content_modified_at,
+    update_conference,
+)
 from .connection import (
     applied_migrations,
     connect,
@@ -71,11 +82,13 @@ from .connection import (
     migrate,
     write,
 )
+from .pending import drop_pending, keep_pending, pending_import
 from .search import refresh_search_index, search_keys
 from .timetable import (
     ImportResult,
     Versions,
     apply_import,
+    can_undo,
     import_if_empty,
     import_report,
     insert_rows_as_they_are,
@@ -84,6 +97,7 @@ from .timetable import (
     planned_sessions,
     preview_import,
     require_sessions,
+    undo_import,
     versions,
 )
 
@@ -92,6 +106,7 @@ __all__ = [
     "Versions",
     "add_link",
     "alarm_minutes",
+    "alarm_revision",
     "all_notes",
     "append_to_note",
     "applied_migrations",
@@ -100,7 +115,9 @@ __all__ = [
     "backup_from_json",
     "backup_to_json",
     "backup_tokens",
+    "can_undo",
     "check_backup",
+    "clean_hashtag",
     "conference",
     "conference_by_feed",
     "conference_by_id",
@@ -108,8 +125,10 @@ __all__ = [
     "conference_by_source",
     "conferences",
     "connect",
+    "content_modified_at",
     "database_path",
     "delete_link",
+    "drop_pending",
     "end_all_logins",
     "end_login",
     "feed_token",
@@ -119,6 +138,7 @@ __all__ = [
     "insert_rows_as_they_are",
     "integrity_check",
     "is_known_device",
+    "keep_pending",
     "known_migrations",
     "last_import_id",
     "link_session_key",
@@ -131,9 +151,11 @@ __all__ = [
     "new_share_token",
     "note",
     "note_history",
+    "note_stamps",
     "note_texts",
     "note_version_count",
     "open_logins",
+    "pending_import",
     "plan_changed_at",
     "planned_session",
     "planned_sessions",
@@ -154,6 +176,8 @@ __all__ = [
     "share_token",
     "snapshot",
     "tick_todo",
+    "undo_import",
+    "update_conference",
     "update_link",
     "versions",
     "write",

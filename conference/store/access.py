@@ -42,7 +42,21 @@ def set_alarm_minutes(db: Database, value: str) -> None:
     value = (value or "").strip()
     if value != "off" and not (value.isdigit() and 0 <= int(value) <= MAX_ALARM_MINUTES):
         raise BadInput(f"the reminder is a number of minutes (0 to {MAX_ALARM_MINUTES}) or off", field="alarm")
-    set_setting(db, "alarm_minutes", value)
+    with write(db):
+        if setting(db, "alarm_minutes", "5") != value:  # every event with a reminder changes: a new revision
+            count = int((setting(db, "alarm_revision") or "0").split()[0]) + 1
+            set_setting(db, "alarm_revision", f"{count} {to_iso(now_utc())}")
+        set_setting(db, "alarm_minutes", value)
+
+
+def alarm_revision(db: Database) -> tuple[int, str | None]:
+    """How many times the reminder changed, and when it last did (None: never): calendars add the count
+    to each event's SEQUENCE and make its LAST-MODIFIED at least that time."""
+    value = setting(db, "alarm_revision")
+    if not value:
+        return 0, None
+    count, at = value.split(" ", 1)
+    return int(count), at
 
 
 def secret_key(db: Database) -> str:

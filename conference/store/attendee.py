@@ -175,6 +175,17 @@ def note_texts(db: Database, conf: Conference) -> dict[str, str]:
     return {n["key"]: n["text"] for n in all_notes(db, conf)}
 
 
+def note_stamps(db: Database, conf: Conference) -> tuple[tuple[str, int, str], ...]:
+    """(key, version, updated_at) of every note, sorted by key: a calendar that shows notes gives each
+    event's SEQUENCE and LAST-MODIFIED a note's edit, as it gives them the timetable's."""
+    return tuple(
+        (key, version, updated_at or "")
+        for key, version, updated_at in db.execute(
+            "select key, version, updated_at from notes where conference_id = ? order by key", [conf.id]
+        )
+    )
+
+
 # --- links the attendee adds -------------------------------------------------------------------
 
 

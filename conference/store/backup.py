@@ -9,6 +9,7 @@ the field, and nothing is written. "time" is ISO 8601 with its UTC offset ("2026
      "settings": [{"name"*: "alarm_minutes", "value"*: "0".."1440" | "off"}],
      "conferences": [{
         "slug"*: letters, digits, "-", "_" (at most 100), "name"*: text, "timezone"*: an IANA zone,
+        "hashtag": one word without "#" (at most 50)?,
         "start_date", "end_date": date?, "url", "language", "source", "source_format": text?,
         "source_options": JSON text of an object?, "rooms": JSON text of a list of texts?,
         "imported_at", "plan_changed_at": time?, "is_demo": 0|1, "plan_version", "data_version": integer >= 0,
@@ -73,7 +74,10 @@ TOKENS = ("shares", "feeds")
 _DROP = {"id", "conference_id"}
 # Settings a backup carries; the others are the app's own (the secret key, the search index's state).
 SETTINGS = ("alarm_minutes",)
-IGNORED_SETTINGS = ("secret_key", "search_index_stale")
+# What older backups carried besides: the secret key, the search index's state, the reminder's revision
+# count, the feeds' Last-Modified records ("modified:<file>:<conference id>", ids of another database).
+IGNORED_SETTINGS = ("secret_key", "search_index_stale", "alarm_revision")
+IGNORED_PREFIXES = ("modified:",)
 
 
 def _rows(db: Database, table: str, conference_id: int) -> list[dict]:
@@ -272,15 +276,18 @@ def _previous(value):
             _text()(old)
 
 
-_ITEMS = ("added", "cancelled", "removed")
+_ITEMS = ("added", "cancelled", "removed", "changed")  # entries {key, title} (changed: fields, details)
+_TEXTS = ("notes", "skipped", "risks")
+_COUNTS = ("unchanged", "before", "untimed", "untimed_in", "undone")
 
 
 def _report(value):
+    """An import's change report as merge.ChangeReport.as_json writes it (undo adds "undone")."""
     _object(value)
-    unknown = set(value) - {*_ITEMS, "changed", "unchanged", "notes", "created"}
+    unknown = set(value) - {*_ITEMS, *_TEXTS, *_COUNTS, "created"}
     if unknown:
         raise _Bad(f"has the unknown part {_show(sorted(unknown)[0])}")
-    for part in (*_ITEMS, "changed"):
+    for part in _ITEMS:
         items = value.get(part, [])
         if not isinstance(items, list):
             raise _Bad(f"{part} must be a list")
@@ -297,8 +304,19 @@ def _report(value):
                     isinstance(v, list) and len(v) == 2 for v in fields.values()
                 ):
                     raise _Bad("changed: fields must map names to [old, new]")
-    _integer()(value.get("unchanged", 0))
-    _texts(value.get("notes", []))
+                details = item.get("details", [])
+                if not isinstance(details, list) or not all(isinstance(d, str) for d in details):
+                    raise _Bad("changed: details must be a list of texts")
+    for part in _TEXTS:
+        try:
+            _texts(value.get(part, []))
+        except _Bad:
+            raise _Bad(f"{part} must be a list of texts") from None
+    for part in _COUNTS:
+        try:
+            _integer()(value.get(part, 0))
+        except _Bad as exc:
+            raise _Bad(f"{part}: {exc}") from None
     if not isinstance(value.get("created", False), bool):
         raise _Bad("created must be true or false")
 
@@ -324,6 +342,7 @@ CONFERENCE = {
     "is_demo": _flag,
     "plan_version": _integer(),
     "data_version": _integer(),
+    "hashtag": _text(pattern=re.compile(r"\w{0,50}"), what="a hashtag (one word, without #)"),
 }
 SESSION_KEY = _text(required=True, max_len=500)
 TABLES: dict[str, dict[str, Callable[[Any], None]]] = {
@@ -415,7 +434,7 @@ def check(data: Any) -> None:
     for i, setting in enumerate(_list("settings", data.get("settings"))):
         where = f"settings[{i}]"
         _fields(where, setting, {"name": _text(required=True), "value": _text()})
-        if setting["name"] in IGNORED_SETTINGS:
+        if setting["name"] in IGNORED_SETTINGS or setting["name"].startswith(IGNORED_PREFIXES):
             continue
         if setting["name"] not in SETTINGS:
             raise RestoreError(f"{where}: name: {_show(setting['name'])} is not a setting this app keeps")

@@ -155,6 +155,29 @@ def m0009(db: Database) -> None:
     db["conferences"].add_column("data_version", int, not_null_default=0)
 
 
+@migrations(name="0010_conference_hashtag")
+def m0010(db: Database) -> None:
+    # The conference's hashtag (without "#", e.g. "JTF2026"): blog tags and file names come from it.
+    db["conferences"].add_column("hashtag", str)
+
+
+@migrations(name="0011_import_undo_and_pending_imports")
+def m0011(db: Database) -> None:
+    # The timetable as it was before the last import of each conference (Undo last import): the
+    # sessions' rows and the conference fields that import changed, as JSON. One per conference.
+    db["import_undo"].create(
+        {"conference_id": int, "import_id": int, "taken_at": str, "conference": str, "sessions": str},
+        pk="conference_id",
+        foreign_keys=[("conference_id", "conferences", "id")],
+    )
+    # An upload waiting for the user's word in the import form (confirm the report, choose the list
+    # and fields of custom JSON/YAML): the bytes and the request, for a day at most.
+    db["pending_imports"].create(
+        {"token": str, "created_at": str, "name": str, "source": str, "request": str, "data": bytes},
+        pk="token",
+    )
+
+
 @migrations(name="0012_logins_and_known_devices")
 def m0012(db: Database) -> None:
     # Issue 17: a login is a row, so logging out (or out everywhere) ends it on the server too; the

@@ -1,5 +1,7 @@
-"""Conferences and their sessions: reading them as `Conference` / `PlannedSession`, applying an import,
-the import history, and the versions every kept page or calendar is keyed by."""
+"""Conferences and their sessions: reading them as `Conference` / `PlannedSession`, applying an import
+(guarded: one that would take out more than half of the sessions or bring untimed ones into a timed
+timetable needs `force`), undoing the last import, the import history, and the versions every kept
+page or calendar is keyed by."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from .. import merge
-from ..errors import NotFound
+from ..errors import NeedsConfirmation, NotFound
 from ..model import (
     Conference,
     Link,
@@ -223,13 +225,16 @@ class ImportResult:
     removed = property(lambda self: list(self.report.removed))
     unchanged = property(lambda self: self.report.unchanged)
     notes = property(lambda self: list(self.report.notes))
+    skipped = property(lambda self: list(self.report.skipped))
+    risks = property(lambda self: list(self.report.risks))
 
     def summary(self) -> str:
         r = self.report
-        return (
+        line = (
             f"{self.slug}: {len(r.added)} added, {len(r.changed)} changed, "
             f"{len(r.cancelled)} cancelled, {len(r.removed)} removed, {r.unchanged} unchanged"
         )
+        return line + (f", {len(r.skipped)} skipped" if r.skipped else "")
 
 
 def _keys_with_user_data(db: Database, conference_id: int) -> set[str]:
@@ -253,12 +258,16 @@ def _conference_fields(timetable: Timetable, now: str) -> dict:
     }
 
 
-def _diff(db: Database, slug: str, timetable: Timetable, now: str) -> tuple[dict | None, merge.Diff]:
+def _stored_rows(db: Database, conf_id: int | None) -> list[dict]:
+    return list(db["sessions"].rows_where("conference_id = ?", [conf_id], order_by="id")) if conf_id else []
+
+
+def _diff(db: Database, slug: str, timetable: Timetable, now: str) -> tuple[int | None, list[dict], merge.Diff]:
     existing = db.execute("select id from conferences where slug = ?", [slug]).fetchone()
     conf_id = existing[0] if existing else None
-    old = list(db["sessions"].rows_where("conference_id = ?", [conf_id])) if conf_id else []
+    old = _stored_rows(db, conf_id)
     keep = _keys_with_user_data(db, conf_id) if conf_id else set()
-    return conf_id, merge.diff(old, timetable, keep, now)
+    return conf_id, old, merge.diff(old, timetable, keep, now)
 
 
 def _read_state(db: Database, slug: str) -> tuple:
@@ -273,16 +282,17 @@ def _read_state(db: Database, slug: str) -> tuple:
     return (*row, frozenset(_keys_with_user_data(db, row[0])))
 
 
+def _insert_sql(columns: list[str]) -> str:
+    names = ", ".join(f'"{c}"' for c in columns)  # quoted: "end" is an SQL keyword
+    return f"insert into sessions ({names}) values ({', '.join('?' for _ in columns)})"
+
+
 def _write_rows(db: Database, conf_id: int, diff: merge.Diff) -> None:
     """Apply a diff's rows with one prepared statement per shape (executemany): a 20,000-row import
     costs SQLite's time, not a Python loop's, while the write lock is held."""
     if diff.inserts:
         columns = [*diff.inserts[0], "conference_id"]
-        names = ", ".join(f'"{c}"' for c in columns)
-        db.conn.executemany(
-            f"insert into sessions ({names}) values ({', '.join('?' for _ in columns)})",
-            ([*(r[c] for c in columns[:-1]), conf_id] for r in diff.inserts),
-        )
+        db.conn.executemany(_insert_sql(columns), ([*(r[c] for c in columns[:-1]), conf_id] for r in diff.inserts))
     shapes: dict[tuple[str, ...], list[list]] = {}
     for row_id, change in diff.updates:
         shapes.setdefault(tuple(change), []).append([*change.values(), row_id])
@@ -293,11 +303,53 @@ def _write_rows(db: Database, conf_id: int, diff: merge.Diff) -> None:
         db.conn.executemany("delete from sessions where id = ?", [(row_id,) for row_id in diff.deletes])
 
 
-def preview_import(db: Database, slug: str, timetable: Timetable) -> ImportResult:
-    """What importing `timetable` into `slug` would do; writes nothing (a dry run)."""
+def preview_import(db: Database, slug: str, timetable: Timetable, fmt: str = "") -> ImportResult:
+    """What importing `timetable` into `slug` would do (with its risks); writes nothing (a dry run)."""
     zone(timetable.timezone)
-    conf_id, diff = _diff(db, slug, timetable, to_iso(now_utc()))
-    return ImportResult(slug=slug, created=conf_id is None, report=diff.report)
+    conf_id, _old, diff = _diff(db, slug, timetable, to_iso(now_utc()))
+    return ImportResult(slug=slug, created=conf_id is None, report=diff.report, format=fmt)
+
+
+def needs_confirmation(result: ImportResult) -> NeedsConfirmation:
+    """The refusal of a risky import, carrying its report."""
+    return NeedsConfirmation(
+        f"not imported into {result.slug!r}: " + "; ".join(result.report.risks) + ". Nothing was written: "
+        "look at the report and confirm (the CLI: run again with --force; --dry-run shows the report)",
+        result,
+    )
+
+
+# The conference fields an import writes, so that Undo puts back exactly those.
+_UNDONE_FIELDS = (
+    "timezone",
+    "start_date",
+    "end_date",
+    "rooms",
+    "imported_at",
+    "source",
+    "source_format",
+    "source_options",
+    "is_demo",
+    "name",
+    "url",
+)
+
+
+def _keep_for_undo(db: Database, conf_id: int, old_json: str, written: dict, now: str) -> None:
+    """The timetable as it is before this import (the sessions' rows, as JSON built before the write
+    lock was taken, and the fields it overwrites)."""
+    before = db.execute(f"select {', '.join(_UNDONE_FIELDS)} from conferences where id = ?", [conf_id]).fetchone()
+    fields = {k: v for k, v in zip(_UNDONE_FIELDS, before, strict=True) if k in written}
+    db["import_undo"].upsert(
+        {
+            "conference_id": conf_id,
+            "import_id": None,
+            "taken_at": now,
+            "conference": json.dumps(fields, ensure_ascii=False),
+            "sessions": old_json,
+        },
+        pk="conference_id",
+    )
 
 
 def apply_import(
@@ -310,13 +362,18 @@ def apply_import(
     fmt: str = "",
     source_options: dict | None = None,
     is_demo: bool = False,
+    force: bool = False,
 ) -> ImportResult:
     """Create the conference or merge a re-import into it (merge.diff), in one BEGIN IMMEDIATE transaction.
 
-    The times are kept in `timetable.timezone`. The import is recorded in the history with its report.
-    The diff is built aside, before the write lock is taken (issue 17: a 20,000-session import must not
-    hold up autosaves for seconds); inside the lock it is used only if nothing it read has changed since,
-    else it is built again there. The rows are then written with executemany (`_write_rows`).
+    The times are kept in `timetable.timezone`. The import is recorded in the history with its report,
+    and the timetable as it was before is kept for `undo_import`. An import with risks (the report's
+    `risks`: more than half of the sessions out, untimed sessions into a timed timetable) raises
+    NeedsConfirmation and writes nothing, unless `force`.
+    The diff (and the undo copy) is built aside, before the write lock is taken (issue 17: a
+    20,000-session import must not hold up autosaves for seconds); inside the lock it is used only if
+    nothing it read has changed since, else it is built again there. The rows are then written with
+    executemany (`_write_rows`).
     """
     now = to_iso(now_utc())
     fields = {
@@ -327,11 +384,15 @@ def apply_import(
         "is_demo": int(is_demo),
     }
     state = _read_state(db, slug)
-    conf_id, diff = _diff(db, slug, timetable, now)
+    conf_id, old, diff = _diff(db, slug, timetable, now)
+    undo_rows = json.dumps(old, ensure_ascii=False)
     with write(db):
         if _read_state(db, slug) != state:  # another import, a restore or a new note came between
-            conf_id, diff = _diff(db, slug, timetable, now)
+            conf_id, old, diff = _diff(db, slug, timetable, now)
+            undo_rows = json.dumps(old, ensure_ascii=False)
         created = conf_id is None
+        if diff.report.risks and not force:
+            raise needs_confirmation(ImportResult(slug=slug, created=created, report=diff.report, format=fmt))
         if created:
             conf_id = (
                 db["conferences"]
@@ -352,6 +413,7 @@ def apply_import(
                 update["name"] = name
             if timetable.url:
                 update["url"] = timetable.url
+            _keep_for_undo(db, conf_id, undo_rows, update, now)
             db["conferences"].update(conf_id, update)
         _write_rows(db, conf_id, diff)
         if diff.data_changed or created:
@@ -370,7 +432,61 @@ def apply_import(
             )
             .last_pk
         )
+        if not created:
+            db.execute("update import_undo set import_id = ? where conference_id = ?", [import_id, conf_id])
     return ImportResult(slug=slug, created=created, report=diff.report, format=fmt, import_id=import_id)
+
+
+def can_undo(db: Database, conf: Conference) -> int | None:
+    """The id of the import `undo_import` would take back (the last one), or None."""
+    row = db.execute(
+        "select u.import_id from import_undo u where u.conference_id = ?"
+        " and u.import_id = (select max(id) from imports where conference_id = u.conference_id)",
+        [conf.id],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def undo_import(db: Database, conf: Conference) -> ImportResult:
+    """Put the timetable back as it was before the last import: its sessions (times, rooms, titles,
+    cancelled flags, change history) and the conference fields that import wrote. The attendee's marks,
+    notes and links are untouched. Recorded in the import history (format "undo"); one level only.
+    NotFound when there is nothing to undo (no import since the conference was created, or undone already).
+    """
+    now = to_iso(now_utc())
+    with write(db):
+        import_id = can_undo(db, conf)
+        if import_id is None:
+            raise NotFound(f"nothing to undo for {conf.slug!r}: no import to take back since it was created")
+        fields_json, rows_json = db.execute(
+            "select conference, sessions from import_undo where conference_id = ?", [conf.id]
+        ).fetchone()
+        restored = json.loads(rows_json)
+        current = _stored_rows(db, conf.id)
+        db.execute("delete from sessions where conference_id = ?", [conf.id])
+        if restored:  # executemany, as imports write (issue 17): the lock is held for SQLite's time only
+            columns = [k for k in restored[0] if k != "id"]
+            db.conn.executemany(_insert_sql(columns), ([r.get(c) for c in columns] for r in restored))
+        db["conferences"].update(conf.id, json.loads(fields_json))
+        db.execute("update conferences set data_version = data_version + 1 where id = ?", [conf.id])
+        db["settings"].upsert({"name": "search_index_stale", "value": "1"}, pk="name")
+        report = merge.compare_rows(current, restored)
+        report_json = {**report.as_json(False), "undone": import_id}
+        new_id = (
+            db["imports"]
+            .insert(
+                {
+                    "conference_id": conf.id,
+                    "at": now,
+                    "source": f"undo of import {import_id}",
+                    "format": "undo",
+                    "report": json.dumps(report_json, ensure_ascii=False),
+                }
+            )
+            .last_pk
+        )
+        db.execute("delete from import_undo where conference_id = ?", [conf.id])
+    return ImportResult(slug=conf.slug, created=False, report=report, format="undo", import_id=new_id)
 
 
 def import_if_empty(

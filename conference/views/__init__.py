@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from ..errors import BadInput, ConferenceError, Conflict, FetchError, NotFound, Refused, TooLarge, TooManyAttempts
 from ..links import LINK_KINDS
 from ..text import render_abstract, render_markdown, safe_url
-from . import auth, compress, db, exports, imports, notes, planning, report, timetable
+from . import agenda, auth, compress, db, exports, imports, notes, planning, report, timetable
 from .helpers import KeyConverter, day_label, hm, keypath, kind_label, mark_ctx, wants_json, zone_label
 from .pagecache import csp_nonce
 
@@ -61,6 +61,14 @@ class JSONProvider(DefaultJSONProvider):
             raise BadInput("the JSON is nested too deeply") from exc
 
 
+def one_date_header(response):
+    """Leave `Date` to the HTTP server. Werkzeug's make_conditional (feeds, static files) puts one in the
+    app's headers; gunicorn drops it and writes its own, but the dev server (`python app.py`) writes its
+    own and then the app's too: two Date headers. Every server adds the real one."""
+    response.headers.pop("Date", None)
+    return response
+
+
 def init_app(app: Flask) -> None:
     app.json = JSONProvider(app)
     app.url_map.converters["key"] = KeyConverter  # session keys: one encoded path segment each
@@ -73,6 +81,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(notes.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(report.bp)
+    agenda.register(app)
     app.jinja_env.filters.update(
         keypath=keypath,
         zone_label=zone_label,
@@ -90,6 +99,7 @@ def init_app(app: Flask) -> None:
         mark_ctx=mark_ctx,
     )
     app.after_request(security_headers)
+    app.after_request(one_date_header)
     compress.init_app(app)
 
     @app.errorhandler(ConferenceError)

@@ -43,7 +43,15 @@ from .pagecache import csrf_token
 csrf = CSRFProtect()
 
 # Reachable without logging in: the login itself, static files, and what a secret token opens.
-OPEN_ENDPOINTS = {"static", "auth.login", "auth.login_post", "exports.feed", "planning.shared", "notes.service_worker"}
+OPEN_ENDPOINTS = {
+    "static",
+    "auth.login",
+    "auth.login_post",
+    "exports.feed",
+    "planning.shared",
+    "notes.service_worker",
+    "agenda.favicon",
+}
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 DEVICE_COOKIE = "conference_device"
 DEVICE_LIFETIME = timedelta(days=365)

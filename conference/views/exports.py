@@ -38,8 +38,28 @@ def calendar(db: Database, conf: Conference, name: str, options: CalendarOptions
     return CALENDARS.get_or_build(("calendar", name, store.versions(db, conf), options), build)
 
 
-def _ics(body: bytes, filename: str | None) -> Response:
-    return download(body, "text/calendar", filename)
+def calendar_options(
+    db: Database, conf: Conference | None = None, *, interested=False, with_notes=False, feed=False
+) -> CalendarOptions:
+    """The options of a calendar that carries the reminder: its minutes, and the revisions (the
+    reminder's, each note's when notes are shown) that go into each event's SEQUENCE/LAST-MODIFIED."""
+    revision, revised_at = store.alarm_revision(db)
+    return CalendarOptions(
+        alarm_minutes=store.alarm_minutes(db),
+        interested=interested,
+        with_notes=with_notes,
+        feed=feed,
+        revision=revision,
+        revised_at=revised_at,
+        note_stamps=store.note_stamps(db, conf) if with_notes and conf is not None else (),
+    )
+
+
+def _attachment(body, conf: Conference, name: str, part: str = "") -> Response:
+    """The exporter `name`'s file as a download, named from the conference (UTF-8 and ASCII, RFC 6266)."""
+    exporter = EXPORTERS[name]
+    filename, ascii_name = exporter.download_names(conf, part)
+    return download(body, exporter.mimetype, filename, ascii_name)
 
 
 @bp.get("/c/<slug>/calendar")
@@ -67,12 +87,13 @@ def settings(slug: str):
 def plan_download(slug: str):
     db = get_db()
     conf = store.conference(db, slug)
-    options = CalendarOptions(
-        alarm_minutes=store.alarm_minutes(db),
+    options = calendar_options(
+        db,
+        conf,
         interested=request.args.get("interested") == "1",
         with_notes=request.args.get("notes") == "1",
     )
-    return _ics(calendar(db, conf, "plan-ics", options), EXPORTERS["plan-ics"].file_name(slug))
+    return _attachment(calendar(db, conf, "plan-ics", options), conf, "plan-ics")
 
 
 @bp.get("/c/<slug>/plan.csv")
@@ -82,7 +103,7 @@ def plan_table(slug: str):
     exporter = EXPORTERS["plan-csv"]
     sessions = store.planned_sessions(db, conf, abstracts=exporter.abstracts)
     body = exporter(conf, sessions, store.note_texts(db, conf))
-    return download(body, exporter.mimetype, exporter.file_name(slug))
+    return _attachment(body, conf, "plan-csv")
 
 
 @bp.get("/c/<slug>/timetable.ics")
@@ -90,7 +111,7 @@ def timetable_download(slug: str):
     db = get_db()
     conf = store.conference(db, slug)
     body = calendar(db, conf, "timetable-ics", CalendarOptions(alarm_minutes=None))
-    return _ics(body, EXPORTERS["timetable-ics"].file_name(slug))
+    return _attachment(body, conf, "timetable-ics")
 
 
 @bp.get("/c/<slug>/ics/<key:key>")
@@ -98,9 +119,9 @@ def session_download(slug: str, key: str):
     db = get_db()
     conf = store.conference(db, slug)
     exporter = EXPORTERS["session-ics"]
-    body = exporter(conf, [store.planned_session(db, conf, key)], {}, CalendarOptions(store.alarm_minutes(db)))
+    body = exporter(conf, [store.planned_session(db, conf, key)], {}, calendar_options(db))
     safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in key)[:40]
-    return _ics(body, exporter.file_name(slug, safe))
+    return _attachment(body, conf, "session-ics", safe)
 
 
 @bp.get("/feeds/<token>/plan.ics")
@@ -108,11 +129,12 @@ def feed(token: str):
     """What calendar apps poll: the plan, with ETag and Last-Modified so an unchanged plan costs a 304."""
     db = get_db()
     conf = store.conference_by_feed(db, token)
-    body = calendar(db, conf, "plan-ics", CalendarOptions(alarm_minutes=store.alarm_minutes(db), feed=True))
-    response = _ics(body, None)
-    response.set_etag(hashlib.sha256(body).hexdigest())
-    changed = store.plan_changed_at(db, conf) or conf.imported_at
-    if changed:
-        response.last_modified = from_iso(changed)
+    body = calendar(db, conf, "plan-ics", calendar_options(db, feed=True))
+    response = download(body, EXPORTERS["plan-ics"].mimetype, None)
+    digest = hashlib.sha256(body).hexdigest()
+    response.set_etag(digest)
+    # Last-Modified moves with the ETag, whatever changed the file (a mark, an import, the reminder…):
+    # a client that sends only If-Modified-Since must not get a 304 for a changed calendar.
+    response.last_modified = from_iso(store.content_modified_at(db, conf, "plan-feed", digest))
     response.headers["Cache-Control"] = "no-cache"
     return response.make_conditional(request)

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from werkzeug.routing import PathConverter
 
 from ..errors import BadInput
+from ..exports.names import ascii_file_name
 from ..model import Conference
 from .pagecache import csrf_token
 
@@ -26,13 +27,24 @@ def day_label(day: date, fmt: str = "medium") -> str:
     return format_date(day, "EEE, MMM d" if fmt == "medium" else "EEEE, MMMM d, y")
 
 
-def download(body, mimetype: str, filename: str | None) -> Response:
-    """A response the browser saves as `filename` (None: shown inline, as feeds are); text is UTF-8."""
+def content_disposition(filename: str, ascii_name: str = "") -> str:
+    """`attachment` with the name twice (RFC 6266 / RFC 8187): `filename*=UTF-8''…` for every browser
+    today, and the plain `filename="…"` (ASCII: `ascii_name`, else `filename` made ASCII) for the rest.
+    Only Latin-1 may go into an HTTP header: a raw Japanese name makes werkzeug's server drop the
+    connection and gunicorn answer 500."""
+    fallback = ascii_file_name(filename, ascii_name or filename)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def download(body, mimetype: str, filename: str | None, ascii_name: str = "") -> Response:
+    """A response the browser saves as `filename` (None: shown inline, as feeds are); text is UTF-8.
+
+    `ascii_name`: the name for clients that ignore `filename*` (default: `filename` made ASCII)."""
     response = Response(body, mimetype=mimetype)
     if mimetype.startswith("text/"):
         response.headers["Content-Type"] = f"{mimetype}; charset=utf-8"
     if filename:
-        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response.headers["Content-Disposition"] = content_disposition(filename, ascii_name)
     return response
 
 

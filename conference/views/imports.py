@@ -1,22 +1,47 @@
-"""Import a timetable from an upload, a paste or a URL; show what changed; refresh from the URL."""
+"""Import a timetable from an upload, a paste or a URL; show what changed; refresh from the URL; undo.
+
+An import that needs the user's word waits in the store (`store.keep_pending`, by a random token):
+- its change report has risks (more than half of the sessions out, untimed sessions into a timed
+  timetable): the confirmation page shows the report and imports only when asked;
+- it is custom JSON/YAML: the mapping page picks the list and the fields and previews the first five
+  sessions before importing.
+"""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from .. import importer, store
-from ..errors import ConferenceError
-from ..parsers import PARSERS
+from ..errors import ConferenceError, NeedsConfirmation, NotFound, ParseError
+from ..parsers import FIELDS, MAPPED, PARSERS, mapping_help
 from .db import get_db
 
 bp = Blueprint("imports", __name__)
 
+# The fields the mapping page offers, in this order (the rest stay available to --map).
+MAP_FIELDS = (
+    "title",
+    "start",
+    "end",
+    "duration",
+    "date",
+    "day",
+    "room",
+    "track",
+    "speakers",
+    "abstract",
+    "url",
+    "code",
+    "id",
+    "type",
+)
+PREVIEW = 5
 
-def _form_request(form, files) -> importer.ImportRequest:
-    """The form as an ImportRequest: an upload, else pasted text, else a URL (never a local path)."""
-    upload = files.get("file")
-    pasted = form.get("text", "")
-    options = {
+
+def _options(form) -> dict:
+    return {
         "slug": form.get("slug", "").strip(),
         "name": form.get("name", "").strip(),
         "fmt": form.get("format", ""),
@@ -25,6 +50,13 @@ def _form_request(form, files) -> importer.ImportRequest:
         "duration": importer.duration_field(form.get("duration", "")),
         "encoding": form.get("encoding", "").strip(),
     }
+
+
+def _form_request(form, files) -> importer.ImportRequest:
+    """The form as an ImportRequest: an upload, else pasted text, else a URL (never a local path)."""
+    upload = files.get("file")
+    pasted = form.get("text", "")
+    options = _options(form)
     if upload and upload.filename:
         return importer.ImportRequest(data=upload.read(), filename=upload.filename, **options)
     if pasted.strip():
@@ -32,13 +64,73 @@ def _form_request(form, files) -> importer.ImportRequest:
     return importer.ImportRequest(source=form.get("url", "").strip(), **options)
 
 
-def _run(request_: importer.ImportRequest) -> store.ImportResult:
+def _read(request_: importer.ImportRequest) -> importer.ImportRequest:
+    """The request with its bytes (a URL is downloaded once, here)."""
+    got = importer.read(
+        request_, allow_private=current_app.config["FETCH_ALLOW_PRIVATE"], local_files=False, stdin=None
+    )
+    return importer.carrying(request_, got)
+
+
+def _run(request_: importer.ImportRequest, *, force: bool = False) -> store.ImportResult:
     return importer.run(
         get_db(),
         request_,
         allow_private=current_app.config["FETCH_ALLOW_PRIVATE"],
         default_timezone=current_app.config["DEFAULT_TIMEZONE"],
+        force=force,
     )
+
+
+def _keep(request_: importer.ImportRequest, base_version: int | None = None, target: str = "") -> str:
+    """Keep the import waiting; with the conference it goes into and that conference's data version then."""
+    values = request_.form_values()
+    values.update(base_version=base_version, target=target)
+    return store.keep_pending(
+        get_db(), request_.data or b"", name=request_.filename, source=request_.origin, request=values
+    )
+
+
+def _pending_request(token: str) -> tuple[dict, importer.ImportRequest]:
+    waiting = store.pending_import(get_db(), token)
+    values = {k: v for k, v in waiting["request"].items() if k not in ("base_version", "target")}
+    return waiting, importer.ImportRequest(
+        data=waiting["data"], filename=waiting["name"], origin=waiting["source"], **values
+    )
+
+
+def _data_version(slug: str) -> int | None:
+    try:
+        return store.conference(get_db(), slug).data_version
+    except NotFound:
+        return None
+
+
+def _confirm_page(token: str, result: store.ImportResult, request_: importer.ImportRequest, *, again: bool = False):
+    return render_template(
+        "import_confirm.html", token=token, r=result.report, result=result, request_=request_, again=again
+    )
+
+
+def _attempt(request_: importer.ImportRequest, token: str | None = None, *, force: bool = False):
+    """Run the import; ask to confirm a risky one, or to choose the fields of custom JSON/YAML."""
+    try:
+        result = _run(request_, force=force)
+    except NeedsConfirmation as exc:
+        base = _data_version(exc.result.slug)
+        if token:
+            store.drop_pending(get_db(), token)
+        token = _keep(request_, base, exc.result.slug)
+        return _confirm_page(token, exc.result, request_)
+    except ParseError as exc:
+        if not importer.needs_mapping(exc):
+            raise
+        if token is None:
+            token = _keep(request_)
+        return redirect(url_for("imports.mapping", token=token), code=303)
+    if token:
+        store.drop_pending(get_db(), token)
+    return redirect(url_for("imports.report", slug=result.slug, import_id=result.import_id), code=303)
 
 
 @bp.get("/import")
@@ -49,11 +141,102 @@ def form():
 @bp.post("/import")
 def submit():
     try:
-        result = _run(_form_request(request.form, request.files))
+        return _attempt(_read(_form_request(request.form, request.files)))
     except ConferenceError as exc:  # the form again, as filled in, with what was wrong
         values = request.form.to_dict()
         return render_template("import.html", formats=PARSERS, values=values, error=str(exc)), 400
-    return redirect(url_for("imports.report", slug=result.slug, import_id=result.import_id), code=303)
+
+
+def _mapping_from(args, request_: importer.ImportRequest) -> importer.ImportRequest:
+    """The list and fields chosen on the mapping page (absent: what the waiting import had)."""
+    if "records" not in args:
+        return request_
+    records = args.get("records", "").strip() or None
+    fields = {name: args.get(f"map_{name}", "").strip() for name in FIELDS}
+    return replace(request_, records=records, fields={k: v for k, v in fields.items() if v})
+
+
+@bp.get("/import/pending/<token>")
+def mapping(token: str):
+    """Custom JSON/YAML: pick the list, map the fields, see the first five sessions."""
+    _waiting, request_ = _pending_request(token)
+    request_ = _mapping_from(request.args, request_)
+    help_ = mapping_help(request_.data or b"", request_.filename, request_.records)
+    if request_.records is None and help_.records is not None:
+        request_ = replace(request_, records=help_.records)
+    chosen = {**help_.suggested, **request_.fields}
+    sessions, notes, skipped, error, target = [], [], [], None, ""
+    if request_.records is not None:
+        try:
+            fmt = request_.fmt if request_.fmt in MAPPED else help_.fmt
+            target, _fmt, timetable = importer.prepare(
+                get_db(),
+                replace(request_, fmt=fmt, fields=chosen),
+                importer.Read(request_.data or b"", request_.filename or "pasted text", request_.origin),
+                default_timezone=current_app.config["DEFAULT_TIMEZONE"],
+            )
+            sessions, notes, skipped = timetable.sessions[:PREVIEW], timetable.notes, timetable.skipped
+            total = len(timetable.sessions)
+        except ConferenceError as exc:
+            error, total = str(exc), 0
+    else:
+        total = 0
+    return render_template(
+        "import_mapping.html",
+        token=token,
+        help=help_,
+        request_=request_,
+        chosen=chosen,
+        fields=MAP_FIELDS,
+        sessions=sessions,
+        total=total,
+        notes=notes,
+        skipped=skipped,
+        error=error,
+        target=target,
+    )
+
+
+@bp.post("/import/pending/<token>")
+def pending(token: str):
+    """Import what waits: with the fields chosen on the mapping page, or confirmed after the report."""
+    waiting, request_ = _pending_request(token)
+    request_ = _mapping_from(request.form, request_)
+    if request_.records is not None and request_.fmt not in MAPPED:
+        request_ = replace(request_, fmt=mapping_help(request_.data or b"", request_.filename, request_.records).fmt)
+    confirmed = request.form.get("confirm") == "1"
+    if confirmed:
+        base = waiting["request"].get("base_version")
+        slug = waiting["request"].get("target") or ""
+        if slug and _data_version(slug) != base:
+            try:  # the timetable changed since the report was shown: show the new one
+                result = importer.run(
+                    get_db(),
+                    request_,
+                    allow_private=False,
+                    default_timezone=current_app.config["DEFAULT_TIMEZONE"],
+                    dry_run=True,
+                )
+            except ConferenceError as exc:
+                return render_template("import.html", formats=PARSERS, values={}, error=str(exc)), 400
+            store.drop_pending(get_db(), token)
+            return _confirm_page(_keep(request_, _data_version(slug), slug), result, request_, again=True)
+    try:
+        return _attempt(request_, token, force=confirmed)
+    except ConferenceError as exc:
+        if request_.records is not None or request_.fields:
+            return redirect(url_for("imports.mapping", token=token, **_args(request_)), code=303)
+        return render_template("import.html", formats=PARSERS, values={}, error=str(exc)), 400
+
+
+def _args(request_: importer.ImportRequest) -> dict:
+    return {"records": request_.records or "", **{f"map_{k}": v for k, v in request_.fields.items()}}
+
+
+@bp.post("/import/pending/<token>/cancel")
+def cancel(token: str):
+    store.drop_pending(get_db(), token)
+    return redirect(url_for("imports.form"), code=303)
 
 
 @bp.post("/c/<slug>/refresh")
@@ -61,9 +244,15 @@ def refresh(slug: str):
     conf = store.conference(get_db(), slug)
     again = importer.refresh_request(conf)  # BadInput (400) when it was not imported from a URL
     try:
-        result = _run(again)
+        return _attempt(_read(again))
     except ConferenceError as exc:
         return render_template("refresh_failed.html", conf=conf, error=str(exc)), 502
+
+
+@bp.post("/c/<slug>/undo-import")
+def undo(slug: str):
+    db = get_db()
+    result = store.undo_import(db, store.conference(db, slug))  # NotFound (404) when nothing to undo
     return redirect(url_for("imports.report", slug=slug, import_id=result.import_id), code=303)
 
 
@@ -71,4 +260,12 @@ def refresh(slug: str):
 def report(slug: str, import_id: int):
     db = get_db()
     conf = store.conference(db, slug)
-    return render_template("import_report.html", conf=conf, imp=store.import_report(db, conf, import_id))
+    from .agenda import session_codes  # the report names talks by their codes (A20), as the timetable does
+
+    return render_template(
+        "import_report.html",
+        conf=conf,
+        imp=store.import_report(db, conf, import_id),
+        codes=session_codes(db, conf),
+        can_undo=store.can_undo(db, conf) == import_id,
+    )

@@ -161,5 +161,10 @@ def now(slug: str):
         except ValueError:
             abort(400, description="at must look like 2026-07-25T13:10")
         at = at.astimezone(tz) if at.tzinfo else at.replace(tzinfo=tz)
-    state = planning.now_and_next(_plan(db, conf), at)
-    return render_template("now.html", conf=conf, state=state, clock_set="at" in request.args)
+    sessions = _plan(db, conf)
+    state = planning.now_and_next(sessions, at)
+    from .agenda import upcoming_day  # a day without the event shows the next event day
+
+    return render_template(
+        "now.html", conf=conf, state=state, clock_set="at" in request.args, upcoming=upcoming_day(sessions, at)
+    )

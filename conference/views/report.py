@@ -1,14 +1,18 @@
-"""The report page: preset and language choices, a sanitized preview, the source, downloads."""
+"""The report page: preset and language choices, a preview with the platform's own Markdown rules, the
+source, the download (named as the platform wants), and the notes zip."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from .. import store
-from ..exports import EXPORTERS, report
-from ..text import render_markdown
+from ..errors import BadInput
+from ..exports import EXPORTERS, names, report
+from ..text import render_markdown_as
 from .db import get_db
 from .helpers import download
 
@@ -23,6 +27,19 @@ def _options(args) -> report.Options:
         hashtag=args.get("hashtag", ""),
         track_hashtags=args.get("track_hashtags") == "1",
         retro=args.get("retro") == "1",
+        slug=args.get("slug", "").strip(),
+    )
+
+
+def preview(text: str, preset: str):
+    """The draft as its platform shows it (an emulation for Hatena): front matter and comments left out."""
+    body = text.split("---\n", 2)[2] if text.startswith("---\n") else text
+    body = re.sub(r"<!--.*?-->", "", body, flags=re.S)  # placeholders and markers are invisible in a blog too
+    return render_markdown_as(
+        body,
+        breaks=report.BREAKS.get(preset, False),
+        tasklists=report.TASK_LISTS.get(preset, True),
+        hash_headings=preset == "hatena",
     )
 
 
@@ -31,20 +48,29 @@ def page(slug: str):
     db = get_db()
     conf = store.conference(db, slug)
     options = _options(request.args)
+    error = ""
+    try:
+        options.check()
+    except report.ReportError as exc:
+        error = str(exc)  # shown beside the form; the draft keeps the default slug meanwhile
+        options = replace(options, slug="")
     exporter = EXPORTERS["report"]
     text = exporter(conf, store.planned_sessions(db, conf, abstracts=False), store.note_texts(db, conf), options)
-    if request.args.get("download") == "1":
-        return download(text, exporter.mimetype, exporter.file_name(slug, options.preset))
-    body = text.split("---\n", 2)[2] if text.startswith("---\n") else text
-    body = re.sub(r"<!--.*?-->", "", body, flags=re.S)  # placeholders and markers are invisible in a blog too
+    filename = report.file_name(conf, options)
+    if request.args.get("download") == "1" and not error:
+        return download(text, exporter.mimetype, filename, filename)
     return render_template(
         "report.html",
         conf=conf,
         options=options,
         text=text,
-        preview=render_markdown(body),
+        preview=preview(text, options.preset),
         presets=report.PRESETS,
-    )
+        filename=filename,
+        default_slug=names.article_slug(conf, options.hashtag),
+        error=error,
+        asked_slug=request.args.get("slug", ""),
+    ), (400 if error else 200)
 
 
 @bp.get("/c/<slug>/notes.zip")
@@ -53,4 +79,26 @@ def notes_zip(slug: str):
     conf = store.conference(db, slug)
     exporter = EXPORTERS["notes-zip"]
     body = exporter(conf, store.planned_sessions(db, conf, abstracts=False), store.note_texts(db, conf))
-    return download(body, exporter.mimetype, exporter.file_name(slug))
+    return download(body, exporter.mimetype, *exporter.download_names(conf))
+
+
+@bp.route("/c/<slug>/edit", methods=["GET", "POST"])
+def rename(slug: str):
+    """The conference's name, hashtag and URL, changed without re-importing (`flask conference SLUG …`)."""
+    db = get_db()
+    conf = store.conference(db, slug)
+    values = {"name": conf.name, "hashtag": f"#{conf.hashtag}" if conf.hashtag else "", "url": conf.url}
+    if request.method == "POST":
+        values = {k: request.form.get(k, "") for k in values}
+        try:
+            store.update_conference(db, conf, name=values["name"], hashtag=values["hashtag"], url=values["url"])
+        except BadInput as exc:
+            message = {
+                "name": _("Give the conference a name of at most 200 characters."),
+                "hashtag": _("A hashtag is one word of letters, digits and _ (at most 50), such as #JTF2026."),
+                "url": _("The web site's address must start with http:// or https://."),
+            }.get(exc.field, exc.why)
+            page = render_template("conference_edit.html", conf=conf, values=values, error=message, field=exc.field)
+            return page, 400
+        return redirect(url_for("report.rename", slug=slug, saved=1), code=303)
+    return render_template("conference_edit.html", conf=conf, values=values, saved=request.args.get("saved") == "1")
