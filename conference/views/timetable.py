@@ -44,7 +44,9 @@ def grid(slug: str):
         chosen = [r for r in request.args.getlist("room") if r in rooms]
         # FOSDEM-sized timetables have 30-60 rooms: the attendee may keep only the ones they care about.
         shown = [
-            s for s in sessions if s.day == day and (not chosen or s.room in chosen or (s.is_break and not s.room))
+            s
+            for s in sessions
+            if day and s.day == day and (not chosen or s.room in chosen or (s.is_break and not s.room))
         ]
         # A day over grid.PAGE_SESSIONS is shown in parts by room (issue 17), `?page=N`.
         parts = grid_mod.pages(shown, rooms)
