@@ -80,3 +80,26 @@ def test_the_form_renames_and_refuses_bad_input_showing_what_was_typed(client, a
     client.post(f"/c/{SLUG}/edit", data={"name": "<script>alert(1)</script>", "hashtag": "", "url": ""})
     page = client.get(f"/c/{SLUG}/edit").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_a_re_import_keeps_the_name_hashtag_and_url_the_user_gave(runner, tmp_path):
+    from pathlib import Path
+
+    xml = (Path(__file__).parent / "fixtures" / "mini.xml").read_text("utf-8")
+    source = tmp_path / "schedule.xml"
+    source.write_text(
+        xml.replace(
+            "<title>Mini Festa 2026</title>", "<title>Mini Festa 2026</title><url>https://mini.example.org/</url>"
+        ),
+        "utf-8",
+    )
+    assert runner.invoke(args=["import", str(source), "--slug", "mini"]).exit_code == 0
+    assert json.loads(runner.invoke(args=["conference", "mini", "--json"]).stdout)["url"] == "https://mini.example.org/"
+    changed = runner.invoke(
+        args=["conference", "mini", "--name", "JTF 2026", "--hashtag", "JTF2026", "--url", "https://techfesta.jp/"]
+    )
+    assert changed.exit_code == 0, changed.output
+    again = runner.invoke(args=["import", str(source), "--slug", "mini"])
+    assert again.exit_code == 0, again.output
+    shown = json.loads(runner.invoke(args=["conference", "mini", "--json"]).stdout)
+    assert (shown["name"], shown["hashtag"], shown["url"]) == ("JTF 2026", "#JTF2026", "https://techfesta.jp/")

@@ -411,7 +411,8 @@ def apply_import(
             update = dict(fields)
             if name:
                 update["name"] = name
-            if timetable.url:
+            current_url = db.execute("select url from conferences where id = ?", [conf_id]).fetchone()[0]
+            if timetable.url and not current_url:  # a URL already there (perhaps the user's own) stays
                 update["url"] = timetable.url
             _keep_for_undo(db, conf_id, undo_rows, update, now)
             db["conferences"].update(conf_id, update)
