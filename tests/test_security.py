@@ -93,6 +93,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+@pytest.mark.slow
 def test_python_app_py_refuses_a_public_host_without_password(tmp_path):
     env = {"CONFERENCE_DB": str(tmp_path / "x.db"), "PATH": "/usr/bin:/bin"}
     refused = subprocess.run(
