@@ -22,6 +22,7 @@ NOT_PAGES = {"static", "notes.service_worker", "agenda.favicon"}
 PAYLOAD = '"\'><b data-pwned="1">B</b><script>window.__pwned=1</script><img src=x onerror=window.__pwned=1>'
 LINK = "javascript:window.__pwned=1"
 SLUG = "hostile"
+DEMO = "demo-tech-festa-2026"
 KEYS = ("h1", 'k <b data-pwned="1">2')  # the second session's key is hostile too (it is in URLs and pages)
 
 
@@ -61,6 +62,27 @@ def every_route(app: Flask, methods: set[str], values: dict) -> list[Route]:
                 url = adapter.build(rule.endpoint, args, method=method)
                 found.append(Route(rule.endpoint, method, url, rule.rule))
     return found
+
+
+def demo_values(app: Flask) -> dict:
+    """Real arguments for every route on the demo conference (a link, a share link, a feed, an import)."""
+    db = connect(app.config["DATABASE"])
+    conf = store.conference(db, DEMO)
+    link = store.add_link(db, conf, "A10", "https://example.com/deck", "slides", "deck")
+    values = {
+        "slug": DEMO,
+        "key": "A10",
+        "import_id": store.last_import_id(db, conf),
+        "link_id": link.id,
+        "token": store.keep_pending(db, b"{}", name="x.json", source="x.json", request={}),
+        ("planning.shared", "token"): store.new_share_token(db, conf),
+        ("exports.feed", "token"): store.feed_token(db, conf),
+        "name": "agenda",
+        "code": "en",
+        "filename": "app.js",
+    }
+    db.close()
+    return values
 
 
 def _schedule() -> dict:

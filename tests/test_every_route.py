@@ -12,30 +12,7 @@ from conference.store import connect
 from conference.views.auth import csrf
 
 from .conftest import CSRFClient
-from .routes import NOT_PAGES, PAYLOAD, WRITES, every_route, make_hostile, unescaped
-
-DEMO = "demo-tech-festa-2026"
-
-
-def _demo_values(app: Flask) -> dict:
-    """Real arguments for every route on the demo conference (a link, a share link, a feed, an import)."""
-    db = connect(app.config["DATABASE"])
-    conf = store.conference(db, DEMO)
-    link = store.add_link(db, conf, "A10", "https://example.com/deck", "slides", "deck")
-    values = {
-        "slug": DEMO,
-        "key": "A10",
-        "import_id": store.last_import_id(db, conf),
-        "link_id": link.id,
-        "token": store.keep_pending(db, b"{}", name="x.json", source="x.json", request={}),
-        ("planning.shared", "token"): store.new_share_token(db, conf),
-        ("exports.feed", "token"): store.feed_token(db, conf),
-        "name": "agenda",
-        "code": "en",
-        "filename": "app.js",
-    }
-    db.close()
-    return values
+from .routes import DEMO, NOT_PAGES, PAYLOAD, WRITES, demo_values, every_route, make_hostile, unescaped
 
 
 def accepted_without_token(app: Flask) -> list[str]:
@@ -44,7 +21,7 @@ def accepted_without_token(app: Flask) -> list[str]:
     Each is sent the way a form or our script would send it, from this computer, with no token at all."""
     client = app.test_client()
     client.get("/")  # a session cookie, as a browser that opened a page has
-    values = _demo_values(app)
+    values = demo_values(app)
     passed = []
     for route in every_route(app, WRITES, values):
         for kind in ("form", "json"):
@@ -62,7 +39,7 @@ def accepted_without_token(app: Flask) -> list[str]:
 
 def test_every_state_changing_route_refuses_a_request_without_the_csrf_token(db_path):
     app = create_app({"TESTING": True, "DATABASE": str(db_path)})
-    routes = every_route(app, WRITES, _demo_values(app))
+    routes = every_route(app, WRITES, demo_values(app))
     assert len(routes) >= 20  # the walk found the routes (20 when this test was written)
     assert accepted_without_token(app) == []
     db = connect(db_path)  # and none of them changed anything
@@ -87,14 +64,14 @@ def test_a_new_post_route_without_csrf_would_be_found(db_path):
     passed = accepted_without_token(app)
     assert passed == [f"POST /c/{DEMO}/forgotten (form): 200", f"POST /c/{DEMO}/forgotten (json): 200"]
     # PUT and DELETE routes are walked too (the global protection refuses them while nobody exempts them).
-    assert [r.method for r in every_route(app, WRITES, _demo_values(app)) if "/also/" in r.url] == ["DELETE", "PUT"]
+    assert [r.method for r in every_route(app, WRITES, demo_values(app)) if "/also/" in r.url] == ["DELETE", "PUT"]
 
 
 def test_a_route_with_an_argument_the_walk_cannot_fill_fails_loudly(db_path):
     app = create_app({"TESTING": True, "DATABASE": str(db_path)})
     app.add_url_rule("/c/<slug>/new/<thing>", "new_thing", lambda slug, thing: "", methods=["GET"])
     with pytest.raises(AssertionError, match=r"/c/<slug>/new/<thing> \(new_thing\): the test has no value for <thing>"):
-        every_route(app, {"GET"}, _demo_values(app))
+        every_route(app, {"GET"}, demo_values(app))
 
 
 @pytest.fixture
