@@ -79,8 +79,10 @@ def test_same_state_gives_byte_identical_files(runner, client):
     assert client.get(f"/c/{SLUG}/timetable.ics").data == client.get(f"/c/{SLUG}/timetable.ics").data
 
 
-def test_reimport_bumps_sequence_and_cancels_dropped_planned_session(runner, client, tmp_path):
+def test_reimport_bumps_sequence_and_cancels_dropped_planned_session(runner, client, tmp_path, db_path):
     setup_mini(runner, client)
+    with sqlite3.connect(db_path) as raw:  # as if imported a day ago: LAST-MODIFIED can only move on
+        raw.execute("update sessions set updated_at = '2026-07-20T00:00:00+00:00'")
     before = events(client.get(f"/c/{SLUG}/plan.ics").data)
     doc = json.loads(FIXTURE.read_text("utf-8"))
     rooms = doc["schedule"]["conference"]["days"][0]["rooms"]
@@ -93,7 +95,7 @@ def test_reimport_bumps_sequence_and_cancels_dropped_planned_session(runner, cli
     moved_before, moved = before["A10: Kubernetes 入門"], after["A10: Kubernetes 入門"]
     assert str(moved["UID"]) == str(moved_before["UID"])
     assert int(moved["SEQUENCE"]) == int(moved_before["SEQUENCE"]) + 1
-    assert moved["LAST-MODIFIED"].dt >= moved_before["LAST-MODIFIED"].dt
+    assert moved["LAST-MODIFIED"].dt > moved_before["LAST-MODIFIED"].dt == datetime(2026, 7, 20, tzinfo=UTC)
     assert moved["DTSTART"].dt.astimezone(UTC) == datetime(2026, 7, 25, 2, 30, tzinfo=UTC)
     dropped = after["B10: Observability <b>101</b>"]
     assert str(dropped["STATUS"]) == "CANCELLED" and int(dropped["SEQUENCE"]) == 1
