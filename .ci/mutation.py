@@ -122,11 +122,13 @@ def run(package: str, mode: str) -> None:
         names = list(PACKAGES[package])
     else:
         wanted = ("not run",) if mode == "resume" else ("survived", "timeout")
-        names = sorted(n for n, code in results().items() if package_of(n) == package and verdict(code) in wanted)
-        if not names and results():
+        mine = {n: verdict(code) for n, code in results().items() if package_of(n) == package}
+        names = sorted(n for n, v in mine.items() if v in wanted)
+        if not names and mine:
             print(f"{package}: nothing to test ({mode})", flush=True)
             return
-        names = names or list(PACKAGES[package])  # nothing generated yet: the first run makes the mutants
+        if len(names) == len(mine):  # all of them (or none generated yet): the globs, quicker for mutmut to match
+            names = list(PACKAGES[package])
     print(f"== {package}: mutmut run ({len(names)} names or globs)", flush=True)
     started = time.monotonic()
     done = subprocess.run([str(ROOT / ".venv/bin/mutmut"), "run", *names], cwd=ROOT)
