@@ -60,8 +60,19 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "conference.db"
 
 
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory) -> Path:
+    """The database create_app makes on a new file (migrated, the demo imported, a secret key), made once
+    per test run: each test's app starts on its own copy. (Mutation testing runs each mutant's tests as a
+    run of their own, so a mutant that breaks migrating or the demo import still fails them all.)"""
+    path = tmp_path_factory.mktemp("demo") / "conference.db"
+    create_app({"TESTING": True, "DATABASE": str(path)})
+    return path
+
+
 @pytest.fixture
-def app(db_path: Path):
+def app(db_path: Path, demo_database: Path):
+    shutil.copyfile(demo_database, db_path)
     app = create_app({"TESTING": True, "DATABASE": str(db_path)})
     app.test_client_class = CSRFClient
     return app
