@@ -27,8 +27,10 @@ from conference import store
 from conference.demo import demo_timetable
 from conference.exports import EXPORTERS
 from conference.exports.ics import CalendarOptions
+from conference.exports.notes_zip import ZipOptions
 from conference.exports.report import PRESETS, Options
 from conference.exports.table import TableOptions
+from conference.model import Photo
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
@@ -54,6 +56,9 @@ def day(tmp_path_factory):
     store.set_status(db, conf, ["A10", "B10", "C30", "D40"], "going")
     store.set_status(db, conf, ["E50"], "speaking")
     store.set_status(db, conf, ["F30", "A20"], "interested")
+    # Lost to a clash: watch later, one with its recording already published.
+    store.set_status(db, conf, ["B20", "C20"], "later")
+    store.add_link(db, conf, "B20", "https://www.youtube.com/watch?v=demoB20", title="Recording")
     for key, text in NOTES.items():
         store.save_note(db, conf, key, text, 0)
     store.add_link(db, conf, "A10", "https://github.com/example/k8s-lessons", title="The demo's code")
@@ -70,8 +75,48 @@ def day(tmp_path_factory):
 
 
 def zip_listing(body: bytes) -> str:
+    """The zip's files in order: text as it is, a photo by its size and first bytes (exporters copy photos unread)."""
     archive = zipfile.ZipFile(io.BytesIO(body))
-    return "".join(f"=== {i.filename} ({i.date_time}) ===\n{archive.read(i).decode()}" for i in archive.infolist())
+    return "".join(
+        f"=== {i.filename} ({i.date_time}) ===\n"
+        + (
+            archive.read(i).decode()
+            if i.filename.endswith(".md")
+            else f"[{i.file_size} bytes: {archive.read(i)[:12]!r}]\n"
+        )
+        for i in archive.infolist()
+    )
+
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+# Slide photos as the store hands them to exporters (their bytes are copied as they are: see test_photos.py
+# for real pictures made with Pillow). B10's two are out of order on purpose; F30 (interested) is not in a
+# report. The third caption carries Markdown and HTML that must stay text.
+PHOTOS = (
+    Photo(2, "B10", "", datetime(2026, 7, 25, 13, 31, tzinfo=TOKYO), 2560, 1920, data=b"\xff\xd8 B10 second"),
+    Photo(
+        1,
+        "B10",
+        "Room change: 掲示板",
+        datetime(2026, 7, 25, 13, 20, tzinfo=TOKYO),
+        2560,
+        1920,
+        data=b"\xff\xd8 B10 first",
+    ),
+    Photo(
+        3, "A10", "[war] <b>stories</b>", datetime(2026, 7, 25, 11, 5, tzinfo=TOKYO), 1920, 2560, data=b"\xff\xd8 A10"
+    ),
+    Photo(
+        4,
+        "F30",
+        "not in the report",
+        datetime(2026, 7, 25, 15, 0, tzinfo=TOKYO),
+        800,
+        600,
+        "image/png",
+        data=b"\x89PNG F30",
+    ),
+)
 
 
 # (golden file, exporter, options, sessions: "all" or the keys given)
@@ -90,6 +135,20 @@ CASES = [
     ),
     ("report-hugo-honorific.md", "report", Options(preset="hugo", honorific="さん", now=NOW), "all"),
     ("notes-zip.txt", "notes-zip", None, "all"),
+    ("notes-zip-photos.txt", "notes-zip", ZipOptions(photos=PHOTOS), "all"),
+    ("report-zenn-photos.md", "report", Options(preset="zenn", hashtag="#JTFdemo", now=NOW, photos=PHOTOS), "all"),
+    (
+        "report-bundle-hugo.txt",
+        "report-bundle",
+        Options(preset="hugo", hashtag="#JTFdemo", now=NOW, photos=PHOTOS),
+        "all",
+    ),
+    (
+        "report-bundle-hatena.txt",
+        "report-bundle",
+        Options(preset="hatena", hashtag="#JTFdemo", now=NOW, photos=PHOTOS),
+        "all",
+    ),
 ]
 
 
@@ -103,7 +162,13 @@ def test_exporter_output_matches_its_golden_text(day, filename, name, options, w
     conf, sessions, texts = day
     chosen = sessions if which == "all" else [s for s in sessions if s.key in which]
     body = EXPORTERS[name](conf, chosen, texts, options)
-    text = zip_listing(body) if name == "notes-zip" else body.decode("utf-8") if isinstance(body, bytes) else body
+    text = (
+        zip_listing(body)
+        if name.endswith("zip") or name == "report-bundle"
+        else body.decode("utf-8")
+        if isinstance(body, bytes)
+        else body
+    )
     path = GOLDEN / filename
     if UPDATE:
         path.parent.mkdir(exist_ok=True)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model import Conference, PlannedSession
-from . import ics, names, notes_zip, report, table
+from . import bundle, ics, names, notes_zip, photos, report, table
 
 
 @dataclass(frozen=True)
@@ -103,6 +103,15 @@ EXPORTERS: dict[str, Exporter] = {
             abstracts=False,
         ),
         Exporter(
+            "report-bundle",
+            "Blog draft with its photos (zip: a Hugo page bundle, or the draft and the photos to upload)",
+            "application/zip",
+            "{slug}-{part}.zip",
+            bundle.bundle_zip,
+            report.Options,
+            abstracts=False,
+        ),
+        Exporter(
             "notes-zip",
             "Every note as Markdown (zip)",
             "application/zip",
@@ -114,4 +123,4 @@ EXPORTERS: dict[str, Exporter] = {
     )
 }
 
-__all__ = ["EXPORTERS", "Exporter", "ics", "names", "notes_zip", "report", "table"]
+__all__ = ["EXPORTERS", "Exporter", "bundle", "ics", "names", "notes_zip", "photos", "report", "table"]

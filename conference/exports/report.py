@@ -3,9 +3,11 @@
 A pure function from (Conference, [PlannedSession], note texts, Options) to Markdown text.
 
 Every preset and every custom template gets the same variables (README "Report variables"):
-`conference`, `talks`, `own_talks`, `attended_talks`, `todos`, `retro`, `labels`, `lang`, `preset`,
-`hashtags`, `front_matter` (already rendered YAML, "" for plain Markdown) and the filters `md` (make
-timetable text inert for Markdown) and `link` (`[text](url)` for http(s) URLs, else the text).
+`conference`, `talks`, `own_talks`, `attended_talks`, `todos`, `retro`, `later`, `labels`, `lang`, `preset`,
+`bundle`, `hashtags`, `front_matter` (already rendered YAML, "" for plain Markdown) and the filters `md` (make
+timetable text inert for Markdown), `alt` (the same for an image's alt text) and `link` (`[text](url)` for
+http(s) URLs, else the text). Each talk's `photos` are PhotoRef (exports/photos.py): in a Hugo page bundle
+they are images (`![alt](file)`), elsewhere a `<!-- photo: file -->` marker where each goes.
 Custom templates run in Jinja2's sandbox: no attributes starting with `_`, no Python internals.
 """
 
@@ -27,6 +29,7 @@ from ..links import safe_url
 from ..model import Conference, Link, PlannedSession, zone
 from ..notes import qa_lines, qa_pairs, todos
 from . import names
+from .photos import PhotoRef, file_names, refs
 
 PRESETS = ("hugo", "jekyll", "hatena", "zenn", "qiita", "markdown")
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "reports"
@@ -63,6 +66,9 @@ LABELS = {
         "no_notes": "<!-- メモなし -->",
         "description": "{name} に参加したメモ",
         "cancelled": "（中止）",
+        "later": "あとで見る",
+        "recording": "録画",
+        "no_recording": "（録画の公開待ち）",
     },
     "en": {
         "title": "{name}: my notes",
@@ -94,6 +100,9 @@ LABELS = {
         "no_notes": "<!-- no notes -->",
         "description": "Notes from {name}",
         "cancelled": " (cancelled)",
+        "later": "Watch later",
+        "recording": "recording",
+        "no_recording": " (no recording yet)",
     },
 }
 
@@ -128,6 +137,8 @@ class Options:
     template: str | None = None  # a custom Jinja2 template's text
     now: datetime | None = None  # the report's date (front matter); None: the current time
     slug: str = ""  # the article's slug (file name; Zenn's rule); "" = names.article_slug
+    photos: tuple = ()  # the attendee's slide photos (model.Photo; with their bytes for a bundle or zip)
+    bundle: bool = False  # a page bundle: Hugo gets its photos as images beside index.md (exports/bundle.py)
 
     def check(self) -> Options:
         """These options, or ReportError naming the one that makes no report."""
@@ -170,6 +181,7 @@ class Talk:
     todos: tuple[dict, ...]  # open ones: {text, line, done}
     hashtag: str
     body: str = ""
+    photos: tuple[PhotoRef, ...] = ()
 
     key = property(lambda self: self.session.key)
     code = property(lambda self: self.session.code)
@@ -200,8 +212,13 @@ def md(text) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def md_alt(text) -> str:
+    """Text made inert inside `[…]` (a link's label, an image's alt text)."""
+    return md(text).replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+
+
 def md_link(text, url) -> str:
-    label = md(text).replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    label = md_alt(text)
     url = safe_url(url)
     if not url:
         return label
@@ -383,7 +400,9 @@ def _dates(start: str | None, end: str | None, lang: str) -> str:
     return f"{first.day} {MONTHS[first.month - 1]} {first.year} – {last.day} {MONTHS[last.month - 1]} {last.year}"
 
 
-def _talk(s: PlannedSession, text: str, honorific: str, hashtag: str, preset: str) -> Talk:
+def _talk(
+    s: PlannedSession, text: str, honorific: str, hashtag: str, preset: str, photos: tuple[PhotoRef, ...] = ()
+) -> Talk:
     slides = next((x.url for x in s.links if x.kind == "slides" and safe_url(x.url)), "")
     own = s.status == "speaking"
     return Talk(
@@ -396,6 +415,7 @@ def _talk(s: PlannedSession, text: str, honorific: str, hashtag: str, preset: st
         todos=tuple(t for t in todos(text) if not t["done"]),
         hashtag=hashtag,
         body=_body(text, preset),
+        photos=photos,
     )
 
 
@@ -434,6 +454,7 @@ def context(conf: Conference, sessions: Sequence[PlannedSession], notes: Mapping
         ),
     )
     hashtag = _hashtag(options, conf)
+    photo_files = file_names(wanted, options.photos)
     talks = [
         _talk(
             s,
@@ -441,8 +462,19 @@ def context(conf: Conference, sessions: Sequence[PlannedSession], notes: Mapping
             honorific,
             f"{hashtag}_{s.room_code}" if hashtag and options.track_hashtags and s.room_code else "",
             options.preset,
+            refs(s, options.photos, photo_files),
         )
         for s in wanted
+    ]
+    later = [
+        {
+            "session": s,
+            "code": s.code,
+            "title": s.title,
+            "recordings": [x for x in s.links if x.kind == "video" and safe_url(x.url)],
+        }
+        for s in sessions
+        if s.status == "later" and not s.is_break
     ]
     hashtags = [hashtag] if hashtag else []
     hashtags += sorted({t.hashtag for t in talks if t.hashtag})
@@ -477,6 +509,8 @@ def context(conf: Conference, sessions: Sequence[PlannedSession], notes: Mapping
         "attended_talks": [t for t in talks if not t.own],
         "todos": [{"text": t["text"], "talk": talk} for talk in talks for t in talk.todos],
         "retro": _retro([t.notes for t in talks]) if options.retro else None,
+        "later": later,
+        "bundle": options.bundle,
         "references": references,
         "labels": labels,
         "lang": lang,
@@ -510,6 +544,7 @@ def _environment(sandboxed: bool) -> Environment:
     env = kind(loader=FileSystemLoader(str(TEMPLATES)), **options)
     env.filters["md"] = md
     env.filters["link"] = md_link
+    env.filters["alt"] = md_alt
     env.filters["task"] = task
     return env
 

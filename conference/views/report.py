@@ -11,7 +11,8 @@ from flask_babel import gettext as _
 
 from .. import store
 from ..errors import BadInput
-from ..exports import EXPORTERS, names, report
+from ..exports import EXPORTERS, bundle, names, report
+from ..exports.notes_zip import ZipOptions
 from ..text import render_markdown_as
 from .db import get_db
 from .helpers import download
@@ -55,7 +56,11 @@ def page(slug: str):
         error = str(exc)  # shown beside the form; the draft keeps the default slug meanwhile
         options = replace(options, slug="")
     exporter = EXPORTERS["report"]
-    text = exporter(conf, store.planned_sessions(db, conf, abstracts=False), store.note_texts(db, conf), options)
+    sessions = store.planned_sessions(db, conf, abstracts=False)
+    if request.args.get("bundle") == "1" and not error:  # the draft and its photos, as a zip
+        return _bundle(db, conf, sessions, options)
+    photos = tuple(store.photos(db, conf))
+    text = exporter(conf, sessions, store.note_texts(db, conf), replace(options, photos=photos))
     filename = report.file_name(conf, options)
     if request.args.get("download") == "1" and not error:
         return download(text, exporter.mimetype, filename, filename)
@@ -70,7 +75,19 @@ def page(slug: str):
         default_slug=names.article_slug(conf, options.hashtag),
         error=error,
         asked_slug=request.args.get("slug", ""),
+        photo_count=len(photos),
+        bundle_query=request.query_string.decode("ascii", "replace").replace("download=1", "").strip("&"),
     ), (400 if error else 200)
+
+
+def _bundle(db, conf, sessions, options: report.Options):
+    """The draft with its photos in a zip: a Hugo page bundle (index.md + photos), or the platform's
+    draft with a marker where each photo goes and the photos beside it."""
+    exporter = EXPORTERS["report-bundle"]
+    photos = tuple(store.photos(db, conf, data=True))
+    body = exporter(conf, sessions, store.note_texts(db, conf), replace(options, photos=photos))
+    name = bundle.folder_name(conf, options) + ".zip"
+    return download(body, exporter.mimetype, name, name)
 
 
 @bp.get("/c/<slug>/notes.zip")
@@ -78,7 +95,8 @@ def notes_zip(slug: str):
     db = get_db()
     conf = store.conference(db, slug)
     exporter = EXPORTERS["notes-zip"]
-    body = exporter(conf, store.planned_sessions(db, conf, abstracts=False), store.note_texts(db, conf))
+    options = ZipOptions(photos=tuple(store.photos(db, conf, data=True)))
+    body = exporter(conf, store.planned_sessions(db, conf, abstracts=False), store.note_texts(db, conf), options)
     return download(body, exporter.mimetype, *exporter.download_names(conf))
 
 
