@@ -213,12 +213,22 @@ def md(text) -> str:
 
 
 def md_alt(text) -> str:
-    """Text made inert inside `[…]` (a link's label, an image's alt text)."""
-    return md(text).replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    """Text made inert as an image's alt text `![…](file)`. Brackets stay as they are when they pair up
+    (CommonMark allows that); others, and backslashes, become their full-width twins: Hugo's Markdown
+    (goldmark, Hugo 0.111) shows backslash escapes inside alt text as they are."""
+    text = md(text).replace("\\", "＼")
+    depth = 0
+    for c in text:
+        depth += {"[": 1, "]": -1}.get(c, 0)
+        if depth < 0:
+            break
+    if depth:
+        text = text.replace("[", "［").replace("]", "］")
+    return text
 
 
 def md_link(text, url) -> str:
-    label = md_alt(text)
+    label = md(text).replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
     url = safe_url(url)
     if not url:
         return label

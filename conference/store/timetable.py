@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlite_utils import Database
@@ -398,7 +399,8 @@ def apply_import(
         )
         if not created:
             db.execute("update import_undo set import_id = ? where conference_id = ?", [import_id, conf_id])
-        _note_recordings(db, conf_id, now)
+        # to the microsecond: two imports within one second still tell which recording came last
+        _note_recordings(db, conf_id, datetime.now(UTC).isoformat(timespec="microseconds"))
     return ImportResult(slug=slug, created=created, report=diff.report, format=fmt, import_id=import_id)
 
 

@@ -60,6 +60,7 @@ def one_date_header(response):
 
 def init_app(app: Flask) -> None:
     db.init_app(app)
+    media.init_app(app)  # before auth: its CSRF check reads the form, under the post's size limit
     auth.init_app(app)
     app.register_blueprint(timetable.bp)
     app.register_blueprint(imports.bp)

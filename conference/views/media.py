@@ -84,11 +84,15 @@ def _note_page(conf: Conference, key: str, *, error: str = "", status: int = 200
     return render_note_page(conf, key, photo_error=error), status
 
 
-@bp.before_request
 def photo_posts_may_be_larger():
     """A photo form may carry several photos (each at most media.MAX_BYTES); other posts keep the app's limit."""
     if request.endpoint in ("media.add_form", "media.add_api"):
         request.max_content_length = MAX_POST_BYTES
+
+
+def init_app(app) -> None:
+    """Before anything reads the form (the CSRF check does): photo posts may carry more than other posts."""
+    app.before_request(photo_posts_may_be_larger)
 
 
 @bp.post("/c/<slug>/photos/<path:key>")

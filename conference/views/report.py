@@ -75,7 +75,7 @@ def page(slug: str):
         default_slug=names.article_slug(conf, options.hashtag),
         error=error,
         asked_slug=request.args.get("slug", ""),
-        photo_count=len(photos),
+        photo_count=sum(1 for p in photos if p.key in {s.key for s in sessions if s.status in report.SHOWN}),
         bundle_query=request.query_string.decode("ascii", "replace").replace("download=1", "").strip("&"),
     ), (400 if error else 200)
 
