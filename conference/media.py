@@ -209,3 +209,21 @@ def prepare(data: bytes, *, source: str = "") -> Prepared:
         source_sha256=hashlib.sha256(data).hexdigest(),
         exif_time=when,
     )
+
+
+def verify(data: bytes, mimetype: str) -> tuple[int, int]:
+    """The size of a kept photo's bytes (from a backup) when they are the picture they claim to be:
+    a JPEG or PNG that Pillow reads, within its pixel limit; PhotoRefused otherwise."""
+    fmt = {v: k for k, v in MIMETYPES.items()}.get(mimetype)
+    if fmt is None:
+        raise PhotoRefused(f"{mimetype!r} is not image/jpeg or image/png", "not_image")
+    Image.init()
+    try:
+        with Image.open(io.BytesIO(data), formats=[fmt]) as image:
+            size = image.size
+            if size[0] * size[1] > Image.MAX_IMAGE_PIXELS:
+                raise PhotoRefused(f"{size[0]} x {size[1]} pixels is more than Pillow's limit", "bomb")
+            image.verify()
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError, SyntaxError) as exc:
+        raise PhotoRefused(f"not a {fmt} picture ({exc})", "damaged") from exc
+    return size

@@ -507,3 +507,82 @@ def test_the_notes_zip_carries_the_photos(client, photographed, db_path):
     note = archive.read(next(n for n in names if n.startswith("a10-"))).decode()
     assert "Great war stories" in note and "![The [cluster] map](photos/a10-1.jpg)" in note
     assert any(n.startswith("f40-") and n.endswith(".md") for n in names)  # photos without a note: a file too
+
+
+# --- backup and restore --------------------------------------------------------------------------------
+
+
+def _all_photo_bytes(path) -> dict[tuple[str, str], tuple]:
+    db = store.connect(path)
+    try:
+        conf = store.conference(db, SLUG)
+        return {
+            (p.key, p.sha256): (
+                p.caption,
+                p.taken.isoformat(),
+                p.width,
+                p.height,
+                store.photo_file(db, conf, p.id, "full"),
+                store.photo_file(db, conf, p.id, "thumb"),
+            )
+            for p in store.photos(db, conf)
+        }
+    finally:
+        db.close()
+
+
+def test_backup_then_restore_into_a_fresh_database_gives_the_same_bytes(runner, db_path, tmp_path):
+    for name, key, data, caption in [
+        ("a.jpg", "A10", slide(), "キャプション"),
+        ("b.png", "B10", slide((900, 700), fmt="PNG", mode="RGBA", orientation=None), ""),
+    ]:
+        (tmp_path / name).write_bytes(data)
+        assert (
+            runner.invoke(args=["photo", "add", SLUG, key, str(tmp_path / name), "--caption", caption]).exit_code == 0
+        )
+    backup = tmp_path / "backup.json"
+    assert runner.invoke(args=["backup", "-o", str(backup)]).exit_code == 0
+    fresh_db = tmp_path / "fresh.db"
+    fresh = create_app({"TESTING": True, "DATABASE": str(fresh_db), "LOAD_DEMO": False}).test_cli_runner()
+    restored = fresh.invoke(args=["restore", str(backup)])
+    assert restored.exit_code == 0 and "2 photos" in restored.output
+    before, after = _all_photo_bytes(db_path), _all_photo_bytes(fresh_db)
+    assert len(before) == 2 and after == before  # the same bytes, captions and times back
+    again = fresh.invoke(args=["restore", str(backup)])
+    assert "photos" not in again.output and _all_photo_bytes(fresh_db) == before  # twice: nothing added
+
+
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        (lambda p: p.update(data=p["thumb"]), "data: the photo's bytes do not match its sha256"),
+        (
+            lambda p: p.update(
+                data=__import__("base64").b64encode(b"<html><script>alert(1)</script>").decode(),
+                sha256=hashlib.sha256(b"<html><script>alert(1)</script>").hexdigest(),
+            ),
+            "data: not a JPEG picture",
+        ),
+        (lambda p: p.update(mimetype="text/html"), "mimetype: 'text/html' is not image/jpeg or image/png"),
+        (lambda p: p.update(key="NOPE"), "key: no session 'NOPE' in this conference"),
+        (lambda p: p.update(width=10), "data: the picture is not of the stated width and height"),
+        (lambda p: p.update(taken="2026-07-25 13:05"), "taken: is not a date and time with its UTC offset"),
+        (lambda p: p.update(where="Tokyo"), "where: is not a field of a photo"),
+    ],
+    ids=["sha256", "html-as-jpeg", "mimetype", "key", "size", "taken", "unknown-field"],
+)
+def test_a_backup_with_a_bad_photo_is_refused_whole(runner, tmp_path, change, why):
+    (tmp_path / "a.jpg").write_bytes(slide())
+    runner.invoke(args=["photo", "add", SLUG, "A10", str(tmp_path / "a.jpg")])
+    data = json.loads(runner.invoke(args=["backup"]).stdout)
+    photo = data["conferences"][0]["photos"][0]
+    change(photo)
+    (tmp_path / "bad.json").write_text(json.dumps(data), encoding="utf-8")
+    fresh_db = tmp_path / "fresh.db"
+    fresh = create_app({"TESTING": True, "DATABASE": str(fresh_db), "LOAD_DEMO": False}).test_cli_runner()
+    result = fresh.invoke(args=["restore", str(tmp_path / "bad.json")])
+    assert result.exit_code == 1 and why in result.output
+    assert "conferences[0] (demo-tech-festa-2026) photos[0]" in result.output
+    db = store.connect(fresh_db)
+    assert store.conferences(db) == []  # nothing at all was restored
+    db.close()

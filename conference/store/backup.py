@@ -10,7 +10,14 @@ Backup format (`"format": "conference-backup"`, `"version": 1`):
                       "note_versions": [{"key", "version", "text", "saved_at", "save_id"}],
                       "user_links": [{"key", "url", "kind", "title", "added_at"}],
                       "shares": [{"token", "created_at"}], "feeds": [{"token", "created_at"}],
-                      "imports": [{"at", "source", "format", "report"}]}]}
+                      "imports": [{"at", "source", "format", "report"}],
+                      "photos": [{"key", "caption", "taken", "added_at", "width", "height", "thumb_width",
+                                  "thumb_height", "mimetype", "sha256", "source_sha256",
+                                  "data": base64 of the photo's bytes, "thumb": base64 of its thumbnail}]}]}
+
+Photos (issue 18) come back with the same bytes: each is checked before anything is written (the bytes
+match `sha256`, Pillow reads them as the `mimetype` and size stated, the session is in the backup) and
+matched by session and sha256, so restoring twice adds nothing.
 
 Restore never overwrites and never duplicates: what the database lacks is added (matched by
 conference slug, session key, note version, link URL, token); a note version that exists with other
@@ -21,6 +28,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import datetime
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -28,6 +36,7 @@ from sqlite_utils import Database
 from ..errors import BadInput, Refused
 from ..model import now_utc, to_iso
 from .connection import write
+from .media import backup_photos, check_backup_photo, restore_photos
 
 FORMAT, VERSION = "conference-backup", 1
 PER_CONFERENCE = {
@@ -41,6 +50,7 @@ PER_CONFERENCE = {
     "imports": ("at", "source"),
 }
 _DROP = {"id", "conference_id"}
+PHOTOS = "photos"  # the photos' records, apart from the tables above (their bytes live in photo_files)
 
 
 def _rows(db: Database, table: str, conference_id: int) -> list[dict]:
@@ -58,6 +68,7 @@ def backup(db: Database) -> dict:
         item = {k: v for k, v in conf.items() if k != "id"}
         for table in PER_CONFERENCE:
             item[table] = _rows(db, table, conf["id"])
+        item[PHOTOS] = backup_photos(db, conf["id"])
         conferences.append(item)
     settings = list(db.query("select name, value from settings order by name"))
     return {
@@ -92,10 +103,42 @@ def restore(db: Database, data: dict, *, source: str = "") -> dict[str, int]:
         raise RestoreError(
             f"backup version {data.get('version')!r} is not supported (expected {VERSION})", source=source
         )
+    _check_photos(data, source)
     try:
         return _restore(db, data)
     except (KeyError, TypeError, AttributeError, sqlite3.Error) as exc:
         raise RestoreError(f"a damaged backup, nothing restored ({type(exc).__name__}: {exc})", source=source) from exc
+
+
+def _moment(value, required: bool) -> bool:
+    if value is None:
+        return not required
+    try:
+        return isinstance(value, str) and datetime.fromisoformat(value).tzinfo is not None
+    except ValueError:
+        return False
+
+
+def _check_photos(data: dict, source: str) -> None:
+    """Every photo of the backup, checked before anything is written (RestoreError naming it and the field)."""
+    for i, conf in enumerate(data.get("conferences") or []):
+        if not isinstance(conf, dict):
+            continue
+        keys = {s.get("key") for s in conf.get("sessions") or [] if isinstance(s, dict)}
+        photos = conf.get(PHOTOS) or []
+        if not isinstance(photos, list):
+            raise RestoreError(f"conferences[{i}] photos: must be a list", source=source)
+        for j, item in enumerate(photos):
+            where = f"conferences[{i}] ({conf.get('slug')}) photos[{j}]"
+            try:
+                check_backup_photo(item)
+            except BadInput as exc:
+                raise RestoreError(f"{where}: {exc.field}: {exc.why}", source=source) from None
+            if item.get("key") not in keys:
+                raise RestoreError(f"{where}: key: no session {item.get('key')!r} in this conference", source=source)
+            for name, required in (("taken", True), ("added_at", False)):
+                if not _moment(item.get(name), required):
+                    raise RestoreError(f"{where}: {name}: is not a date and time with its UTC offset", source=source)
 
 
 def _restore(db: Database, data: dict) -> dict[str, int]:
@@ -110,7 +153,7 @@ def _restore(db: Database, data: dict) -> dict[str, int]:
                 db["settings"].insert(setting)
                 count("settings")
         for conf in data.get("conferences", []):
-            fields = {k: v for k, v in conf.items() if k not in PER_CONFERENCE}
+            fields = {k: v for k, v in conf.items() if k not in PER_CONFERENCE and k != PHOTOS}
             row = db.execute("select id from conferences where slug = ?", [fields["slug"]]).fetchone()
             if row:
                 conf_id = row[0]
@@ -130,6 +173,9 @@ def _restore(db: Database, data: dict) -> dict[str, int]:
                     elif table == "note_versions":
                         _keep_other_text(db, conf_id, item)
             _sync_notes(db, conf_id)
+            photos = restore_photos(db, conf_id, conf.get(PHOTOS) or [])
+            if photos:
+                added[PHOTOS] = added.get(PHOTOS, 0) + photos
     return added
 
 

@@ -14,12 +14,16 @@ The bytes are written once: a trigger refuses any UPDATE of `photo_files` (only 
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
+import re
 from datetime import datetime
 
 from sqlite_utils import Database
 
 from ..errors import BadInput, NotFound
-from ..media import CAPTION_MAX, Prepared
+from ..media import CAPTION_MAX, PhotoRefused, Prepared, verify
 from ..model import Conference, Photo, from_iso, normalise_space, now_utc, to_iso
 from .connection import write
 from .timetable import require_sessions
@@ -230,3 +234,129 @@ def recordings_seen(db: Database, conf: Conference) -> dict[tuple[str, str], str
     ).fetchall():
         seen.setdefault((key, url), at)
     return seen
+
+
+# --- backup and restore ------------------------------------------------------------------------------
+
+# A photo in a backup (store/backup.py documents the whole format): the bytes as base64, checked on
+# restore against their SHA-256 and read by Pillow as the picture they claim to be.
+BACKUP_FIELDS = (
+    "key",
+    "caption",
+    "taken",
+    "added_at",
+    "width",
+    "height",
+    "thumb_width",
+    "thumb_height",
+    "mimetype",
+    "sha256",
+    "source_sha256",
+    "data",
+    "thumb",
+)
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def backup_photos(db: Database, conference_id: int) -> list[dict]:
+    """The conference's photos as backup records (bytes as base64), by session and time taken."""
+    out = []
+    for row in db.query(
+        "select id, key, caption, taken, added_at, width, height, thumb_width, thumb_height, mimetype, sha256,"
+        " source_sha256 from photos where conference_id = ? order by key, taken, id",
+        [conference_id],
+    ):
+        files = dict(db.execute("select variant, data from photo_files where photo_id = ?", [row["id"]]).fetchall())
+        out.append(
+            {
+                **{k: v for k, v in row.items() if k != "id"},
+                "data": base64.b64encode(files["full"]).decode("ascii"),
+                "thumb": base64.b64encode(files["thumb"]).decode("ascii"),
+            }
+        )
+    return out
+
+
+def _decoded(item: dict, name: str) -> bytes:
+    value = item.get(name)
+    if not isinstance(value, str) or not value:
+        raise BadInput("is missing (base64 of the picture)", field=name)
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise BadInput("is not base64", field=name) from None
+
+
+def check_backup_photo(item: dict) -> None:
+    """BadInput (its `field` naming the field) unless `item` is a photo record this app wrote: the fields
+    of BACKUP_FIELDS, the bytes matching their SHA-256, a JPEG/PNG of the stated size, a JPEG thumbnail.
+    The session key and the times are the caller's to check (with the rest of the backup)."""
+    if not isinstance(item, dict):
+        raise BadInput("must be an object", field="photo")
+    unknown = [k for k in item if k not in BACKUP_FIELDS]
+    if unknown:
+        raise BadInput("is not a field of a photo", field=unknown[0])
+    if not isinstance(item.get("caption", ""), str) or len(item.get("caption") or "") > CAPTION_MAX:
+        raise BadInput(f"must be text of at most {CAPTION_MAX} characters", field="caption")
+    for name in ("width", "height", "thumb_width", "thumb_height"):
+        value = item.get(name)
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100_000:
+            raise BadInput(f"{value!r} is not a size in pixels", field=name)
+    for name, required in (("sha256", True), ("source_sha256", False)):
+        value = item.get(name)
+        if (value is not None or required) and not (isinstance(value, str) and _SHA256.fullmatch(value)):
+            raise BadInput("is not a SHA-256 (64 hex digits)", field=name)
+    data, thumb = _decoded(item, "data"), _decoded(item, "thumb")
+    if hashlib.sha256(data).hexdigest() != item["sha256"]:
+        raise BadInput("the photo's bytes do not match its sha256 (a damaged copy)", field="data")
+    try:
+        if verify(data, item.get("mimetype")) != (item["width"], item["height"]):
+            raise BadInput("the picture is not of the stated width and height", field="data")
+        if verify(thumb, "image/jpeg") != (item["thumb_width"], item["thumb_height"]):
+            raise BadInput("the thumbnail is not of the stated width and height", field="thumb")
+    except PhotoRefused as exc:
+        raise BadInput(exc.why, field="mimetype" if "is not image/" in exc.why else "data") from None
+
+
+def restore_photos(db: Database, conference_id: int, items: list[dict]) -> int:
+    """Add the (checked) backup's photos the conference lacks, matched by session and bytes (sha256);
+    inside the caller's transaction. Returns how many were added. The same bytes come back."""
+    added = 0
+    for item in items:
+        if db.execute(
+            "select 1 from photos where conference_id = ? and key = ? and sha256 = ?",
+            [conference_id, item["key"], item["sha256"]],
+        ).fetchone():
+            continue
+        source = item.get("source_sha256")
+        if (
+            source
+            and db.execute(
+                "select 1 from photos where conference_id = ? and key = ? and source_sha256 = ?",
+                [conference_id, item["key"], source],
+            ).fetchone()
+        ):
+            source = None  # the same upload was kept here already, prepared otherwise: keep both
+        data, thumb = _decoded(item, "data"), _decoded(item, "thumb")
+        photo_id = (
+            db["photos"]
+            .insert(
+                {
+                    "conference_id": conference_id,
+                    **{k: item.get(k) for k in BACKUP_FIELDS if k not in ("data", "thumb", "source_sha256")},
+                    "caption": item.get("caption") or "",
+                    "size": len(data),
+                    "source_sha256": source,
+                    "upload_id": None,
+                }
+            )
+            .last_pk
+        )
+        db["photo_files"].insert_all(
+            [
+                {"photo_id": photo_id, "variant": "full", "data": data},
+                {"photo_id": photo_id, "variant": "thumb", "data": thumb},
+            ]
+        )
+        added += 1
+    return added
