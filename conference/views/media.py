@@ -119,12 +119,20 @@ def _status(exc: Exception) -> int:
     return 413 if isinstance(exc, TooLarge) else 400
 
 
+def photo_src(conf: Conference, p: Photo, variant: str = "thumb", token: str | None = None) -> str:
+    """A photo's image address, versioned by its bytes: browsers keep it for a year, and an id SQLite
+    gives again after a deletion never shows the deleted photo from their cache."""
+    if token:
+        return url_for("media.shared_image", token=token, photo_id=p.id, variant=variant, v=p.sha256[:16])
+    return url_for("media.image", slug=conf.slug, photo_id=p.id, variant=variant, v=p.sha256[:16])
+
+
 def photo_json(conf: Conference, p: Photo) -> dict:
     return {
         **p.to_json(),
         "url": url_for("media.viewer", slug=conf.slug, photo_id=p.id),
-        "thumb": url_for("media.image", slug=conf.slug, photo_id=p.id, variant="thumb"),
-        "full": url_for("media.image", slug=conf.slug, photo_id=p.id, variant="full"),
+        "thumb": photo_src(conf, p, "thumb"),
+        "full": photo_src(conf, p, "full"),
         "thumb_width": p.thumb_width,
         "thumb_height": p.thumb_height,
         "alt": alt_text(p),
@@ -157,6 +165,7 @@ def alt_text(p: Photo) -> str:
 
 
 bp.add_app_template_global(alt_text, "photo_alt")
+bp.add_app_template_global(photo_src, "photo_src")
 
 
 def _image(body: bytes, mimetype: str, name: str) -> Response:
@@ -167,10 +176,18 @@ def _image(body: bytes, mimetype: str, name: str) -> Response:
     return response
 
 
+def _current(db, conf: Conference, photo_id: int) -> None:
+    """404 for an address of another photo that had this id (its `v` names other bytes)."""
+    version = request.args.get("v")
+    if version and not store.photo(db, conf, photo_id).sha256.startswith(version):
+        abort(404)
+
+
 @bp.get("/c/<slug>/photo/<int:photo_id>/<any(full, thumb):variant>")
 def image(slug: str, photo_id: int, variant: str):
     db = get_db()
     conf = store.conference(db, slug)
+    _current(db, conf, photo_id)
     body, mimetype = store.photo_file(db, conf, photo_id, variant)
     ext = "png" if mimetype == "image/png" else "jpg"
     return _image(body, mimetype, f"photo-{photo_id}{'-thumb' if variant == 'thumb' else ''}.{ext}")
@@ -183,6 +200,7 @@ def shared_image(token: str, photo_id: int, variant: str):
     conf = store.conference_by_share(db, token)
     if not store.share_shows_photos(db, conf):
         abort(404)
+    _current(db, conf, photo_id)
     body, mimetype = store.photo_file(db, conf, photo_id, variant)
     return _image(body, mimetype, f"photo-{photo_id}.{'png' if mimetype == 'image/png' else 'jpg'}")
 
