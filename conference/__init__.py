@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
@@ -28,19 +30,22 @@ def create_app(test_config: dict | None = None) -> Flask:
         LOAD_DEMO=True,
         MAX_CONTENT_LENGTH=20 * 1024 * 1024,
         BEHIND_PROXY=os.environ.get("CONFERENCE_BEHIND_PROXY") == "1",
+        TRUSTED_PROXIES=os.environ.get("CONFERENCE_TRUSTED_PROXIES", "127.0.0.0/8,::1"),
+        HOSTS=os.environ.get("CONFERENCE_HOSTS", ""),  # more names than localhost/127.0.0.1/[::1] (no password)
         PASSWORD=os.environ.get("CONFERENCE_PASSWORD", ""),
+        # The session cookie: Flask defines these keys (31 days, no SameSite, not Secure), so they are
+        # set here, not with setdefault, and a test or deployment config can still override them.
+        SESSION_COOKIE_SECURE=os.environ.get("CONFERENCE_SECURE_COOKIES") == "1",
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_HTTPONLY=True,
+        PERMANENT_SESSION_LIFETIME=timedelta(days=30),  # a phone stays logged in for the conference
     )
     if test_config:
         app.config.update(test_config)
     # The network policy, decided here once: URL imports and link titles may reach loopback and
     # private addresses only in the mode where the app answers nobody but this computer (no password,
-    # loopback clients only). Everything below takes it from here as an argument.
-    app.config.setdefault("FETCH_ALLOW_PRIVATE", not app.config["PASSWORD"])
-    if app.config["BEHIND_PROXY"]:
-        # Behind Caddy/nginx/a PaaS router: feed and share links must carry the public https host.
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    # loopback clients only, not behind a proxy). Everything below takes it from here as an argument.
+    app.config.setdefault("FETCH_ALLOW_PRIVATE", not app.config["PASSWORD"] and not app.config["BEHIND_PROXY"])
 
     from . import cli, i18n, store, views
     from .demo import ensure_demo
@@ -69,10 +74,20 @@ def main(app: Flask, argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     from .views.auth import is_loopback
 
-    if not is_loopback(args.host) and args.host != "localhost" and not app.config["PASSWORD"]:
+    local = is_loopback(args.host) or args.host == "localhost"
+    if not app.config["PASSWORD"] and (not local or app.config["BEHIND_PROXY"]):
+        where = "behind a proxy" if local else f"on {args.host}"
         parser.exit(
             2,
-            f"Refusing to serve on {args.host} without a password: anyone on the network could read your notes.\n"
+            f"Refusing to serve {where} without a password: anyone on the network could read your notes.\n"
             "Set CONFERENCE_PASSWORD=... (and put HTTPS in front), or serve on 127.0.0.1.\n",
+        )
+    if not local:
+        print(
+            f"Warning: serving on {args.host} with Python's development server, which is not for the internet"
+            " (one slow client can hold it up). On a server, run gunicorn on 127.0.0.1 behind an HTTPS proxy:"
+            " see 'Run it on a server' in the README.",
+            file=sys.stderr,
+            flush=True,
         )
     app.run(host=args.host, port=args.port, debug=args.debug, threaded=True)

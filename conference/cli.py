@@ -417,13 +417,24 @@ def backup_command(output) -> None:
 
 
 @click.command("restore")
-@click.argument("source", type=click.File("r", encoding="utf-8"))
+@click.argument("source", type=click.File("rb"))
+@click.option("--with-tokens", is_flag=True, help="Also restore the share and feed links' secret tokens.")
 @with_appcontext
-def restore_command(source) -> None:
-    """Bring a backup back; adds only what is missing, so restoring twice duplicates nothing."""
+def restore_command(source, with_tokens: bool) -> None:
+    """Bring a backup back; adds only what is missing, so restoring twice duplicates nothing.
+
+    The whole file is checked first: one field that does not fit refuses it, and nothing is written.
+    """
     with database() as db:
-        added = store.restore(db, store.backup_from_json(source.read(), source.name), source=source.name)
+        try:
+            text = source.read().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise click.ClickException(f"{source.name}: not UTF-8 text (byte {exc.start})") from exc
+        data = store.backup_from_json(text, source.name)
+        added = store.restore(db, data, source=source.name, with_tokens=with_tokens)
     click.echo("restored: " + (", ".join(f"{n} {t}" for t, n in sorted(added.items())) or "nothing new"))
+    if not with_tokens and store.backup_tokens(data):
+        click.echo(f"  note: {store.backup_tokens(data)} share/feed tokens not restored (--with-tokens restores them)")
 
 
 @click.command("snapshot")
@@ -485,6 +496,15 @@ def conference_command(slug: str, name: str | None, hashtag: str | None, url: st
         click.echo(f"{field}: {'' if shown[field] is None else shown[field]}")
 
 
+@click.command("logout-all")
+@with_appcontext
+def logout_all_command() -> None:
+    """Log every device out (a lost phone): each must enter the password again."""
+    with database() as db:
+        ended = store.end_all_logins(db)
+    click.echo(f"{ended} logins ended; every device must log in again")
+
+
 @click.command("sessions")
 @click.argument("slug")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array (the contract of ../shared/CLI.md).")
@@ -517,6 +537,7 @@ COMMANDS = (
     sessions_command,
     conferences_command,
     conference_command,
+    logout_all_command,
 )
 
 

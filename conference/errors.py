@@ -60,8 +60,8 @@ class NotFound(ConferenceError, LookupError):
 class Conflict(ConferenceError):
     """A note saved on an old version: the current text and version come back so both can be kept."""
 
-    def __init__(self, text: str, version: int):
-        super().__init__(f"the note changed elsewhere (now version {version})")
+    def __init__(self, text: str, version: int, why: str = ""):
+        super().__init__(why or f"the note changed elsewhere (now version {version})")
         self.text, self.version = text, version
 
 
@@ -80,7 +80,11 @@ class NeedsConfirmation(Refused):
 
 
 class TooManyAttempts(Refused):
-    """Too many failed logins from one address: wait (HTTP 429)."""
+    """Too many failed logins from one network, device or in all: wait `retry_after` seconds (HTTP 429)."""
+
+    def __init__(self, message: str, retry_after: int = 0):
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class TooLarge(Refused):

@@ -111,6 +111,66 @@ def layout(day: date, sessions: list[PlannedSession], room_order: Sequence[str] 
     return grid
 
 
+PAGE_SESSIONS = 600  # a day with more sessions is shown in parts: rooms side by side up to this many
+
+
+@dataclass(frozen=True)
+class Page:
+    """One part of a big day: some rooms (or part of one very full room), breaks spanning every part."""
+
+    rooms: tuple[str, ...]
+    sessions: tuple[PlannedSession, ...]
+    part: int = 1  # of a room split in parts (1 when whole)
+    parts: int = 1
+
+    @property
+    def label(self) -> str:
+        names = [r or "-" for r in self.rooms]
+        if self.parts > 1:
+            return f"{names[0]} ({self.part}/{self.parts})"
+        return names[0] if len(names) == 1 else f"{names[0]} – {names[-1]}"
+
+
+def pages(
+    sessions: Sequence[PlannedSession], room_order: Sequence[str] | None = None, limit: int = PAGE_SESSIONS
+) -> list[Page]:
+    """One day's sessions as grid pages of at most `limit` sessions each, split by room (issue 17: a
+    20,000-session day is not one page of hundreds of MB). Rooms stay whole and in order where they fit;
+    a room with more than `limit` is split by time. A day within the limit is one page."""
+    spanning = tuple(s for s in sessions if s.is_break and not s.room)
+    by_room: dict[str, list[PlannedSession]] = {}
+    for s in sessions:
+        if s.room or not s.is_break:
+            by_room.setdefault(s.room, []).append(s)
+    if len(sessions) <= limit:
+        return [Page(tuple(by_room), tuple(sessions))]
+    order = {room: i for i, room in enumerate(room_order or [])}
+    found: list[Page] = []
+    rooms: list[str] = []
+    chosen: list[PlannedSession] = []
+
+    def flush() -> None:
+        if rooms:
+            found.append(Page(tuple(rooms), (*chosen, *spanning)))
+            rooms.clear()
+            chosen.clear()
+
+    for room in sorted(by_room, key=lambda r: (order.get(r, len(order)), _natural(r))):
+        items = sorted(by_room[room], key=lambda s: (s.start is None, s.start))
+        if len(items) > limit:
+            flush()
+            parts = -(-len(items) // limit)
+            for i in range(parts):
+                found.append(Page((room,), (*items[i * limit : (i + 1) * limit], *spanning), i + 1, parts))
+            continue
+        if len(chosen) + len(items) > limit:
+            flush()
+        rooms.append(room)
+        chosen.extend(items)
+    flush()
+    return found or [Page((), spanning)]
+
+
 def days(sessions: Sequence[PlannedSession]) -> list[date]:
     """The conference days that have sessions (the grid's tabs)."""
     return sorted({s.day for s in sessions if s.day})

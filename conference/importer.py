@@ -24,7 +24,7 @@ from sqlite_utils import Database
 from . import store
 from .errors import BadInput, NotFound, ParseError
 from .fetch import fetch
-from .model import Conference, Timetable, zone
+from .model import Conference, Timetable, strip_controls, zone
 from .parsers import FIELDS, MAPPED, PARSERS, Options, parse
 
 # What is remembered with the conference (conferences.source_options) so that Refresh repeats it.
@@ -259,7 +259,7 @@ def run(
         db,
         slug,
         timetable,
-        name=request.name,
+        name=strip_controls(request.name),
         source=got.source or got.name,
         fmt=fmt,
         source_options=request.remembered(),

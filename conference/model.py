@@ -22,6 +22,7 @@ from .errors import BadInput
 # as frab's `day_change` does: a 01:00 party at 39C3 is part of the evening before.
 DAY_CHANGE_HOUR = 6
 MAX_BYTES = 20 * 1024 * 1024  # the documented cap for any timetable, uploaded or downloaded
+MAX_SESSIONS = 20_000  # sessions per conference (FOSDEM has ~1,000): more is refused with a clear error
 
 
 @dataclass
@@ -290,6 +291,18 @@ def from_iso(text: str | None, tz: ZoneInfo | None = None) -> datetime | None:
     return moment.astimezone(tz) if tz else moment
 
 
+def advance(previous: str | None, now: datetime) -> str:
+    """A stamp that never goes back: `now`, or one second after `previous` when the clock reads earlier.
+
+    A clock corrected backwards (or a stamp written while it ran ahead) must not take a feed's
+    Last-Modified back: calendar apps would keep their old copy.
+    """
+    before = from_iso(previous)
+    if before is not None and before >= now:
+        return to_iso((before + timedelta(seconds=1)).astimezone(UTC))
+    return to_iso(now)
+
+
 def conference_day(moment: datetime) -> date:
     """The conference day a local datetime belongs to (after-midnight talks stay on the evening before)."""
     return (moment - timedelta(hours=DAY_CHANGE_HOUR)).date()
@@ -299,6 +312,15 @@ def derive_key(title: str, speakers: list[str]) -> str:
     """A stable key for sources without ids: from title and speakers, never time or room."""
     basis = normalise_space(title).casefold() + "\x1f" + "\x1f".join(sorted(s.casefold() for s in speakers))
     return "t-" + hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
+
+
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def strip_controls(text: str) -> str:
+    """Text without control characters (tabs and line breaks kept): nothing a timetable says can
+    spell a page-cache slot, a terminal escape or a NUL that some tool downstream chokes on."""
+    return _CONTROLS.sub("", text) if text else text
 
 
 def normalise_space(text: str | None) -> str:

@@ -9,7 +9,7 @@ import json
 import re
 from pathlib import Path
 
-from conference import store
+from conference import create_app, store
 from conference.parsers import parse
 
 SLUG = "demo-tech-festa-2026"
@@ -125,6 +125,13 @@ def test_a_refresh_that_brings_recordings_reports_them_and_the_later_page_lists_
     later = draft[draft.index("## Watch later") :].split("\n## ", 1)[0]
     assert "- B10: Observability &lt;b&gt;101&lt;/b&gt; — [Recording](https://youtu.be/b10-observability)" in later
     assert "- A20: SRE のはじめかた — [Video](https://media.ccc.de/v/mini-2026-a20-sre)" in later
+    # A backup of all this restores whole elsewhere: the later marks and the reports that published recordings.
+    backup = tmp_path / "backup.json"
+    runner.invoke(args=["backup", "-o", str(backup)])
+    fresh = create_app({"TESTING": True, "DATABASE": str(tmp_path / "fresh.db"), "LOAD_DEMO": False}).test_cli_runner()
+    restored = fresh.invoke(args=["restore", str(backup)])
+    assert restored.exit_code == 0, restored.output
+    assert statuses(fresh, "mini")[A20] == statuses(fresh, "mini")[B10] == "later"
 
 
 def test_recording_links_from_c3voc_json_and_the_pretalx_api_are_videos():

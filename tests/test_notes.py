@@ -10,6 +10,7 @@ import pytest
 from conference import notes, store
 from conference.errors import BadInput, Conflict, NotFound
 from conference.store import connect
+from conference.titles import LOOKUPS
 
 SLUG = "demo-tech-festa-2026"
 
@@ -203,6 +204,7 @@ def test_link_title_lookup_uses_oembed_then_og_then_title_and_failure_is_harmles
     )
     for path in ("/deck", "/og", "/plain", "/missing"):
         client.post(f"/c/{SLUG}/links/A40", data={"url": http_server.url + path, "lookup": "1"})
+    assert LOOKUPS.wait(timeout=60)  # looked up in the background (conference.titles)
     rows = json.loads(runner.invoke(args=["sessions", SLUG, "--json"]).stdout)
     titles = {
         x["url"].rsplit("/", 1)[1]: x["title"]

@@ -562,6 +562,21 @@ def test_backup_then_restore_into_a_fresh_database_gives_the_same_bytes(runner, 
     assert "photos" not in again.output and _all_photo_bytes(fresh_db) == before  # twice: nothing added
 
 
+def test_the_share_links_choice_to_show_photos_comes_back_with_its_token(client, tmp_path):
+    client.post(f"{C}/share", data={"action": "new"})
+    client.post(f"{C}/share/photos", data={"photos": "1"})
+    app = client.application
+    backup = tmp_path / "backup.json"
+    assert app.test_cli_runner().invoke(args=["backup", "-o", str(backup)]).exit_code == 0
+    assert json.loads(backup.read_text())["conferences"][0]["shares"][0]["photos"] == 1
+    fresh_db = tmp_path / "fresh.db"
+    fresh = create_app({"TESTING": True, "DATABASE": str(fresh_db), "LOAD_DEMO": False})
+    assert fresh.test_cli_runner().invoke(args=["restore", "--with-tokens", str(backup)]).exit_code == 0
+    db = store.connect(fresh_db)
+    assert store.share_shows_photos(db, store.conference(db, SLUG))
+    db.close()
+
+
 @pytest.mark.parametrize(
     ("change", "why"),
     [
@@ -574,9 +589,12 @@ def test_backup_then_restore_into_a_fresh_database_gives_the_same_bytes(runner, 
             "data: not a JPEG picture",
         ),
         (lambda p: p.update(mimetype="text/html"), "mimetype: 'text/html' is not image/jpeg or image/png"),
-        (lambda p: p.update(key="NOPE"), "key: no session 'NOPE' in this conference"),
+        (lambda p: p.update(key="NOPE"), 'key: no session "NOPE" in this conference'),
         (lambda p: p.update(width=10), "data: the picture is not of the stated width and height"),
-        (lambda p: p.update(taken="2026-07-25 13:05"), "taken: is not a date and time with its UTC offset"),
+        (
+            lambda p: p.update(taken="2026-07-25 13:05"),
+            'taken: "2026-07-25 13:05" is not a date and time with its UTC offset',
+        ),
         (lambda p: p.update(where="Tokyo"), "where: is not a field of a photo"),
     ],
     ids=["sha256", "html-as-jpeg", "mimetype", "key", "size", "taken", "unknown-field"],

@@ -265,9 +265,9 @@ def test_backup_restore_round_trip_loses_nothing_and_twice_duplicates_nothing(ru
 
     fresh_db = tmp_path / "fresh.db"
     fresh = create_app({"TESTING": True, "DATABASE": str(fresh_db), "LOAD_DEMO": False})
-    first = fresh.test_cli_runner().invoke(args=["restore", str(out)])
+    first = fresh.test_cli_runner().invoke(args=["restore", str(out), "--with-tokens"])
     assert first.exit_code == 0 and "3 note_versions" in first.output
-    again = fresh.test_cli_runner().invoke(args=["restore", str(out)])
+    again = fresh.test_cli_runner().invoke(args=["restore", str(out), "--with-tokens"])
     assert again.output.strip() == "restored: nothing new"
     original, restored = connect(db_path), connect(fresh_db)
     assert _user_state(restored) == _user_state(original)

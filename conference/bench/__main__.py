@@ -371,6 +371,119 @@ def bench_load(work: Path, seconds: float) -> dict:
     return result
 
 
+def _worker_peaks(master: int) -> dict[int, int]:
+    """Peak RSS (VmHWM, kB) of each gunicorn worker (the master's children)."""
+    peaks = {}
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    for pid in children:
+        with contextlib.suppress(OSError, AttributeError):
+            status = Path(f"/proc/{pid}/status").read_text()
+            peaks[int(pid)] = int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))
+    return peaks
+
+
+def heavy_import(work: Path, name: str, data: bytes, filename: str) -> dict:
+    """Upload `data` through the import form of gunicorn (2 workers x 8 threads) while one attendee
+    autosaves without pause; then search it once (the index is built then). Worker memory, the
+    import's time, the worst autosave wait."""
+    path = work / f"heavy-{name}.db"
+    create_app({"DATABASE": str(path)})  # migrated, demo loaded: the autosaving attendee's notes go there
+    server = Gunicorn(path, workers=2, threads=8)
+    server.start()
+    stop = threading.Event()
+    saves: list[tuple[float, float]] = []
+    errors: list[str] = []
+
+    def autosave() -> None:
+        http, token = csrf_session(server.url)
+        version, n = 0, 0
+        while not stop.is_set():
+            n += 1
+            started = time.perf_counter()
+            try:
+                response = http.post(
+                    f"{server.url}/api/c/demo-tech-festa-2026/note/A10",
+                    json={"text": f"line {n}\n", "base_version": version, "save_id": f"h-{n}"},
+                    headers={"X-CSRFToken": token},
+                    timeout=60,
+                )
+                if response.status_code == 200:
+                    version = response.json()["version"]
+                    saves.append((started, time.perf_counter() - started))
+                else:
+                    errors.append(f"save {response.status_code}")
+            except requests.RequestException as exc:
+                errors.append(type(exc).__name__)
+            stop.wait(0.05)
+
+    try:
+        before = _worker_peaks(server.proc.pid)
+        saver = threading.Thread(target=autosave)
+        saver.start()
+        quiet = time.perf_counter()
+        time.sleep(3.0)  # the baseline: the same autosaves with no import running
+        http, token = csrf_session(server.url)
+        t0 = time.perf_counter()
+        response = http.post(
+            f"{server.url}/import",
+            files={"file": (filename, data)},
+            data={"slug": "heavy"},
+            headers={"X-CSRFToken": token},
+            timeout=600,
+            allow_redirects=False,
+        )
+        t1 = time.perf_counter()
+        answer = response.status_code
+        if answer == 303 and "/imports/" not in response.headers.get("Location", ""):
+            answer = 200  # not imported: the form asks to confirm or to choose fields
+        message = ""
+        if answer != 303:
+            found = re.search(r'class="error"[^>]*>([^<]+)<', response.text)
+            message = found.group(1) if found else response.text[:200]
+        t2 = time.perf_counter()
+        if answer == 303:
+            http.get(f"{server.url}/c/heavy/list", params={"q": "Kubernetes"}, timeout=600)
+        t3 = time.perf_counter()
+        time.sleep(0.5)
+        stop.set()
+        saver.join(timeout=120)
+        after = _worker_peaks(server.proc.pid)
+    finally:
+        stop.set()
+        server.stop()
+    baseline = [took for started, took in saves if quiet <= started < t0]
+    during = [took for started, took in saves if t0 <= started <= t1]
+    searching = [took for started, took in saves if t2 <= started <= t3]
+    return {
+        "name": name,
+        "bytes": len(data),
+        "status": answer,
+        "message": message,
+        "seconds": t1 - t0,
+        "search_seconds": t3 - t2,
+        "peak_kb": max(after.values()),
+        "start_kb": max(before.values()),
+        "baseline_worst": max(baseline) if baseline else None,
+        "saves": len(during),
+        "worst_save": max(during) if during else None,
+        "search_saves": len(searching),
+        "worst_search_save": max(searching) if searching else None,
+        "errors": errors,
+    }
+
+
+def bench_heavy(work: Path) -> list[dict]:
+    """Issue 17's heavy uploads: 20 MB of CSV and of ICS within the cap, and over the cap (refused)."""
+    from .synthetic import heavy_csv, heavy_ics
+
+    return [
+        heavy_import(work, "csv", heavy_csv(20_000, 20_000_000), "heavy.csv"),
+        heavy_import(work, "ics", heavy_ics(20_000, 20_000_000), "heavy.ics"),
+        heavy_import(work, "csv-over", heavy_csv(268_000, 19_500_000), "over.csv"),
+        heavy_import(work, "ics-over", heavy_ics(100_000, 19_500_000), "over.ics"),
+    ]
+
+
 # --- output ---------------------------------------------------------------------------------------
 
 
@@ -463,6 +576,30 @@ def safety_table(r: dict) -> list[str]:
     lines.append(
         f"| fault: SIGKILL of gunicorn {fault['kills']} times while 4 clients save ({fault['seconds']:.0f} s) | {fault['acked']} saves answered 2xx, **{len(fault['lost'])} lost**, integrity_check {fault['integrity']}, {len(fault['errors'])} errors |"
     )
+    for h in r.get("heavy", []):
+        what = {
+            "csv": "a 20,000-session CSV",
+            "ics": "a 20,000-event ICS",
+            "csv-over": "a 268,000-row CSV (over the cap)",
+            "ics-over": "a 100,000-event ICS (over the cap)",
+        }[h["name"]]
+        worst = ms(h["worst_save"]) if h["worst_save"] is not None else "no save began meanwhile"
+        if h["status"] == 303:
+            outcome = f"imported in **{h['seconds']:.1f} s**"
+            search = (
+                f"; first search after it (index built aside) {h['search_seconds']:.1f} s, worst autosave meanwhile"
+                f" {ms(h['worst_search_save']) if h['worst_search_save'] is not None else '-'}"
+            )
+        else:
+            outcome = f"refused ({h['status']}: {h['message'].strip()}) in **{h['seconds']:.2f} s**"
+            search = ""
+        lines.append(
+            f"| heavy upload through the import form: {what}, {h['bytes'] / 1e6:.1f} MB, one attendee autosaving"
+            f" meanwhile (gunicorn 2 workers x 8 threads) | {outcome}; worker peak RSS **{h['peak_kb'] / 1024:.0f} MB**"
+            f" (at start {h['start_kb'] / 1024:.0f} MB); worst autosave during the import **{worst}**"
+            f" ({h['saves']} saves; worst in the 3 s before it {ms(h['baseline_worst'] or 0)}){search};"
+            f" {len(h['errors'])} errors |"
+        )
     return lines
 
 
@@ -524,7 +661,9 @@ def main(argv: list[str] | None = None) -> None:
             fault = fault_run(
                 fault_db, "demo-tech-festa-2026", ["A10", "B10", "C10", "D10"], kills=3 if args.quick else 8
             )
-            lines = safety_table({"load": load, "fault": fault})
+            print("heavy uploads: 20 MB CSV and ICS …", flush=True)
+            heavy = bench_heavy(work)
+            lines = safety_table({"load": load, "fault": fault, "heavy": heavy})
             command = "python -m conference.bench --safety" + (" --quick" if args.quick else "")
             name = "safety"
         else:

@@ -13,7 +13,10 @@ Custom templates run in Jinja2's sandbox: no attributes starting with `_`, no Py
 
 from __future__ import annotations
 
+import functools
 import re
+import sys
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -22,6 +25,7 @@ from pathlib import Path
 
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..errors import BadInput
@@ -34,6 +38,10 @@ from .photos import PhotoRef, file_names, refs
 PRESETS = ("hugo", "jekyll", "hatena", "zenn", "qiita", "markdown")
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "reports"
 RETRO_TAGS = ("fun", "done", "learn")
+# Limits of a custom template (the sandbox keeps it from Python's insides; these keep it from
+# eating the machine): its running time, its output, and any one string, list or number it builds.
+TEMPLATE_SECONDS = 10.0
+TEMPLATE_MAX_CHARS = 5_000_000
 
 LABELS = {
     "ja": {
@@ -136,6 +144,7 @@ class Options:
     retro: bool = False  # fun / done / learn sections
     template: str | None = None  # a custom Jinja2 template's text
     now: datetime | None = None  # the report's date (front matter); None: the current time
+    time_limit: float = TEMPLATE_SECONDS  # a custom template is stopped after this many seconds
     slug: str = ""  # the article's slug (file name; Zenn's rule); "" = names.article_slug
     photos: tuple = ()  # the attendee's slide photos (model.Photo; with their bytes for a bundle or zip)
     bundle: bool = False  # a page bundle: Hugo gets its photos as images beside index.md (exports/bundle.py)
@@ -532,6 +541,71 @@ def context(conf: Conference, sessions: Sequence[PlannedSession], notes: Mapping
     }
 
 
+_WIDE = re.compile(r"\d{7,}")  # a width of a million or more in a format string ("{:>1000000000}")
+
+
+class _Limit(SecurityError):
+    """A custom template went over a limit."""
+
+
+def _check_size(value):
+    if isinstance(value, str | bytes | list | tuple | dict | set) and len(value) > TEMPLATE_MAX_CHARS:
+        raise _Limit(f"builds a value of {len(value):,} items; the limit is {TEMPLATE_MAX_CHARS:,}")
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 256:
+        raise _Limit("builds a number larger than 2**256")
+    return value
+
+
+def _check_args(args) -> None:
+    for value in args:
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > TEMPLATE_MAX_CHARS:
+            raise _Limit(f"asks for {value:,} (widths and counts are limited to {TEMPLATE_MAX_CHARS:,})")
+        if isinstance(value, str) and _WIDE.search(value) and ("{" in value or "%" in value):
+            raise _Limit("formats with a width of a million or more")
+
+
+class _LimitedSandbox(SandboxedEnvironment):
+    """Jinja's sandbox, plus: no operator, call, filter or attribute may produce (or ask for) a value over
+    TEMPLATE_MAX_CHARS, so "x" * 10**9 or "x".ljust(10**9) fails before it allocates."""
+
+    intercepted_binops = frozenset({"*", "**", "%", "+"})
+
+    def call_binop(self, context, operator, left, right):
+        _check_args((left, right))
+        if operator == "*":
+            for seq, n in ((left, right), (right, left)):
+                if isinstance(seq, str | list | tuple) and isinstance(n, int):
+                    _check_size(range(len(seq) * max(n, 0)))
+        elif operator == "**" and isinstance(right, int | float) and right > 256:
+            raise _Limit("raises to a power over 256")
+        elif operator == "+" and isinstance(left, str | list | tuple) and isinstance(right, str | list | tuple):
+            _check_size(range(len(left) + len(right)))
+        return _check_size(super().call_binop(context, operator, left, right))
+
+    def call(__self, __context, __obj, *args, **kwargs):
+        _check_args((*args, *kwargs.values()))
+        return _check_size(super().call(__context, __obj, *args, **kwargs))
+
+    def getattr(self, obj, attribute):
+        if isinstance(obj, str) and attribute in ("format", "format_map"):
+            _check_args((obj,))  # "{:>1000000000}".format(…)
+        return _check_size(super().getattr(obj, attribute))
+
+    def getitem(self, obj, argument):
+        return _check_size(super().getitem(obj, argument))
+
+
+def _limited_filter(function):
+    @functools.wraps(function)  # keeps the @pass_context / @pass_environment marks
+    def limited(*args, **kwargs):
+        _check_args((*args[1:], *kwargs.values()))
+        if function.__name__ == "do_format" and args:
+            _check_args((args[0],))
+        return _check_size(function(*args, **kwargs))
+
+    return limited
+
+
 def _tidy(text: str) -> str:
     """At most one blank line in a row (outside fenced code, where the attendee's text stays as it is),
     and one newline at the end."""
@@ -549,14 +623,49 @@ def _tidy(text: str) -> str:
 @lru_cache(maxsize=2)
 def _environment(sandboxed: bool) -> Environment:
     """Our own presets run in a plain environment (compiled once); the attendee's templates in the sandbox."""
-    kind = SandboxedEnvironment if sandboxed else Environment
+    kind = _LimitedSandbox if sandboxed else Environment
     options = {"autoescape": False, "keep_trailing_newline": True, "trim_blocks": True, "lstrip_blocks": True}
     env = kind(loader=FileSystemLoader(str(TEMPLATES)), **options)
     env.filters["md"] = md
     env.filters["link"] = md_link
     env.filters["alt"] = md_alt
     env.filters["task"] = task
+    if sandboxed:
+        env.filters = {name: _limited_filter(f) for name, f in env.filters.items()}
     return env
+
+
+def _render_limited(template, ctx: dict, seconds: float) -> str:
+    """A custom template's output, stopped past `seconds` of running or TEMPLATE_MAX_CHARS of output.
+
+    The clock is checked on every line the template's compiled code runs (a trace limited to the
+    template's own frames), so even a loop that writes nothing is stopped; the strings it keeps in
+    variables are checked there too (a = a ~ a doubles without any call to intercept).
+    """
+    deadline = time.monotonic() + seconds
+
+    def local(frame, _event, _arg):
+        if time.monotonic() > deadline:
+            raise _Limit(f"ran longer than {seconds:g} s")
+        for value in frame.f_locals.values():
+            _check_size(value)
+        return local
+
+    def calls(frame, _event, _arg):
+        return local if frame.f_code.co_filename == "<template>" else None
+
+    previous = sys.gettrace()
+    sys.settrace(calls)
+    try:
+        parts, size = [], 0
+        for part in template.generate(**ctx):
+            size += len(part)
+            if size > TEMPLATE_MAX_CHARS:
+                raise _Limit(f"writes more than {TEMPLATE_MAX_CHARS:,} characters")
+            parts.append(part)
+        return "".join(parts)
+    finally:
+        sys.settrace(previous)
 
 
 def render(conf: Conference, sessions: Sequence[PlannedSession], notes: Mapping[str, str], options: Options) -> str:
@@ -568,9 +677,10 @@ def render(conf: Conference, sessions: Sequence[PlannedSession], notes: Mapping[
     try:
         if options.template is not None:
             env = _environment(sandboxed=True).overlay(undefined=StrictUndefined)
-            template = env.from_string(options.template)
-            return template.render(**ctx)
+            return _render_limited(env.from_string(options.template), ctx, options.time_limit)
         return _tidy(_environment(sandboxed=False).get_template("body.md.j2").render(**ctx))
+    except _Limit as exc:
+        raise ReportError(f"template: stopped: it {exc}") from exc
     except TemplateError as exc:
         where = f"line {exc.lineno}: " if getattr(exc, "lineno", None) else ""
         raise ReportError(f"template: {where}{exc}") from exc

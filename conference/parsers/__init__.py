@@ -20,9 +20,9 @@ from collections import Counter
 from collections.abc import Callable
 
 from ..errors import ParseError
-from ..model import MAX_BYTES, Skipped, Timetable, derive_key, zone
+from ..model import MAX_BYTES, MAX_SESSIONS, Skipped, Timetable, derive_key, strip_controls, zone
 from . import csv_table, fortee, frab_xml, ical, pretalx, records, schedule_json, sessionize
-from .common import Options
+from .common import Options, too_many_sessions
 from .records import MappingHelp
 from .rows import FIELDS
 
@@ -127,6 +127,8 @@ def _load_any_json(data: bytes, filename: str):
         if filename.lower().endswith(".json5") or "property name enclosed in double quotes" in exc.msg:
             hint = " (keys without quotes and trailing commas are JSON5 or JavaScript, not JSON: convert it to JSON)"
         raise ParseError("json", f"line {exc.lineno} column {exc.colno}", f"invalid JSON: {exc.msg}{hint}") from exc
+    except RecursionError as exc:  # [[[[…: named, never a crash (issue 17)
+        raise ParseError("json", "", "the JSON is nested too deeply") from exc
 
 
 def _looks_like_yaml(data: bytes, filename: str) -> bool:
@@ -204,6 +206,22 @@ def _disambiguate(timetable: Timetable) -> None:
     timetable.notes.append(f"{n} sessions shared {len(shared)} ids in the file; each was given its own key")
 
 
+_TEXT_FIELDS = ("key", "code", "title", "subtitle", "abstract", "room", "room_code", "track", "type", "language", "url")
+
+
+def _strip_controls(timetable: Timetable) -> None:
+    """Control characters go at import (issue 17): whatever a file says, no stored text can carry one."""
+    timetable.name, timetable.url = strip_controls(timetable.name), strip_controls(timetable.url)
+    timetable.rooms = [strip_controls(r) for r in timetable.rooms]
+    for s in timetable.sessions:
+        for name in _TEXT_FIELDS:
+            value = getattr(s, name)
+            if value:
+                setattr(s, name, strip_controls(value))
+        s.speakers = [strip_controls(x) for x in s.speakers]
+        s.links = [{k: strip_controls(v) if isinstance(v, str) else v for k, v in x.items()} for x in s.links]
+
+
 def _check_what_was_read(fmt: str, timetable: Timetable) -> None:
     """Refuse a file that gave no session (naming the first unusable item, if any); say what is untimed."""
     good, bad = len(timetable.sessions), len(timetable.skipped)
@@ -244,8 +262,16 @@ def parse(
         )
     if not data.strip():
         raise ParseError(fmt, "", "the file is empty")
+    # Issue 17: over MAX_SESSIONS sessions is refused before a parser builds them all (a 150,000-event
+    # .ics grew a worker by 786 MB); these counts can only overestimate, the CSV parser stops itself.
+    marker = {"ics": b"BEGIN:VEVENT", "frab-xml": b"<event"}.get(fmt)
+    if marker and data.count(marker) > MAX_SESSIONS:
+        raise ParseError(fmt, "", too_many_sessions(data.count(marker)))
     timetable = PARSERS[fmt][1](data, options)
+    if len(timetable.sessions) > MAX_SESSIONS:
+        raise ParseError(fmt, "", too_many_sessions(len(timetable.sessions)))
     tz = zone(timetable.timezone)
+    _strip_controls(timetable)
     kept = []
     for s in timetable.sessions:
         if s.start and s.end:  # one spelling for every stored time: the conference's own offset

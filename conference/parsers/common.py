@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta, tzinfo
 
 from ..errors import BadInput, ParseError
 from ..links import guess_link_kind
-from ..model import zone
+from ..model import MAX_SESSIONS, zone
 
 
 @dataclass
@@ -35,6 +35,12 @@ class Options:
         return self.records is not None or bool(self.fields)
 
 
+def too_many_sessions(count: int | str) -> str:
+    """The refusal of a timetable over the cap (issue 17)."""
+    count = f"{count:,}" if isinstance(count, int) else count
+    return f"{count} sessions; a conference holds at most {MAX_SESSIONS:,} (split the file, or keep the days you need)"
+
+
 def decode_text(data: bytes, fmt: str) -> str:
     """UTF-8 (with or without BOM); anything else is refused with the byte offset."""
     try:
@@ -49,6 +55,8 @@ def load_json(data: bytes, fmt: str):
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise ParseError(fmt, f"line {exc.lineno} column {exc.colno}", f"invalid JSON: {exc.msg}") from exc
+    except RecursionError as exc:  # [[[[…: named, never a crash
+        raise ParseError(fmt, "", "the JSON is nested too deeply") from exc
 
 
 def text(value) -> str:

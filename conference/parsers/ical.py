@@ -14,7 +14,9 @@ split back out, the talk code is kept, and a re-import keeps what the calendar d
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
+from itertools import chain, islice
 
 import icalendar
 
@@ -136,7 +138,20 @@ def _sample(events) -> datetime | None:
     return None
 
 
-def _calendars(data: bytes) -> list:
+# One VEVENT, from its BEGIN line to its END line (a VALARM inside ends before it).
+_EVENT = re.compile(
+    rb"^BEGIN:VEVENT[ \t]*\r?\n.*?^END:VEVENT[ \t]*(?:\r?\n|\Z)", re.MULTILINE | re.DOTALL | re.IGNORECASE
+)
+
+
+def _calendars(data: bytes) -> tuple[list, Iterator]:
+    """The file's VCALENDARs without their events, and the events, parsed one by one as they are read.
+
+    Issue 17: icalendar unfolds and splits a whole file in single C calls (0.8 s holding the GIL for a
+    20 MB file, while the worker's other threads, autosaves among them, wait), and holds every event it
+    parsed. Each VEVENT is cut out and parsed on its own instead; what is left (the calendars' own
+    properties and time zones) is small.
+    """
     if html_comment_wrapped(data):
         raise ParseError(
             FMT,
@@ -144,21 +159,37 @@ def _calendars(data: bytes) -> list:
             "an iCalendar file wrapped in an HTML comment (<!-- … -->, as a site generator wrote it): "
             "not a valid calendar; delete the comment lines before BEGIN:VCALENDAR and after END:VCALENDAR",
         )
+    data = data.lstrip(b"\xef\xbb\xbf \t\r\n")
+    spans = [m.span() for m in _EVENT.finditer(data)]
+    rest, last = [], 0
+    for start, end in spans:
+        rest.append(data[last:start])
+        last = end
+    rest.append(data[last:])
     try:
-        calendars = icalendar.Calendar.from_ical(data.lstrip(b"\xef\xbb\xbf \t\r\n"), multiple=True)
+        calendars = icalendar.Calendar.from_ical(b"".join(rest), multiple=True)
     except ValueError as exc:
         raise ParseError(FMT, "calendar", f"not a valid iCalendar file: {exc}") from exc
     calendars = [c for c in calendars if c.name == "VCALENDAR"]
     if not calendars:
         raise ParseError(FMT, "calendar", "no VCALENDAR in the file")
-    return calendars
+
+    def events() -> Iterator:
+        for index, (start, end) in enumerate(spans, start=1):
+            try:
+                yield icalendar.Event.from_ical(data[start:end])
+            except ValueError as exc:
+                raise ParseError(FMT, f"VEVENT {index}", f"not a valid iCalendar event: {exc}") from exc
+
+    return calendars, events()
 
 
 def parse(data: bytes, options: Options) -> Timetable:
-    calendars = _calendars(data)
+    calendars, parsed = _calendars(data)
     cal = calendars[0]
-    events = [e for c in calendars for e in c.walk("VEVENT")]
-    tz_name, notes = resolve_zone(FMT, _declared_zone(cal), options, _sample(events))
+    first = list(islice(parsed, 50))  # enough to sample the file's offsets; the rest are read as they come
+    events = chain(first, parsed)
+    tz_name, notes = resolve_zone(FMT, _declared_zone(cal), options, _sample(first))
     if len(calendars) > 1:
         notes.append(f"{len(calendars)} calendars in one file: the events of all of them were read")
     tz = zone(tz_name)

@@ -70,6 +70,8 @@ def load_yaml(data: bytes) -> Any:
         raise ParseError(YAML, where, f"invalid YAML: {exc.problem or exc.context}") from exc
     except yaml.YAMLError as exc:
         raise ParseError(YAML, "document", f"invalid YAML: {exc}") from exc
+    except RecursionError as exc:  # [[[[…: named, never a crash (issue 17)
+        raise ParseError(YAML, "document", "the YAML is nested too deeply") from exc
 
 
 def load(data: bytes, fmt: str) -> Any:

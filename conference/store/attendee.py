@@ -7,12 +7,21 @@ from sqlite_utils import Database
 from .. import notes as note_text
 from ..errors import BadInput, Conflict, NotFound
 from ..links import check_kind, guess_link_kind, safe_url
-from ..model import Conference, Link, Note, normalise_space, now_utc, to_iso
+from ..model import Conference, Link, Note, advance, normalise_space, now_utc, to_iso
 from ..planning import check_status
 from .connection import write
 from .timetable import require_sessions
 
 # --- statuses ----------------------------------------------------------------------------------
+
+
+def _plan_changed(db: Database, conference_id: int) -> None:
+    """The plan changed: bump its version, and its stamp (feeds' Last-Modified), which never goes back."""
+    before = db.execute("select plan_changed_at from conferences where id = ?", [conference_id]).fetchone()
+    db.execute(
+        "update conferences set plan_changed_at = ?, plan_version = plan_version + 1 where id = ?",
+        [advance(before[0] if before else None, now_utc()), conference_id],
+    )
 
 
 def set_status(db: Database, conf: Conference, keys: list[str], status: str | None) -> None:
@@ -25,10 +34,7 @@ def set_status(db: Database, conf: Conference, keys: list[str], status: str | No
     with write(db):
         require_sessions(db, conf, keys)
         now = to_iso(now_utc())
-        db.execute(
-            "update conferences set plan_changed_at = ?, plan_version = plan_version + 1 where id = ?",
-            [now, conf.id],
-        )
+        _plan_changed(db, conf.id)
         for key in keys:
             if status:
                 db["statuses"].upsert(
@@ -66,8 +72,11 @@ def save_note(
                 "select text, version, saved_at from note_versions where conference_id = ? and key = ? and save_id = ?",
                 [conf.id, key, save_id],
             ).fetchone()
-            if done:
+            if done and done[0] == text:  # a retry of a save that was applied: answered again, not applied twice
                 return Note(*done)
+            if done:  # the id of an applied save with other text: never dropped silently, never applied
+                current = note(db, conf, key)
+                raise Conflict(current.text, current.version, f"save id {save_id!r} was used for another text")
         current = note(db, conf, key)
         if base_version != current.version:
             raise Conflict(current.text, current.version)
@@ -103,18 +112,26 @@ def save_note(
                 [conf.id, key, now],
             ).rowcount
             if marked:  # the plan changed: calendars must see it
-                db.execute("update conferences set plan_version = plan_version + 1 where id = ?", [conf.id])
+                _plan_changed(db, conf.id)
     return Note(text, version, now)
 
 
-def note_history(db: Database, conf: Conference, key: str) -> list[dict]:
-    """Every saved version, newest first: {version, text, saved_at}."""
+def note_history(db: Database, conf: Conference, key: str, *, limit: int | None = None, offset: int = 0) -> list[dict]:
+    """The saved versions, newest first: {version, text, saved_at}; `limit`/`offset` give one page."""
     return list(
         db.query(
-            "select version, text, saved_at from note_versions where conference_id = ? and key = ? order by version desc",
-            [conf.id, key],
+            "select version, text, saved_at from note_versions where conference_id = ? and key = ?"
+            " order by version desc limit ? offset ?",
+            [conf.id, key, -1 if limit is None else limit, offset],
         )
     )
+
+
+def note_version_count(db: Database, conf: Conference, key: str) -> int:
+    """How many versions of the note are kept (the history's pages)."""
+    return db.execute(
+        "select count(*) from note_versions where conference_id = ? and key = ?", [conf.id, key]
+    ).fetchone()[0]
 
 
 def restore_note_version(db: Database, conf: Conference, key: str, version: int, base_version: int) -> Note:
@@ -223,6 +240,16 @@ def update_link(
         link_session_key(db, conf, link_id)
         if changes:
             db["user_links"].update(link_id, changes)
+
+
+def fill_link_title(db: Database, conf: Conference, link_id: int, title: str) -> bool:
+    """Give a link the title a lookup found, unless it has one by now (the attendee's word wins)."""
+    with write(db):
+        changed = db.execute(
+            "update user_links set title = ? where id = ? and conference_id = ? and coalesce(title, '') = ''",
+            [normalise_space(title)[:300], link_id, conf.id],
+        ).rowcount
+    return bool(changed)
 
 
 def delete_link(db: Database, conf: Conference, link_id: int) -> None:

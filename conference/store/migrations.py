@@ -178,6 +178,19 @@ def m0011(db: Database) -> None:
     )
 
 
+@migrations(name="0012_logins_and_known_devices")
+def m0012(db: Database) -> None:
+    # Issue 17: a login is a row, so logging out (or out everywhere) ends it on the server too; the
+    # cookie only names it. Ids are stored as SHA-256 hashes: a copy of the file opens no session.
+    db["logins"].create(
+        {"id": str, "created_at": str, "expires_at": str, "address": str, "agent": str},
+        pk="id",
+    )
+    # Browsers that logged in before: the failures of a neighbour behind the same NAT do not lock them out.
+    db["known_devices"].create({"id": str, "created_at": str, "last_login_at": str}, pk="id")
+    # login_failures.ip now holds the limiter's key ("net:203.0.113.0/32", "device:…", "account").
+
+
 @migrations(name="0013_photos_and_recordings")
 def m0013(db: Database) -> None:
     # Issue 18: slide photos, kept in this file as BLOBs (docs in store/media.py: one file to back up,

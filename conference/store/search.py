@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
+import time
+from datetime import timedelta
+
 from sqlite_utils import Database
 
-from ..model import Conference
+from ..model import Conference, from_iso, now_utc, to_iso
 from .access import setting
 from .connection import write
 
@@ -12,14 +16,60 @@ SEARCHED_COLUMNS = ("title", "subtitle", "abstract", "speakers", "code", "room",
 USER_TABLES_SEARCHED = ("notes",)  # the attendee's own words are searchable too
 
 
+BUILD_CHUNK = 2000  # rows indexed per transaction while a new index is built aside
+# Between chunks: longer than SQLite's longest busy-wait poll (100 ms), so a waiting autosave gets in.
+PAUSE = 0.11
+ABANDONED = timedelta(minutes=5)  # a build claimed longer ago than this died with its process
+
+
 def refresh_search_index(db: Database) -> None:
-    """Rebuild the trigram index if a timetable changed since it was built (imports stay fast)."""
-    if setting(db, "search_index_stale") != "1":
+    """Rebuild the trigram index if a timetable changed since it was built (imports stay fast).
+
+    Built aside (issue 17): a new index is filled BUILD_CHUNK rows per short transaction while
+    searches keep using the old one, then swapped in, so an autosave waits for one chunk at most,
+    not for the whole index of a 20,000-session timetable. One process builds (it claims the job in
+    the settings); an import meanwhile makes the build moot and the next search starts again.
+    """
+    if setting(db, "search_index_stale") != "1" and not _abandoned(setting(db, "search_index_stale")):
         return
+    claim = f"building {to_iso(now_utc())} {secrets.token_hex(4)}"
+    columns = ", ".join(f'"{c}"' for c in SEARCHED_COLUMNS)
     with write(db):
-        if setting(db, "search_index_stale") == "1":
-            db.execute("insert into sessions_fts(sessions_fts) values ('rebuild')")
-            db["settings"].upsert({"name": "search_index_stale", "value": "0"}, pk="name")
+        state = setting(db, "search_index_stale")
+        if state != "1" and not _abandoned(state):
+            return  # fresh, or being built by someone else: search the index there is
+        db["settings"].upsert({"name": "search_index_stale", "value": claim}, pk="name")
+        db.execute("drop table if exists sessions_fts_next")
+        db.execute(
+            f"create virtual table sessions_fts_next using fts5({columns}, tokenize='trigram', content='sessions')"
+        )
+    last = 0
+    while True:
+        with write(db):
+            if setting(db, "search_index_stale") != claim:
+                return
+            ids = [
+                r[0]
+                for r in db.execute("select id from sessions where id > ? order by id limit ?", [last, BUILD_CHUNK])
+            ]
+            if not ids:
+                db.execute("drop table sessions_fts")
+                db.execute("alter table sessions_fts_next rename to sessions_fts")
+                db["settings"].upsert({"name": "search_index_stale", "value": "0"}, pk="name")
+                return
+            db.execute(
+                f"insert into sessions_fts_next (rowid, {columns}) select id, {columns} from sessions"
+                " where id between ? and ?",
+                [ids[0], ids[-1]],
+            )
+            last = ids[-1]
+        time.sleep(PAUSE)
+
+
+def _abandoned(state: str | None) -> bool:
+    if not state or not state.startswith("building "):
+        return False
+    return from_iso(state.split()[1]) < now_utc() - ABANDONED
 
 
 def search_keys(db: Database, conf: Conference, query: str) -> list[str]:

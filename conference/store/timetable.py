@@ -272,6 +272,39 @@ def _diff(db: Database, slug: str, timetable: Timetable, now: str) -> tuple[int 
     return conf_id, old, merge.diff(old, timetable, keep, now)
 
 
+def _read_state(db: Database, slug: str) -> tuple:
+    """What a diff depends on, cheaply: the conference, its data version, its rows, the attendee's keys."""
+    row = db.execute(
+        "select c.id, c.data_version, (select count(*) from sessions where conference_id = c.id),"
+        " (select max(id) from sessions where conference_id = c.id) from conferences c where slug = ?",
+        [slug],
+    ).fetchone()
+    if row is None:
+        return (None,)
+    return (*row, frozenset(_keys_with_user_data(db, row[0])))
+
+
+def _insert_sql(columns: list[str]) -> str:
+    names = ", ".join(f'"{c}"' for c in columns)  # quoted: "end" is an SQL keyword
+    return f"insert into sessions ({names}) values ({', '.join('?' for _ in columns)})"
+
+
+def _write_rows(db: Database, conf_id: int, diff: merge.Diff) -> None:
+    """Apply a diff's rows with one prepared statement per shape (executemany): a 20,000-row import
+    costs SQLite's time, not a Python loop's, while the write lock is held."""
+    if diff.inserts:
+        columns = [*diff.inserts[0], "conference_id"]
+        db.conn.executemany(_insert_sql(columns), ([*(r[c] for c in columns[:-1]), conf_id] for r in diff.inserts))
+    shapes: dict[tuple[str, ...], list[list]] = {}
+    for row_id, change in diff.updates:
+        shapes.setdefault(tuple(change), []).append([*change.values(), row_id])
+    for columns, params in shapes.items():
+        assignments = ", ".join(f'"{c}" = ?' for c in columns)
+        db.conn.executemany(f"update sessions set {assignments} where id = ?", params)
+    if diff.deletes:
+        db.conn.executemany("delete from sessions where id = ?", [(row_id,) for row_id in diff.deletes])
+
+
 def preview_import(db: Database, slug: str, timetable: Timetable, fmt: str = "") -> ImportResult:
     """What importing `timetable` into `slug` would do (with its risks); writes nothing (a dry run)."""
     zone(timetable.timezone)
@@ -304,8 +337,9 @@ _UNDONE_FIELDS = (
 )
 
 
-def _keep_for_undo(db: Database, conf_id: int, old: list[dict], written: dict, now: str) -> None:
-    """The timetable as it is before this import (the sessions' rows and the fields it overwrites)."""
+def _keep_for_undo(db: Database, conf_id: int, old_json: str, written: dict, now: str) -> None:
+    """The timetable as it is before this import (the sessions' rows, as JSON built before the write
+    lock was taken, and the fields it overwrites)."""
     before = db.execute(f"select {', '.join(_UNDONE_FIELDS)} from conferences where id = ?", [conf_id]).fetchone()
     fields = {k: v for k, v in zip(_UNDONE_FIELDS, before, strict=True) if k in written}
     db["import_undo"].upsert(
@@ -314,7 +348,7 @@ def _keep_for_undo(db: Database, conf_id: int, old: list[dict], written: dict, n
             "import_id": None,
             "taken_at": now,
             "conference": json.dumps(fields, ensure_ascii=False),
-            "sessions": json.dumps(old, ensure_ascii=False),
+            "sessions": old_json,
         },
         pk="conference_id",
     )
@@ -338,6 +372,10 @@ def apply_import(
     and the timetable as it was before is kept for `undo_import`. An import with risks (the report's
     `risks`: more than half of the sessions out, untimed sessions into a timed timetable) raises
     NeedsConfirmation and writes nothing, unless `force`.
+    The diff (and the undo copy) is built aside, before the write lock is taken (issue 17: a
+    20,000-session import must not hold up autosaves for seconds); inside the lock it is used only if
+    nothing it read has changed since, else it is built again there. The rows are then written with
+    executemany (`_write_rows`).
     """
     now = to_iso(now_utc())
     fields = {
@@ -347,8 +385,13 @@ def apply_import(
         "source_options": json.dumps(source_options or {}),
         "is_demo": int(is_demo),
     }
+    state = _read_state(db, slug)
+    conf_id, old, diff = _diff(db, slug, timetable, now)
+    undo_rows = json.dumps(old, ensure_ascii=False)
     with write(db):
-        conf_id, old, diff = _diff(db, slug, timetable, now)
+        if _read_state(db, slug) != state:  # another import, a restore or a new note came between
+            conf_id, old, diff = _diff(db, slug, timetable, now)
+            undo_rows = json.dumps(old, ensure_ascii=False)
         created = conf_id is None
         if diff.report.risks and not force:
             raise needs_confirmation(ImportResult(slug=slug, created=created, report=diff.report, format=fmt))
@@ -373,14 +416,9 @@ def apply_import(
             current_url = db.execute("select url from conferences where id = ?", [conf_id]).fetchone()[0]
             if timetable.url and not current_url:  # a URL already there (perhaps the user's own) stays
                 update["url"] = timetable.url
-            _keep_for_undo(db, conf_id, old, update, now)
+            _keep_for_undo(db, conf_id, undo_rows, update, now)
             db["conferences"].update(conf_id, update)
-        for row_id, change in diff.updates:
-            db["sessions"].update(row_id, change)
-        if diff.inserts:
-            db["sessions"].insert_all({**r, "conference_id": conf_id} for r in diff.inserts)
-        for row_id in diff.deletes:
-            db["sessions"].delete(row_id)
+        _write_rows(db, conf_id, diff)
         if diff.data_changed or created:
             db["settings"].upsert({"name": "search_index_stale", "value": "1"}, pk="name")
             db.execute("update conferences set data_version = data_version + 1 where id = ?", [conf_id])
@@ -446,8 +484,9 @@ def undo_import(db: Database, conf: Conference) -> ImportResult:
         restored = json.loads(rows_json)
         current = _stored_rows(db, conf.id)
         db.execute("delete from sessions where conference_id = ?", [conf.id])
-        if restored:
-            db["sessions"].insert_all({k: v for k, v in r.items() if k != "id"} for r in restored)
+        if restored:  # executemany, as imports write (issue 17): the lock is held for SQLite's time only
+            columns = [k for k in restored[0] if k != "id"]
+            db.conn.executemany(_insert_sql(columns), ([r.get(c) for c in columns] for r in restored))
         db["conferences"].update(conf.id, json.loads(fields_json))
         db.execute("update conferences set data_version = data_version + 1 where id = ?", [conf.id])
         db["settings"].upsert({"name": "search_index_stale", "value": "1"}, pk="name")

@@ -9,6 +9,7 @@ FetchError 502. JSON clients get {"error": message}.
 from __future__ import annotations
 
 from flask import Flask, g, jsonify, render_template, request
+from flask.json.provider import DefaultJSONProvider
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -16,7 +17,7 @@ from ..errors import BadInput, ConferenceError, Conflict, FetchError, NotFound, 
 from ..links import LINK_KINDS
 from ..text import render_abstract, render_markdown, safe_url
 from . import agenda, auth, compress, db, exports, imports, media, notes, planning, report, timetable
-from .helpers import day_label, hm, keypath, kind_label, mark_ctx, wants_json, zone_label
+from .helpers import KeyConverter, day_label, hm, keypath, kind_label, mark_ctx, wants_json, zone_label
 from .pagecache import csp_nonce
 
 # The most specific first: NonPublicAddress is a Refused and a FetchError, and answers 403.
@@ -50,6 +51,16 @@ def security_headers(response):
     return response
 
 
+class JSONProvider(DefaultJSONProvider):
+    """Flask's JSON, with a nesting too deep for the parser named (a 400), not a RecursionError (a 500)."""
+
+    def loads(self, s, **kwargs):
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError as exc:
+            raise BadInput("the JSON is nested too deeply") from exc
+
+
 def one_date_header(response):
     """Leave `Date` to the HTTP server. Werkzeug's make_conditional (feeds, static files) puts one in the
     app's headers; gunicorn drops it and writes its own, but the dev server (`python app.py`) writes its
@@ -59,6 +70,9 @@ def one_date_header(response):
 
 
 def init_app(app: Flask) -> None:
+    app.json = JSONProvider(app)
+    app.url_map.converters["key"] = KeyConverter  # session keys: one encoded path segment each
+    app.url_map.merge_slashes = False  # a key "/x" or "a//b" is a key, not a path to tidy up
     db.init_app(app)
     media.init_app(app)  # before auth: its CSRF check reads the form, under the post's size limit
     auth.init_app(app)
@@ -113,7 +127,10 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(400)
     def bad_request(exc):
-        return render_template("error.html", message=getattr(exc, "description", None), code=400), 400
+        message = getattr(exc, "description", None)
+        if wants_json():
+            return jsonify(error=message or "bad request"), 400
+        return render_template("error.html", message=message, code=400), 400
 
     @app.errorhandler(404)
     def no_page(_exc):

@@ -33,6 +33,7 @@ from markupsafe import Markup
 
 from .. import planning, store
 from ..grid import days as day_list
+from ..grid import pages as grid_pages
 from ..model import PlannedSession, conference_day, from_iso, zone
 from .compress import static_url
 from .db import get_db
@@ -44,6 +45,7 @@ bp = Blueprint("agenda", __name__)
 VIEW_COOKIE = "view"
 VIEWS = ("agenda", "grid")
 YEAR = 365 * 24 * 3600
+UNSCHEDULED_SHOWN = 200  # the rest are on the list page
 
 
 # --- which view -----------------------------------------------------------------------------------
@@ -198,10 +200,18 @@ def render_agenda(slug: str) -> str:
         if days and day not in days:
             abort(404)
         on_day = [s for s in sessions if s.day == day and s.start]
+        unscheduled = [s for s in sessions if not s.start]
         rooms = day_rooms(on_day, list(conf.rooms))
         names = {r.name for r in rooms}
         chosen = [r for r in request.args.getlist("room") if r in names]
         shown = [s for s in on_day if not chosen or s.room in chosen or not s.room]
+        # A day over grid.PAGE_SESSIONS is shown in parts by room, as the grid does (issue 17), `?page=N`.
+        parts = grid_pages(shown, list(conf.rooms))
+        page = request.args.get("page", "1")
+        if not page.isdigit() or not 1 <= int(page) <= len(parts):
+            abort(404)
+        page = int(page)
+        shown = list(parts[page - 1].sessions)
         day_slots = slots(shown, rooms)
         jump = None
         if today and today == conference_day(at):  # the event is on today: "jump to now" is one tap
@@ -221,7 +231,10 @@ def render_agenda(slug: str) -> str:
             chosen_rooms=chosen,
             slots=day_slots,
             jump=jump,
-            unscheduled=[s for s in sessions if not s.start],
+            unscheduled=unscheduled[:UNSCHEDULED_SHOWN],
+            unscheduled_more=max(0, len(unscheduled) - UNSCHEDULED_SHOWN),
+            pages=parts,
+            page=page,
             talks=sum(1 for s in shown if not s.is_break),
         )
 

@@ -1,4 +1,14 @@
-"""Who may use the app (loopback, or a password), the secret key, login, and CSRF on every write."""
+"""Who may use the app, and how: loopback or a password, the Host check, trusted proxies, login with
+its limiter, logins ended on the server (log out, log out everywhere), and CSRF on every write.
+
+Modes (decided by the configuration, never by what a client sends):
+- no password: only this computer is answered (the socket and every forwarded hop are loopback), and
+  only under its own names (Host: localhost, 127.0.0.1, [::1] or CONFERENCE_HOSTS), so a web page
+  whose name was rebound to 127.0.0.1 cannot read it;
+- a password: everything but the login, static files and secret-token links needs an open login;
+- behind a proxy (CONFERENCE_BEHIND_PROXY=1): a password is required, and X-Forwarded-* headers are
+  believed only from CONFERENCE_TRUSTED_PROXIES (default: loopback); from anyone else they are dropped.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +18,24 @@ import ipaddress
 import os
 from datetime import timedelta
 
-from flask import Blueprint, Flask, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .. import store
-from ..model import now_utc
 from .db import get_db
 from .helpers import local_path, wants_json
 from .pagecache import csrf_token
@@ -31,8 +53,12 @@ OPEN_ENDPOINTS = {
     "notes.service_worker",
     "agenda.favicon",
 }
-MAX_FAILURES = 5
-FAILURE_WINDOW = timedelta(minutes=5)
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
+DEVICE_COOKIE = "conference_device"
+DEVICE_LIFETIME = timedelta(days=365)
+# Failures allowed before each further one waits twice as long (store.login_attempt): per network
+# (an IPv4 address, an IPv6 /64), for all unknown devices together (the one account), per known device.
+NET_FREE, ACCOUNT_FREE, DEVICE_FREE = 5, 20, 5
 
 bp = Blueprint("auth", __name__)
 
@@ -48,14 +74,71 @@ def _secret_key(app: Flask) -> str:
         db.close()
 
 
-def is_loopback(address: str | None) -> bool:
+def _ip(address: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
         ip = ipaddress.ip_address((address or "").split("%")[0].strip("[]"))
     except ValueError:
-        return False
+        return None
     if ip.version == 6 and ip.ipv4_mapped:
         ip = ip.ipv4_mapped
-    return ip.is_loopback
+    return ip
+
+
+def is_loopback(address: str | None) -> bool:
+    ip = _ip(address)
+    return bool(ip and ip.is_loopback)
+
+
+def network_of(address: str | None) -> str:
+    """What the login limiter counts failures against: an IPv4 address, or the /64 of an IPv6 one.
+
+    An IPv6 user gets a whole /64 (2^64 addresses) from their provider: per address, one person
+    would have endless tries.
+    """
+    ip = _ip(address)
+    if ip is None:
+        return address or "?"
+    prefix = 64 if ip.version == 6 else 32
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+
+
+def trusted_networks(text: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """CONFERENCE_TRUSTED_PROXIES: addresses or networks, separated by commas or spaces."""
+    networks = []
+    for part in text.replace(",", " ").split():
+        try:
+            networks.append(ipaddress.ip_network(part, strict=False))
+        except ValueError as exc:
+            raise ValueError(f"CONFERENCE_TRUSTED_PROXIES: {part!r} is not an address or network") from exc
+    return networks
+
+
+_FORWARDED = (
+    "HTTP_X_FORWARDED_FOR",
+    "HTTP_X_FORWARDED_PROTO",
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_X_FORWARDED_PORT",
+    "HTTP_X_FORWARDED_PREFIX",
+    "HTTP_FORWARDED",
+)
+
+
+class TrustedProxies:
+    """ProxyFix for requests whose socket peer is a trusted proxy; the forwarded headers of anyone
+    else are removed before the app sees them (a client that reaches the port directly cannot claim
+    to be 127.0.0.1 or rotate its address)."""
+
+    def __init__(self, app, networks):
+        self.app, self.networks = app, list(networks)
+        self.fixed = ProxyFix(app, x_for=1, x_proto=1, x_host=1)
+
+    def __call__(self, environ, start_response):
+        peer = _ip(environ.get("REMOTE_ADDR"))
+        if peer is not None and any(peer in net for net in self.networks if net.version == peer.version):
+            return self.fixed(environ, start_response)
+        for name in _FORWARDED:
+            environ.pop(name, None)
+        return self.app(environ, start_response)
 
 
 def client_is_local() -> bool:
@@ -67,20 +150,60 @@ def client_is_local() -> bool:
     return all(is_loopback(h) for h in hops)
 
 
+def host_name(host: str) -> str:
+    """The name of a Host header without its port: "[::1]:5000" -> "::1", "LocalHost." -> "localhost"."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[1:].split("]", 1)[0]
+    if host.count(":") == 1:
+        host = host.split(":", 1)[0]
+    return host.rstrip(".")
+
+
+def host_is_local(app: Flask, host: str | None) -> bool:
+    """In loopback mode: is this Host one of this computer's own names (or a configured one)?"""
+    if not host:  # HTTP/1.0 tools send none; browsers always do (DNS rebinding needs a browser)
+        return True
+    return host_name(host) in (*LOCAL_HOSTS, *app.config["HOSTS"])
+
+
 def _marker(app: Flask) -> str:
     """Stored in the signed session cookie; changing the password logs every device out."""
     key = app.config["SECRET_KEY"].encode()
     return hmac.new(key, app.config["PASSWORD"].encode(), hashlib.sha256).hexdigest()[:32]
 
 
+def logged_in() -> bool:
+    """This request carries an open login: the password's marker and a login the server has not ended."""
+    if "logged_in" not in g:
+        app = current_app
+        g.logged_in = bool(app.config["PASSWORD"]) and (
+            session.get("auth") == _marker(app) and store.login_is_open(get_db(), session.get("login"))
+        )
+    return g.logged_in
+
+
 def _guard():
+    config = current_app.config
+    host = request.environ.get("HTTP_HOST")
+    if not config["PASSWORD"] and not config["BEHIND_PROXY"] and not host_is_local(current_app, host):
+        message = _(
+            "This app answers only to this computer's own names (localhost, 127.0.0.1, [::1]), not to %(host)s."
+            " Add a name with CONFERENCE_HOSTS.",
+            host=host,
+        )
+        return render_template("error.html", message=message, code=400), 400
+    if request.endpoint == "static":
+        return None
+    if config["BEHIND_PROXY"] and not config["PASSWORD"]:
+        return render_template("forbidden.html", proxy=True), 403
     if request.endpoint in OPEN_ENDPOINTS:
         return None
-    if not current_app.config["PASSWORD"]:
+    if not config["PASSWORD"]:
         if client_is_local():
             return None
-        return render_template("forbidden.html"), 403
-    if session.get("auth") == _marker(current_app):
+        return render_template("forbidden.html", proxy=False), 403
+    if logged_in():
         return None
     if request.path.startswith("/api/") or wants_json():
         return jsonify(error="login required"), 401
@@ -94,46 +217,102 @@ def login():
     return render_template("login.html", error=None)
 
 
+def _same(given: str, password: str) -> bool:
+    """Constant time, whatever the lengths (compare_digest alone leaks the length)."""
+    digest = lambda text: hashlib.sha256(text.encode()).digest()  # noqa: E731
+    return hmac.compare_digest(digest(given), digest(password))
+
+
 @bp.post("/login")
 def login_post():
-    if not current_app.config["PASSWORD"]:
+    app = current_app
+    if not app.config["PASSWORD"]:
         return redirect(url_for("timetable.index"))
     db = get_db()
-    now = now_utc()
-    ip = request.remote_addr or "?"
-    if store.login_failures_since(db, ip, now - FAILURE_WINDOW) >= MAX_FAILURES:
-        return render_template("login.html", error=_("Too many attempts: wait a few minutes.")), 429
-    given = request.form.get("password", "")
-    if not hmac.compare_digest(given.encode(), current_app.config["PASSWORD"].encode()):
-        store.record_login_failure(db, ip, now)
+    right = _same(request.form.get("password", ""), app.config["PASSWORD"])
+    device = request.cookies.get(DEVICE_COOKIE)
+    if store.is_known_device(db, device):
+        # A browser that logged in before is not locked out by failures of its network's other users.
+        limits = [(f"device:{store.login_id(device)}", DEVICE_FREE)]
+    else:
+        device = None
+        limits = [(f"net:{network_of(request.remote_addr)}", NET_FREE), ("account", ACCOUNT_FREE)]
+    wait = store.login_attempt(db, limits, failed=not right)
+    if wait:
+        message = _("Too many attempts: try again in %(wait)s.", wait=format_timedelta(timedelta(seconds=wait)))
+        return render_template("login.html", error=message), 429, {"Retry-After": str(wait)}
+    if not right:
         return render_template("login.html", error=_("Wrong password.")), 401
-    session.permanent = True  # a phone stays logged in for the conference (30 days)
-    session["auth"] = _marker(current_app)
-    return redirect(local_path(request.args.get("next")), code=303)
+    token = store.new_login(
+        db,
+        lifetime=app.permanent_session_lifetime,
+        address=request.remote_addr or "",
+        agent=request.headers.get("User-Agent", ""),
+    )
+    session.permanent = True  # a phone stays logged in for the conference (PERMANENT_SESSION_LIFETIME)
+    session["auth"] = _marker(app)
+    session["login"] = token
+    response = redirect(local_path(request.args.get("next")), code=303)
+    response.set_cookie(
+        DEVICE_COOKIE,
+        store.remember_device(db, device),
+        max_age=int(DEVICE_LIFETIME.total_seconds()),
+        secure=app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 @bp.post("/logout")
 def logout():
+    """This device: its login ends on the server, so a copy of the cookie opens nothing either."""
+    store.end_login(get_db(), session.get("login"))
     session.clear()
     return redirect(url_for("auth.login"), code=303)
 
 
+@bp.get("/devices")
+def devices():
+    db = get_db()
+    token = session.get("login")
+    here = store.login_id(token) if token else None
+    return render_template("devices.html", logins=store.open_logins(db), here=here)
+
+
+@bp.post("/logout/everywhere")
+def logout_everywhere():
+    """Every device: all logins end and no browser counts as known (a lost phone opens nothing)."""
+    store.end_all_logins(get_db())
+    session.clear()
+    response = redirect(url_for("auth.login"), code=303)
+    response.delete_cookie(DEVICE_COOKIE)
+    return response
+
+
 def configure(app: Flask) -> None:
-    """The access settings (before anything reads them): secret key, password, cookies, CSRF limits."""
+    """The access settings (before anything reads them): secret key, proxies, host names, CSRF limits.
+
+    The cookie settings (Secure, SameSite, lifetime) are set in create_app's defaults, where a test
+    or deployment config can still override them (Flask defines those keys, so setdefault would not).
+    """
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(app)
-    app.config.setdefault("PERMANENT_SESSION_LIFETIME", timedelta(days=30))
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config.setdefault("SESSION_COOKIE_SECURE", os.environ.get("CONFERENCE_SECURE_COOKIES") == "1")
     # A note typed at 16:00 must still save at 18:00: tokens never expire on their own (FIELD-NOTES).
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
     app.config.setdefault("WTF_CSRF_SSL_STRICT", False)
+    hosts = app.config.get("HOSTS", ())
+    app.config["HOSTS"] = tuple(
+        host_name(h) for h in (hosts.replace(",", " ").split() if isinstance(hosts, str) else hosts)
+    )
+    if app.config["BEHIND_PROXY"]:
+        app.wsgi_app = TrustedProxies(app.wsgi_app, trusted_networks(app.config["TRUSTED_PROXIES"]))
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.before_request(_guard)
-    app.jinja_env.globals["logged_in"] = lambda: bool(app.config["PASSWORD"]) and session.get("auth") == _marker(app)
+    app.jinja_env.globals["logged_in"] = logged_in
     csrf.init_app(app)
     # Flask-WTF offers csrf_token to templates through a context processor; ours comes later and
     # wins, so that a kept page carries a slot for each response's own token, never someone's token.

@@ -114,7 +114,7 @@ def timetable_download(slug: str):
     return _attachment(body, conf, "timetable-ics")
 
 
-@bp.get("/c/<slug>/ics/<path:key>")
+@bp.get("/c/<slug>/ics/<key:key>")
 def session_download(slug: str, key: str):
     db = get_db()
     conf = store.conference(db, slug)

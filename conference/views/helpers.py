@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from urllib.parse import quote, urlsplit
 
-from flask import Response, request, url_for
+from flask import Response, current_app, request, url_for
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
+from werkzeug.routing import PathConverter
 
+from ..errors import BadInput
 from ..exports.names import ascii_file_name
 from ..model import Conference
 from .pagecache import csrf_token
@@ -72,9 +74,28 @@ def mark_ctx(conf: Conference, next_url: str) -> dict:
     }
 
 
+# Characters a path segment may carry as they are; everything else, "/" included, is percent-encoded.
+SEGMENT_SAFE = "!$&'()*+,:;=@"
+
+
 def keypath(key: str) -> str:
-    """A session key as a URL path segment, exactly as url_for() writes it (keys may contain '/')."""
-    return quote(str(key), safe="!$&'()*+,/:;=@")
+    """A session key as ONE URL path segment, exactly as url_for() writes it.
+
+    Keys come from timetables and may contain "/" or "../": with "/" left as it is, a browser would
+    resolve "s/../x" to another page. Encoded ("..%2Fx") it stays one segment; the server's WSGI
+    layer decodes it back to the key. (Only the keys "." and ".." themselves cannot be a segment.)
+    """
+    return quote(str(key), safe=SEGMENT_SAFE)
+
+
+class KeyConverter(PathConverter):
+    """`<key:key>` in routes: matches like `path` (the decoded key may contain "/"), builds with keypath()."""
+
+    regex = ".+?"  # a key may start with "/" too
+    part_isolating = False
+
+    def to_url(self, value) -> str:
+        return keypath(value)
 
 
 def local_path(target: str | None) -> str:
@@ -85,6 +106,16 @@ def local_path(target: str | None) -> str:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return url_for("timetable.index")
     return target
+
+
+def json_body():
+    """The request's JSON body; BadInput saying what is wrong (not JSON, nested too deeply)."""
+    try:
+        return current_app.json.loads(request.get_data(cache=True))
+    except BadInput:
+        raise
+    except ValueError as exc:
+        raise BadInput(f"the body is not JSON: {exc}") from exc
 
 
 def wants_json() -> bool:

@@ -95,7 +95,7 @@ def init_app(app) -> None:
     app.before_request(photo_posts_may_be_larger)
 
 
-@bp.post("/c/<slug>/photos/<path:key>")
+@bp.post("/c/<slug>/photos/<key:key>")
 def add_form(slug: str, key: str):
     """Photos from the plain form (no JavaScript): all are kept, or none and the note page says why."""
     db = get_db()
@@ -139,7 +139,7 @@ def photo_json(conf: Conference, p: Photo) -> dict:
     }
 
 
-@bp.post("/api/c/<slug>/photos/<path:key>")
+@bp.post("/api/c/<slug>/photos/<key:key>")
 def add_api(slug: str, key: str):
     """One photo from the page script's queue: `photo`, `caption`, `upload_id`, `file_time` (ms)."""
     db = get_db()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Mapping
 
 from flask import (
     Blueprint,
@@ -19,10 +20,11 @@ from flask import (
 from .. import notes as note_text
 from .. import store
 from ..errors import BadInput, Conflict
-from ..fetch import page_title
 from ..model import Note
 from ..text import render_markdown
+from ..titles import LOOKUPS
 from .db import get_db
+from .helpers import json_body
 
 bp = Blueprint("notes", __name__)
 
@@ -64,12 +66,12 @@ def render_note_page(conf, key: str, *, note: Note | None = None, conflict: Conf
     )
 
 
-@bp.get("/c/<slug>/note/<path:key>")
+@bp.get("/c/<slug>/note/<key:key>")
 def page(slug: str, key: str):
     return render_note_page(store.conference(get_db(), slug), key)
 
 
-@bp.post("/c/<slug>/note/<path:key>")
+@bp.post("/c/<slug>/note/<key:key>")
 def save_form(slug: str, key: str):
     """The note saved by a plain form post (no JavaScript)."""
     db, conf, _s = _session(slug, key)
@@ -88,13 +90,16 @@ def save_form(slug: str, key: str):
     return redirect(url_for("notes.page", slug=slug, key=key, saved=saved.version), code=303)
 
 
-@bp.post("/api/c/<slug>/note/<path:key>")
+@bp.post("/api/c/<slug>/note/<key:key>")
 def save_api(slug: str, key: str):
     """Autosave: JSON or form fields (sendBeacon) {text, base_version, save_id}; 409 with the server's copy."""
     db = get_db()
     conf = store.conference(db, slug)
-    data = request.get_json(silent=True) if request.is_json else request.form
-    if data is None or "text" not in data:
+    try:
+        data = json_body() if request.is_json else request.form
+    except BadInput as exc:  # not JSON, or nested beyond reason: named, never a 500
+        return jsonify(error=str(exc)), 400
+    if not isinstance(data, Mapping) or "text" not in data:
         return jsonify(error="text is required"), 400
     try:
         saved = store.save_note(
@@ -118,15 +123,32 @@ def preview(slug: str):
     return str(render_markdown(request.form.get("text", ""))), 200, {"Content-Type": "text/html; charset=utf-8"}
 
 
-@bp.get("/c/<slug>/history/<path:key>")
+HISTORY_PAGE = 10  # versions per page: a note saved 500 times is not one 95 MB page
+
+
+@bp.get("/c/<slug>/history/<key:key>")
 def history(slug: str, key: str):
     db, conf, s = _session(slug, key)
+    total = store.note_version_count(db, conf, key)
+    pages = max(1, -(-total // HISTORY_PAGE))
+    page = request.args.get("page", "1")
+    if not page.isdigit() or not 1 <= int(page) <= pages:
+        abort(404)
+    page = int(page)
+    versions = store.note_history(db, conf, key, limit=HISTORY_PAGE, offset=(page - 1) * HISTORY_PAGE)
     return render_template(
-        "history.html", conf=conf, s=s, versions=store.note_history(db, conf, key), note=store.note(db, conf, key)
+        "history.html",
+        conf=conf,
+        s=s,
+        versions=versions,
+        note=store.note(db, conf, key),
+        page=page,
+        pages=pages,
+        total=total,
     )
 
 
-@bp.post("/c/<slug>/history/<path:key>")
+@bp.post("/c/<slug>/history/<key:key>")
 def restore(slug: str, key: str):
     db, conf, _s = _session(slug, key)
     try:
@@ -142,16 +164,21 @@ def restore(slug: str, key: str):
     return redirect(url_for("notes.page", slug=slug, key=key), code=303)
 
 
-@bp.post("/c/<slug>/links/<path:key>")
+@bp.post("/c/<slug>/links/<key:key>")
 def add_link(slug: str, key: str):
     db, conf, _s = _session(slug, key)
     title = request.form.get("title", "").strip()
     link = store.add_link(db, conf, key, request.form.get("url", ""), request.form.get("kind", ""), title)
     if not title and request.form.get("lookup"):
-        # Best effort: a slow or failing host leaves the link without a title, nothing more.
-        found = page_title(link.url, allow_private=current_app.config["FETCH_ALLOW_PRIVATE"])
-        if found:
-            store.update_link(db, conf, link.id, title=found)
+        # In the background (titles.LOOKUPS), never on this request's thread: a slow or failing host
+        # leaves the link without a title, nothing more, and nobody's autosave waits for it.
+        LOOKUPS.submit(
+            current_app.config["DATABASE"],
+            conf.id,
+            link.id,
+            link.url,
+            allow_private=current_app.config["FETCH_ALLOW_PRIVATE"],
+        )
     return redirect(url_for("notes.page", slug=slug, key=key) + "#links", code=303)
 
 

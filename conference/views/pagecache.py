@@ -15,8 +15,12 @@ from flask_wtf.csrf import generate_csrf
 
 from ..cache import LRU
 
-CSRF_SLOT = "\x00csrf-token\x00"
-NONCE_SLOT = "\x00csp-nonce\x00"
+# Where each response's own token and nonce go in a kept page. The markers are random per process, so
+# no text of a timetable, a conference name or a note can spell one (and control characters are
+# stripped at import besides): data never reaches a slot.
+_MARK = secrets.token_hex(12)
+CSRF_SLOT = f"\x00csrf-{_MARK}\x00"
+NONCE_SLOT = f"\x00nonce-{_MARK}\x00"
 PAGES: LRU[str] = LRU(32)
 
 

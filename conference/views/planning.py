@@ -12,6 +12,7 @@ from .db import get_db
 from .helpers import local_path, wants_json
 
 bp = Blueprint("planning", __name__)
+LIST_PAGE = 500  # sessions per page of the list
 
 
 def _plan(db, conf):
@@ -81,8 +82,25 @@ def listing(slug: str):
     facets = {
         f: sorted({getattr(s, f) for s in sessions if getattr(s, f)}) for f in ("room", "track", "type", "language")
     }
+    # Above LIST_PAGE results the list comes in pages (issue 17: 20,000 rows are not one page).
+    pages = max(1, -(-len(picked) // LIST_PAGE))
+    page = args.get("page", "1")
+    if not page.isdigit() or not 1 <= int(page) <= pages:
+        abort(404)
+    page = int(page)
+    first = (page - 1) * LIST_PAGE
     return render_template(
-        "list.html", conf=conf, sessions=picked, days=days, facets=facets, args=args, total=len(sessions)
+        "list.html",
+        conf=conf,
+        sessions=picked[first : first + LIST_PAGE],
+        shown=len(picked),
+        first=first,
+        page=page,
+        pages=pages,
+        days=days,
+        facets=facets,
+        args=args,
+        total=len(sessions),
     )
 
 

@@ -15,6 +15,7 @@ from .helpers import local_path
 from .pagecache import cached_page
 
 bp = Blueprint("timetable", __name__)
+UNSCHEDULED_SHOWN = 200  # the rest are on the list page
 
 
 @bp.get("/")
@@ -42,7 +43,18 @@ def grid(slug: str):
         rooms = list(conf.rooms)
         chosen = [r for r in request.args.getlist("room") if r in rooms]
         # FOSDEM-sized timetables have 30-60 rooms: the attendee may keep only the ones they care about.
-        shown = [s for s in sessions if not chosen or s.room in chosen or (s.is_break and not s.room)]
+        shown = [
+            s
+            for s in sessions
+            if day and s.day == day and (not chosen or s.room in chosen or (s.is_break and not s.room))
+        ]
+        # A day over grid.PAGE_SESSIONS is shown in parts by room (issue 17), `?page=N`.
+        parts = grid_mod.pages(shown, rooms)
+        page = request.args.get("page", "1")
+        if not page.isdigit() or not 1 <= int(page) <= len(parts):
+            abort(404)
+        page = int(page)
+        unscheduled = [s for s in sessions if not s.start]
         return render_template(
             "grid.html",
             rooms=rooms,
@@ -50,15 +62,18 @@ def grid(slug: str):
             conf=conf,
             days=days,
             day=day,
-            grid=grid_mod.layout(day, shown, rooms) if day else None,
-            unscheduled=[s for s in sessions if not s.start],
+            grid=grid_mod.layout(day, list(parts[page - 1].sessions), rooms) if day else None,
+            pages=parts,
+            page=page,
+            unscheduled=unscheduled[:UNSCHEDULED_SHOWN],
+            unscheduled_more=max(0, len(unscheduled) - UNSCHEDULED_SHOWN),
             last_import=versions.last_import,
         )
 
     return cached_page(key, render)
 
 
-@bp.get("/c/<slug>/s/<path:key>")
+@bp.get("/c/<slug>/s/<key:key>")
 def session(slug: str, key: str):
     db = get_db()
     conf = store.conference(db, slug)
