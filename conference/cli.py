@@ -411,7 +411,7 @@ def export_command(slug: str, name: str, keys: tuple[str, ...], output) -> None:
 )
 @with_appcontext
 def backup_command(output) -> None:
-    """All user data (conferences, sessions, marks, notes with history, links, settings) as JSON."""
+    """All user data (conferences, sessions, marks, notes with history, links, photos, settings) as JSON."""
     with database() as db:
         output.write(store.backup_to_json(store.backup(db)) + "\n")
 
