@@ -89,3 +89,19 @@ def test_an_english_conference_zip_says_when_and_where_in_english(app, client, r
     )
     [japanese] = notes_zip(client, "devconf", "ja").values()
     assert japanese.startswith("# K1: Scaling Postgres\n\n- 日時: 2026-09-12 (土) 10:00–10:45\n- 会場: Main hall\n")
+
+
+def test_hatena_preview_nests_skipped_heading_levels_and_shows_embed_cards_as_links(day, client):
+    """A talk's #### under a part's ## (no ###) nests one list deeper, not two; every list is closed. A note
+    line `[URL:embed:cite]` (Hatena's card) shows as a link to the page, not as bracketed text."""
+    from tests.japanese_day import NOTED
+
+    note = "見出しの下に\n\n[https://speakerdeck.com/example/k8s:embed:cite]\n\n# 自分の見出し\n\n本文"
+    client.post(f"/api/c/{day}/note/{NOTED}", json={"text": note, "base_version": 1})
+    shown = preview(client, day, "hatena")
+    assert '<a href="https://speakerdeck.com/example/k8s" rel="noopener noreferrer nofollow">' in shown
+    assert ":embed:cite]" not in shown
+    toc = shown.split('<nav class="toc" aria-labelledby="toc-label">')[1].split("</nav>")[0]
+    assert toc.count("<ul>") == toc.count("</ul>") and toc.count("<li>") == toc.count("</li>")
+    # the part, its talks one level in, the note's own heading one more: three levels, never an empty <li>
+    assert "<li><ul>" not in toc and toc.count("<ul>") >= 3

@@ -45,9 +45,17 @@ def preview(text: str, preset: str):
         tasklists=report.TASK_LISTS.get(preset, True),
         hash_headings=preset == "hatena",
     )
-    if preset == "hatena" and CONTENTS in html:
-        html = contents(html)
+    if preset == "hatena":
+        card = r'<p class="embed"><a href="\1" rel="noopener noreferrer nofollow">\1</a></p>'
+        html = Markup(_EMBED.sub(card, str(html)))  # noqa: S704 -- the sanitized HTML, a URL without quotes
+        if CONTENTS in html:
+            html = contents(html)
     return html
+
+
+# Hatena's `[URL:embed:cite]`: a card linking to the page; here a link on its own line (the URL as the
+# sanitizer left it: http(s), no quote or bracket can end the attribute).
+_EMBED = re.compile(r"<p>\[(https?://[^\s<>\[\]\"']+?):embed(?::cite)?\]</p>")
 
 
 CONTENTS = "<p>[:contents]</p>"
@@ -66,16 +74,18 @@ def contents(html: str) -> Markup:
     html = _HEADING.sub(anchor, str(html))
     label = escape(_("Table of contents (Hatena Blog's [:contents])"))
     parts = [f'<nav class="toc" aria-labelledby="toc-label"><p class="toc-label" id="toc-label">{label}</p>']
-    depth, base = 0, min((level for level, _text in found), default=1)
+    open_levels: list[int] = []  # one nested list per deeper heading, however many levels it skips (h2 -> h4)
     for n, (level, text) in enumerate(found, 1):
-        want = level - base + 1
-        if want > depth:
-            parts.append("<ul><li>" * (want - depth))
+        if not open_levels or level > open_levels[-1]:
+            parts.append("<ul><li>")
+            open_levels.append(level)
         else:
-            parts.append("</li></ul>" * (depth - want) + "</li><li>")
-        depth = want
+            while len(open_levels) > 1 and level < open_levels[-1] and level <= open_levels[-2]:
+                parts.append("</li></ul>")
+                open_levels.pop()
+            parts.append("</li><li>")
         parts.append(f'<a href="#toc-{n}">{text}</a>')  # text: already escaped by the sanitizer
-    parts.append("</li></ul>" * depth + "</nav>")
+    parts.append("</li></ul>" * len(open_levels) + "</nav>")
     return Markup(html.replace(CONTENTS, "".join(parts), 1))  # noqa: S704 -- built from sanitized HTML
 
 
