@@ -290,9 +290,15 @@ def photo_rm_command(slug: str, photo_id: int) -> None:
 @click.option("--all", "everything", is_flag=True, help="The whole timetable instead of the plan.")
 @click.option("--interested", is_flag=True, help="Add the sessions marked interested to the plan.")
 @click.option("--notes", "with_notes", is_flag=True, help="Put the attendee's notes in each description.")
+@click.option(
+    "--lang",
+    type=click.Choice(["ja", "en"]),
+    default=None,
+    help="The language of the calendar's name and of 'Slides:', 'My notes:'. Default: the conference's.",
+)
 @click.option("-o", "output", type=click.File("wb"), default="-", help="Write to FILE (default: stdout).")
 @with_appcontext
-def ics_command(slug: str, everything: bool, interested: bool, with_notes: bool, output) -> None:
+def ics_command(slug: str, everything: bool, interested: bool, with_notes: bool, lang: str | None, output) -> None:
     """The attendee's plan (going, speaking, attended) as iCalendar; --all the whole timetable."""
     name = "timetable-ics" if everything else "plan-ics"
     with database() as db:
@@ -302,6 +308,7 @@ def ics_command(slug: str, everything: bool, interested: bool, with_notes: bool,
             if everything
             else calendar_options(db, conf, interested=interested, with_notes=with_notes)
         )
+        options = dataclasses.replace(options, lang=lang or "")
         body = export(db, conf, name, options)
     output.write(body)
 

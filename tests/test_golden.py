@@ -37,7 +37,8 @@ UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 CLOCK = "2026-07-01T09:00:00+00:00"  # every session's last change, as the export shows it
 NOW = datetime(2026, 7, 25, 20, 0, tzinfo=ZoneInfo("Asia/Tokyo"))  # when the report is written
 NOTES = {
-    "A10": "Great **war stories**.\n\nQ: How many clusters?\nA: Forty\n  and growing\n\n"
+    "A10": "# War stories\n\nGreat **war stories**.\n\n## Backups first\n\n```sh\n# a comment, not a heading\n```\n\n"
+    "Q: How many clusters?\nA: Forty\n  and growing\n\n"
     "- [ ] read the postmortems #learn\n- [x] star the repo\n- fun demo #fun\n- shipped it #done",
     "E50": "Q: Slides?\nA: Posted on Speaker Deck",
     "C30": "=SUM(1) looked at the cancelled one anyway",
@@ -47,13 +48,15 @@ NOTES = {
 
 @pytest.fixture(scope="module")
 def day(tmp_path_factory):
-    """The demo after a day of use: marks, notes, a link, then a re-import that moves B10 and drops C30."""
+    """The demo after a day of use: marks, notes (one with headings and a code block), a link, then a
+    re-import that moves B10 and drops C30 (whose note was written before it was dropped)."""
     db = store.connect(tmp_path_factory.mktemp("golden") / "golden.db")
     store.migrate(db)
     doc, timetable = demo_timetable()
     store.apply_import(db, doc["slug"], timetable, source="demo", fmt="demo", is_demo=True)
     conf = store.conference(db, doc["slug"])
-    store.set_status(db, conf, ["A10", "B10", "C30", "D40"], "going")
+    # C10 is at A10's time: still "going" when the attendee wrote notes in A10, so it was not attended.
+    store.set_status(db, conf, ["A10", "B10", "C10", "C30", "D40"], "going")
     store.set_status(db, conf, ["E50"], "speaking")
     store.set_status(db, conf, ["F30", "A20"], "interested")
     # Lost to a clash: watch later, one with its recording already published.
@@ -121,11 +124,16 @@ PHOTOS = (
 
 # (golden file, exporter, options, sessions: "all" or the keys given)
 CASES = [
+    # The demo is a Japanese conference: its files speak Japanese unless asked for English (a reader on
+    # an English page of an English conference gets "en").
     ("plan.ics", "plan-ics", CalendarOptions(), "all"),
+    ("plan-en.ics", "plan-ics", CalendarOptions(lang="en"), "all"),
     ("plan-feed-interested-notes.ics", "plan-ics", CalendarOptions(15, True, True, True), "all"),
+    ("plan-feed-interested-notes-en.ics", "plan-ics", CalendarOptions(15, True, True, True, lang="en"), "all"),
     ("timetable.ics", "timetable-ics", CalendarOptions(alarm_minutes=None), "all"),
     ("session-B10.ics", "session-ics", CalendarOptions(), ["B10"]),
     ("plan.csv", "plan-csv", TableOptions(), "all"),
+    ("plan-en.csv", "plan-csv", TableOptions(lang="en"), "all"),
     *[(f"report-{p}.md", "report", Options(preset=p, hashtag="#JTFdemo", now=NOW), "all") for p in PRESETS],
     (
         "report-markdown-en-retro.md",
@@ -135,6 +143,7 @@ CASES = [
     ),
     ("report-hugo-honorific.md", "report", Options(preset="hugo", honorific="さん", now=NOW), "all"),
     ("notes-zip.txt", "notes-zip", None, "all"),
+    ("notes-zip-en.txt", "notes-zip", ZipOptions(lang="en"), "all"),
     ("notes-zip-photos.txt", "notes-zip", ZipOptions(photos=PHOTOS), "all"),
     ("report-zenn-photos.md", "report", Options(preset="zenn", hashtag="#JTFdemo", now=NOW, photos=PHOTOS), "all"),
     (

@@ -25,6 +25,7 @@ from sqlite_utils import Database
 from ..errors import BadInput, NotFound
 from ..media import CAPTION_MAX, PhotoRefused, Prepared, verify
 from ..model import Conference, Photo, from_iso, normalise_space, now_utc, to_iso
+from .attendee import is_cancelled
 from .connection import write
 from .timetable import require_sessions
 
@@ -71,7 +72,8 @@ def add_photos(
     """Keep prepared photos (each with the moment it was taken) on a session, all or none, in one
     transaction. A photo already kept (the same upload id, or the same file on the same session) is not
     added again: its stored copy is returned. NotFound for an unknown session. A talk marked interested
-    or going becomes attended (the attendee was there), as with the first words of its note."""
+    or going becomes attended (the attendee was there), as with the first words of its note, unless the
+    organisers cancelled it (a photo there shows the closed room, not a talk attended)."""
     caption = clean_caption(caption)
     upload_id = (upload_id or "").strip()[:100] or None
     if upload_id and len(items) != 1:
@@ -125,7 +127,7 @@ def add_photos(
                 ]
             )
             kept.append(photo_id)
-        if kept:  # a photo of the slides says the attendee was there, as the first words of a note do
+        if kept and not is_cancelled(db, conf, key):  # a photo of the slides says the attendee was there
             marked = db.execute(
                 "update statuses set status = 'attended', updated_at = ? where conference_id = ? and key = ?"
                 " and status in ('interested', 'going')",
