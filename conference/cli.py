@@ -7,18 +7,22 @@ database (`database()`); any ConferenceError becomes one line on standard error 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlite_utils import Database
 
-from . import importer, planning, store
-from .errors import ConferenceError, NeedsConfirmation
-from .exports import EXPORTERS, report
+from . import importer, media, planning, store
+from .errors import BadInput, ConferenceError, NeedsConfirmation, Refused
+from .exports import EXPORTERS, bundle, report
 from .exports.ics import CalendarOptions
+from .exports.notes_zip import ZipOptions
 from .fetch import page_title
 from .links import LINK_KINDS
 from .model import Conference
@@ -51,6 +55,8 @@ def describe(result: store.ImportResult) -> list[str]:
         lines.append(f"  cancelled  {item['key']}  {item['title']}")
     for item in result.removed:
         lines.append(f"  removed    {item['key']}  {item['title']}")
+    for item in result.report.recordings:
+        lines.append(f"  recording published  {item['key']}  {item['title']}  {item['url']}")
     lines += [f"  skipped    {s}" for s in result.skipped]
     lines += [f"  note: {n}" for n in result.notes]
     lines += [f"  needs --force: {r}" for r in result.risks]
@@ -64,11 +70,25 @@ def _short(value) -> str:
 
 
 def export(db: Database, conf: Conference, name: str, options=None) -> bytes | str:
-    """Run the exporter `name` over the conference's sessions and note texts (its defaults without options)."""
+    """Run the exporter `name` over the conference's sessions and note texts (its defaults without options);
+    the report and the zips get the attendee's photos (with their bytes when they are put in a file)."""
     exporter = EXPORTERS[name]
+    options = with_photos(db, conf, name, options)
     return exporter(
         conf, store.planned_sessions(db, conf, abstracts=exporter.abstracts), store.note_texts(db, conf), options
     )
+
+
+def with_photos(db: Database, conf: Conference, name: str, options=None):
+    """`options` for the exporter `name` carrying the conference's photos, when it shows them: the report
+    (file names only), the report bundle and the notes zip (the bytes too)."""
+    if name == "report":
+        return dataclasses.replace(options or report.Options(), photos=tuple(store.photos(db, conf)))
+    if name == "report-bundle":
+        return dataclasses.replace(options or report.Options(), photos=tuple(store.photos(db, conf, data=True)))
+    if name == "notes-zip":
+        return dataclasses.replace(options or ZipOptions(), photos=tuple(store.photos(db, conf, data=True)))
+    return options
 
 
 @click.command("import")
@@ -206,14 +226,79 @@ def link_command(slug: str, key: str, url: str, kind: str | None, title: str, lo
     click.echo(f"{link.kind}\t{link.url}\t{shown}")
 
 
+@click.group("photo")
+def photo_group() -> None:
+    """Slide photos kept with a talk's note: add, list, remove."""
+
+
+@photo_group.command("add")
+@click.argument("slug")
+@click.argument("key")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--caption", default="", help="A caption (the alt text in the blog draft).")
+@with_appcontext
+def photo_add_command(slug: str, key: str, file: Path, caption: str) -> None:
+    """Add a photo (JPEG, PNG, WebP, GIF; at most 20 MB) to a talk; prints the photo's id.
+
+    Its orientation is applied, GPS and every other EXIF field removed, the long edge limited to
+    2560 pixels; the time it was taken comes from its EXIF, else the file's time. The same file
+    added twice to a talk is one photo."""
+    with database() as db:
+        conf = store.conference(db, slug)
+        store.require_sessions(db, conf, [key])
+        with file.open("rb") as f:
+            data = f.read(media.MAX_BYTES + 1)
+        prepared = media.prepare(data, source=str(file))
+        file_time = datetime.fromtimestamp(file.stat().st_mtime, UTC)
+        taken = media.taken_at(prepared.exif_time, conf.tz, file_time)
+        added = store.add_photos(db, conf, key, [(prepared, taken)], caption=caption)
+    click.echo(added[0].id)
+
+
+@photo_group.command("list")
+@click.argument("slug")
+@click.argument("key", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array of {id, key, caption, taken, width, height}.")
+@with_appcontext
+def photo_list_command(slug: str, key: str | None, as_json: bool) -> None:
+    """The conference's photos (or one talk's), by talk and time taken."""
+    with database() as db:
+        conf = store.conference(db, slug)
+        if key is not None:
+            store.require_sessions(db, conf, [key])
+        found = store.photos(db, conf, key)
+    if as_json:
+        click.echo(json.dumps([p.to_json() for p in found], ensure_ascii=False, indent=1))
+        return
+    for p in found:
+        click.echo(f"{p.id}\t{p.key}\t{p.taken:%Y-%m-%d %H:%M}\t{p.width}x{p.height}\t{p.caption}")
+
+
+@photo_group.command("rm")
+@click.argument("slug")
+@click.argument("photo_id", metavar="ID", type=int)
+@with_appcontext
+def photo_rm_command(slug: str, photo_id: int) -> None:
+    """Remove a photo for good."""
+    with database() as db:
+        gone = store.delete_photo(db, store.conference(db, slug), photo_id)
+    click.echo(f"removed photo {gone.id} of {gone.key}")
+
+
 @click.command("ics")
 @click.argument("slug")
 @click.option("--all", "everything", is_flag=True, help="The whole timetable instead of the plan.")
 @click.option("--interested", is_flag=True, help="Add the sessions marked interested to the plan.")
 @click.option("--notes", "with_notes", is_flag=True, help="Put the attendee's notes in each description.")
+@click.option(
+    "--lang",
+    type=click.Choice(["ja", "en"]),
+    default=None,
+    help="The language of the calendar's name and of 'Slides:', 'My notes:'. Default: the conference's.",
+)
 @click.option("-o", "output", type=click.File("wb"), default="-", help="Write to FILE (default: stdout).")
 @with_appcontext
-def ics_command(slug: str, everything: bool, interested: bool, with_notes: bool, output) -> None:
+def ics_command(slug: str, everything: bool, interested: bool, with_notes: bool, lang: str | None, output) -> None:
     """The attendee's plan (going, speaking, attended) as iCalendar; --all the whole timetable."""
     name = "timetable-ics" if everything else "plan-ics"
     with database() as db:
@@ -223,6 +308,7 @@ def ics_command(slug: str, everything: bool, interested: bool, with_notes: bool,
             if everything
             else calendar_options(db, conf, interested=interested, with_notes=with_notes)
         )
+        options = dataclasses.replace(options, lang=lang or "")
         body = export(db, conf, name, options)
     output.write(body)
 
@@ -245,9 +331,27 @@ def ics_command(slug: str, everything: bool, interested: bool, with_notes: bool,
     "-o", "output", type=click.File("w", encoding="utf-8"), default="-", help="Write to FILE (default: stdout)."
 )
 @click.option("--print-name", is_flag=True, help="Print the file name the blog expects (Jekyll: YYYY-MM-DD-slug.md).")
+@click.option(
+    "--bundle",
+    "bundle_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Write the draft and its photos into DIR (Hugo: a page bundle, DIR/index.md); DIR must be new or empty.",
+)
 @with_appcontext
 def report_command(
-    slug, preset, lang, template, honorific, hashtag, track_hashtags, retro, article_slug, output, print_name
+    slug,
+    preset,
+    lang,
+    template,
+    honorific,
+    hashtag,
+    track_hashtags,
+    retro,
+    article_slug,
+    output,
+    print_name,
+    bundle_dir,
 ) -> None:
     """The post-event blog draft in Markdown, in your blog's own format."""
     options = report.Options(
@@ -265,8 +369,29 @@ def report_command(
         if print_name:
             click.echo(report.file_name(conf, options))
             return
+        if bundle_dir is not None:
+            write_bundle(db, conf, options, Path(bundle_dir))
+            return
         text = export(db, conf, "report", options)
     output.write(text if text.endswith("\n") else text + "\n")
+
+
+def write_bundle(db: Database, conf: Conference, options: report.Options, target: Path) -> None:
+    """The draft and its photos as files in `target` (made when missing; never over files already there)."""
+    sessions = store.planned_sessions(db, conf, abstracts=False)
+    files = bundle.bundle_files(
+        conf, sessions, store.note_texts(db, conf), with_photos(db, conf, "report-bundle", options)
+    )
+    if target.exists() and any(target.iterdir()):
+        raise Refused(f"{target} is not empty: choose a new directory (nothing was written)")
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        for name, body in files.items():
+            (target / name).write_bytes(body)
+    except OSError as exc:
+        raise BadInput(f"cannot write the bundle: {exc}", source=str(target)) from exc
+    for name in files:
+        click.echo(str(target / name))
 
 
 @click.command("export")
@@ -283,7 +408,7 @@ def export_command(slug: str, name: str, keys: tuple[str, ...], output) -> None:
         store.require_sessions(db, conf, list(keys))
         sessions = store.planned_sessions(db, conf, list(keys) or None, abstracts=exporter.abstracts)
         options = calendar_options(db, conf) if exporter.options is CalendarOptions else None
-        body = exporter(conf, sessions, store.note_texts(db, conf), options)
+        body = exporter(conf, sessions, store.note_texts(db, conf), with_photos(db, conf, name, options))
     output.write(body.encode("utf-8") if isinstance(body, str) else body)
 
 
@@ -293,7 +418,7 @@ def export_command(slug: str, name: str, keys: tuple[str, ...], output) -> None:
 )
 @with_appcontext
 def backup_command(output) -> None:
-    """All user data (conferences, sessions, marks, notes with history, links, settings) as JSON."""
+    """All user data (conferences, sessions, marks, notes with history, links, photos, settings) as JSON."""
     with database() as db:
         output.write(store.backup_to_json(store.backup(db)) + "\n")
 
@@ -409,6 +534,7 @@ COMMANDS = (
     mark_command,
     note_command,
     link_command,
+    photo_group,
     ics_command,
     report_command,
     export_command,

@@ -7,9 +7,11 @@ unless the caller passes allow_private=True, which only the app's configuration 
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import ipaddress
 import json
+import re
 import socket
 import threading
 from dataclasses import dataclass
@@ -245,6 +247,106 @@ def _fetch(url: str, http: requests.Session, *, max_bytes: int, allow_private: b
     raise FetchError(f"more than {MAX_REDIRECTS} redirects, starting at {seen[0]}")
 
 
+# --- a web page's text in the encoding it declares (the WHATWG "encoding sniffing" order) ------------
+
+# Labels pages use, and the Python codecs that read them, best first. Browsers read Shift_JIS as
+# Windows-31J (NEC and IBM characters such as ① and 髙 included) and EUC-JP and ISO-2022-JP with the
+# same extended table; Python splits those over several codecs, so each family lists the ones that
+# together read what a browser reads. latin-1 and us-ascii mean windows-1252; a page that says UTF-16 in
+# a <meta> is read as UTF-8 (it could not have been read far enough to find the <meta> otherwise).
+_SHIFT_JIS = ("cp932", "shift_jis_2004")
+_EUC_JP = ("euc_jp", "euc_jis_2004")
+_ISO_2022_JP = ("iso2022_jp_ext", "iso2022_jp_2004")
+_FAMILIES = {
+    **dict.fromkeys(
+        ("shift_jis", "shift-jis", "sjis", "x-sjis", "ms_kanji", "ms932", "windows-31j", "csshiftjis", "cp932"),
+        _SHIFT_JIS,
+    ),
+    **dict.fromkeys(("euc-jp", "euc_jp", "x-euc-jp", "cseucpkdfmtjapanese"), _EUC_JP),
+    **dict.fromkeys(("iso-2022-jp", "iso2022_jp", "csiso2022jp"), _ISO_2022_JP),
+    **dict.fromkeys(("iso-8859-1", "latin1", "us-ascii", "ascii", "x-user-defined"), ("cp1252",)),
+}
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_HEAD = 4096  # where a page's <meta charset> is looked for (browsers look in 1024 bytes; some pages are later)
+_META = re.compile(rb"<meta\b[^>]*>", re.I)
+_META_CHARSET = re.compile(rb"""\bcharset\s*=\s*["']?\s*([A-Za-z0-9._:+-]+)""", re.I)
+_XML_DECL = re.compile(rb"""^<\?xml[^>]*\bencoding\s*=\s*["']([A-Za-z0-9._:+-]+)["']""")
+_COMMENT = re.compile(rb"<!--.*?-->", re.S)
+_ISO_2022_JP_ESCAPE = re.compile(rb"\x1b(?:\$[@B]|\$\(D|\(J)")
+
+
+def _codecs(label: str | bytes | None) -> tuple[str, ...]:
+    """The Python codecs for an encoding label a page or server gave, best first; () for an unknown one."""
+    if isinstance(label, bytes):
+        label = label.decode("ascii", "replace")
+    label = (label or "").strip().strip("\"'").lower()
+    if not label:
+        return ()
+    if label in _FAMILIES:
+        return _FAMILIES[label]
+    try:
+        name = codecs.lookup(label).name
+    except LookupError:
+        return ()
+    return ("utf-8",) if name.startswith(("utf-16", "utf-32")) else (name,)
+
+
+def declared_encodings(content: bytes, content_type: str = "") -> list[str]:
+    """The codecs a page declares, strongest first: its byte-order mark, the HTTP Content-Type's charset,
+    then (in its first bytes, comments skipped) `<?xml … encoding>`, `<meta charset>` or
+    `<meta http-equiv="Content-Type" content="…; charset=…">`."""
+    found: list[str] = []
+    for bom, name in _BOMS:
+        if content.startswith(bom):
+            found.append(name)
+    header = re.search(r"charset\s*=\s*[\"']?([^\s;\"']+)", content_type or "", re.I)
+    if header:
+        found += _codecs(header.group(1))
+    head = _COMMENT.sub(b"", content[:_HEAD])
+    xml = _XML_DECL.match(head)
+    if xml:
+        found += _codecs(xml.group(1))
+    for tag in _META.findall(head):
+        charset = _META_CHARSET.search(tag)
+        if charset and (b"http-equiv" not in tag.lower() or b"content-type" in tag.lower()):
+            found += _codecs(charset.group(1))
+            break
+    return list(dict.fromkeys(found))
+
+
+def _strict(content: bytes, encoding: str) -> str | None:
+    """`content` decoded, or None when it is not in `encoding`. A character cut at the very end is no
+    error (a page may stop anywhere)."""
+    try:
+        return codecs.getincrementaldecoder(encoding)("strict").decode(content, final=False)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def decode_html(content: bytes, content_type: str = "") -> str:
+    """A web page's text, as a browser reads it.
+
+    The codecs the page declares (declared_encodings) are tried in order. Without a declaration, a page
+    with ISO-2022-JP's escapes is read as that, else as UTF-8. When the bytes contradict every
+    declaration, a Japanese declaration still wins (one odd character becomes U+FFFD, never the whole
+    title mojibake); otherwise the bytes are tried as UTF-8, EUC-JP, then Shift_JIS (Shift_JIS text is
+    almost never valid EUC-JP, while EUC-JP bytes often read as Shift_JIS), and windows-1252 is the
+    last resort, as in browsers."""
+    declared = declared_encodings(content, content_type)
+    iso2022 = _ISO_2022_JP if not declared and _ISO_2022_JP_ESCAPE.search(content) else ()
+    for encoding in [*declared, *iso2022, "utf-8"]:
+        text = _strict(content, encoding)
+        if text is not None:
+            return text
+    if declared and declared[0] in (*_SHIFT_JIS, *_EUC_JP, *_ISO_2022_JP):
+        return content.decode(declared[0], errors="replace")
+    for encoding in (*_EUC_JP, *_SHIFT_JIS):
+        text = _strict(content, encoding)
+        if text is not None:
+            return text
+    return content.decode(declared[0] if declared else "cp1252", errors="replace")
+
+
 TITLE_MAX_BYTES = 512 * 1024
 TITLE_DEADLINE = 5
 
@@ -287,7 +389,7 @@ def page_title(url: str, *, allow_private: bool = False, deadline: float | None 
     try:
         page = fetch(url, max_bytes=TITLE_MAX_BYTES, allow_private=allow_private, deadline=deadline)
         parser = _TitleParser()
-        parser.feed(page.content.decode("utf-8", errors="replace"))
+        parser.feed(decode_html(page.content, page.content_type))
         if parser.oembed:
             try:
                 data = json.loads(

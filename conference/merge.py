@@ -6,7 +6,8 @@ removal plus an addition). Sessions left over on both sides are then matched by 
 .ics of an event re-imported over its XML/JSON changes nothing; the stored key stays. A session the
 new timetable lacks is removed, unless the attendee has marks, notes or links on it: then it is kept
 and flagged cancelled. Changes to the watched fields (time, room, title, speakers) are reported with
-old and new values; other changes (an abstract edit) by name.
+old and new values; other changes (an abstract edit) by name. A link of kind `video` that a session
+did not have before (the organisers published the recording) is reported in `recordings`.
 
 `ChangeReport.risks` says why an import must be confirmed first: it would take more than half of the
 conference's sessions out, or bring sessions without a time into a timetable that has times. The
@@ -78,7 +79,9 @@ class ChangeReport:
     (time zones, shared ids, what was left out); skipped: the items of the file that could not be used,
     each with its place and why; risks: why this import needs confirming (empty: it does not); before:
     the number of sessions the conference had in its timetable; untimed: sessions without a time;
-    untimed_in: those of them it brings into a timetable that has times (one of the risks).
+    untimed_in: those of them it brings into a timetable that has times (one of the risks);
+    recordings: "recording published": [{"key", "title", "url"}] for each video link a session already
+    in the timetable did not have before.
     """
 
     added: tuple[dict, ...] = ()
@@ -92,6 +95,7 @@ class ChangeReport:
     before: int = 0
     untimed: int = 0
     untimed_in: int = 0
+    recordings: tuple[dict, ...] = ()
 
     def as_json(self, created: bool) -> dict:
         return {
@@ -106,6 +110,7 @@ class ChangeReport:
             "before": self.before,
             "untimed": self.untimed,
             "untimed_in": self.untimed_in,
+            "recordings": list(self.recordings),
             "created": created,
         }
 
@@ -138,6 +143,11 @@ def _changes(before: Mapping, new: Mapping) -> dict:
 
 def _show(name: str, value):
     return json.loads(value) if name == "speakers" and value else value
+
+
+def video_urls(links_json: str | None) -> list[str]:
+    """The URLs of a stored links column's video links (recordings), in order."""
+    return [x["url"] for x in json.loads(links_json or "[]") if isinstance(x, dict) and x.get("kind") == "video"]
 
 
 def _matched_by_code(old: Mapping[str, Mapping], sessions: list[Session]) -> dict[int, str]:
@@ -203,7 +213,7 @@ def diff(old_rows: Iterable[Mapping], timetable: Timetable, keep: Iterable[str],
     rekeyed = _matched_by_code(old, timetable.sessions)
     sessions = [(rekeyed.get(id(s), s.key), s) for s in timetable.sessions]
     keep = set(keep)
-    added, changed, cancelled, removed = [], [], [], []
+    added, changed, cancelled, removed, recordings = [], [], [], [], []
     inserts, updates, deletes = [], [], []
     unchanged = 0
     touched = False
@@ -217,6 +227,8 @@ def diff(old_rows: Iterable[Mapping], timetable: Timetable, keep: Iterable[str],
         for name in timetable.keeps:  # what this source does not carry stays as the richer one gave it
             new[name] = before[name]
         changes = _changes(before, new)
+        known = set(video_urls(before["links"]))
+        recordings += [{"key": key, "title": s.title, "url": u} for u in video_urls(new["links"]) if u not in known]
         other = {k: v for k, v in new.items() if before[k] != v and k not in WATCHED}
         if not changes and not other and not before["cancelled"]:
             unchanged += 1
@@ -270,6 +282,7 @@ def diff(old_rows: Iterable[Mapping], timetable: Timetable, keep: Iterable[str],
         before=before,
         untimed=sum(1 for s in timetable.sessions if s.start is None),
         untimed_in=untimed_in,
+        recordings=tuple(recordings),
     )
     return Diff(
         report=report,

@@ -151,7 +151,7 @@ class PlannedSession:
                  as stored (ISO times, speaker lists); {} when nothing moved
     sequence     bumped by every watched change (the calendar's SEQUENCE)
     updated_at   when our copy last changed (ISO, UTC)
-    status       None, "interested", "going", "attended" or "speaking"
+    status       None, "interested", "going", "attended", "speaking" or "later" (watch the recording)
     clashes      keys of the other going/speaking sessions this one overlaps (only for going/speaking)
     """
 
@@ -218,6 +218,47 @@ class Note:
     text: str
     version: int
     updated_at: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Photo:
+    """A slide photo the attendee keeps with a talk's note (store.photos; the bytes only when asked for).
+
+    taken       when it was taken (EXIF, else the file's time, else when it was added), in the
+                conference's zone
+    width/height the kept photo's size in pixels (long edge at most media.LONG_EDGE)
+    sha256      of the kept photo's bytes (they never change: a photo is written once)
+    data        the photo's bytes when loaded with them (exports, backup), else b""
+    """
+
+    id: int
+    key: str
+    caption: str
+    taken: datetime
+    width: int
+    height: int
+    mimetype: str = "image/jpeg"
+    size: int = 0
+    sha256: str = ""
+    added_at: str | None = None
+    thumb_width: int = 0
+    thumb_height: int = 0
+    data: bytes = b""
+
+    @property
+    def extension(self) -> str:
+        return "png" if self.mimetype == "image/png" else "jpg"
+
+    def to_json(self) -> dict:
+        """The `photo list --json` shape (the CLI contract, ../shared/CLI.md)."""
+        return {
+            "id": self.id,
+            "key": self.key,
+            "caption": self.caption,
+            "taken": to_iso(self.taken),
+            "width": self.width,
+            "height": self.height,
+        }
 
 
 def now_utc() -> datetime:

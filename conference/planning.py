@@ -9,7 +9,8 @@ from datetime import date, datetime, timedelta
 from .errors import BadInput
 from .model import PlannedSession
 
-STATUSES = ("interested", "going", "attended", "speaking")
+STATUSES = ("interested", "going", "attended", "speaking", "later")
+LATER = "later"  # watch the recording afterwards (a talk lost to a clash): on the Later page, not in the plan
 CHOSEN = ("going", "speaking")  # what can clash
 ON_MY_DAY = ("going", "speaking", "attended")
 # What goes into the attendee's calendar: attended stays, so writing notes never drops a talk from it.

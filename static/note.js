@@ -163,6 +163,11 @@ document.addEventListener("DOMContentLoaded", () => {
     if (kind === "time") insert(`[${clock()}] `);
     if (kind === "qa") insert(`${lineStart()}Q: `, "\nA: ");
     if (kind === "todo") insert(`${lineStart()}- [ ] `);
+    if (event.target.hasAttribute("data-photo")) {
+      // The camera of the photo form under the note (photos.js queues and sends what it takes).
+      const camera = document.querySelector(".photo-form input[capture]");
+      if (camera) camera.click();
+    }
     if (event.target.hasAttribute("data-preview-toggle")) {
       const box = form.querySelector(".preview");
       box.hidden = !box.hidden;

@@ -1,7 +1,8 @@
 """Check blog drafts and calendars with the platforms' real tools, for the tests.
 
 Each helper runs the real thing on a throwaway copy and returns what the platform would show:
-- Hugo (Debian's `hugo`): `hugo_build` builds a minimal site and returns the page and its list summary.
+- Hugo (Debian's `hugo`): `hugo_build` builds a minimal site and returns the page and its list summary;
+  `hugo_build_bundle` builds a page bundle (a folder: index.md and its images) and returns what Hugo published.
 - Jekyll (Debian's `jekyll`): `jekyll_build` builds a minimal site: the page, whether it is listed, its excerpt.
 - Zenn (npm `zenn-cli`): `zenn_check` opens the article in zenn-cli's own preview (its server and its
   browser client, which holds the validator) and returns the errors and warnings it shows, plus the
@@ -117,6 +118,38 @@ def hugo_build(markdown: str, filename: str = "post.md", site_config: str = "") 
         html = re.fullmatch(r'<main id="content">(.*)</main>\s*', page, re.S)
         assert html, page
         return HugoPage(html.group(1), summary, truncated == "true")
+
+
+class HugoBundle(NamedTuple):
+    html: str  # the rendered .Content of the bundle's page
+    url: str  # the page's URL (its folder in public/)
+    files: dict[str, bytes]  # every other file Hugo published beside the page (the bundle's resources)
+
+
+def hugo_build_bundle(bundle: Path, name: str = "report") -> HugoBundle:
+    """Build a Hugo site whose one page is the page bundle in the folder `bundle` (index.md and its
+    images), copied to content/posts/<name>/, and read back the page and what Hugo published beside it."""
+    require(shutil.which("hugo") is not None, "hugo (Debian package)")
+    with tempfile.TemporaryDirectory(prefix="hugo-") as tmp:
+        site = Path(tmp)
+        (site / "content" / "posts").mkdir(parents=True)
+        (site / "layouts" / "_default").mkdir(parents=True)
+        (site / "config.toml").write_text(HUGO_CONFIG, encoding="utf-8")
+        (site / "layouts" / "_default" / "single.html").write_text(HUGO_SINGLE, encoding="utf-8")
+        (site / "layouts" / "_default" / "list.html").write_text(HUGO_LIST, encoding="utf-8")
+        (site / "layouts" / "index.html").write_text(HUGO_LIST, encoding="utf-8")
+        shutil.copytree(bundle, site / "content" / "posts" / name)
+        _run(["hugo", "--quiet", "--buildDrafts", "--buildFuture", "--buildExpired", "-s", str(site), "-d", "public"])
+        home = (site / "public" / "index.html").read_text(encoding="utf-8")
+        found = re.search(r'<article data-url="([^"]*)"', home)
+        assert found, f"Hugo listed no page for the bundle {bundle}:\n{home}"
+        url = found.group(1)
+        folder = site / "public" / urllib.parse.unquote(url).strip("/")
+        page = (folder / "index.html").read_text(encoding="utf-8")
+        html = re.fullmatch(r'<main id="content">(.*)</main>\s*', page, re.S)
+        assert html, page
+        files = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file() and p.name != "index.html"}
+        return HugoBundle(html.group(1), url, files)
 
 
 # --- Jekyll ------------------------------------------------------------------------------------

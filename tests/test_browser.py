@@ -70,7 +70,7 @@ def test_shortlist_two_clashing_talks_pick_one_and_my_day_follows(page: Page, li
     expect(b20).to_have_attribute("data-status", "interested")
     page.get_by_role("link", name="Choose").click()
     option = page.locator('.option[data-key="B20"]')
-    option.get_by_role("button", name="Go to this one").click()
+    option.get_by_role("button", name="Go to this one", exact=True).click()
     expect(page.locator(".option")).to_have_count(0)
     page.get_by_role("link", name="My day").click()
     expect(page.locator(".myday .slot")).to_have_count(1)

@@ -49,12 +49,13 @@ def test_plan_parses_back_with_both_parsers(runner, client):
     assert k8s["DTSTART"].params["TZID"] == "Asia/Tokyo"
     assert "DTSTAMP" in k8s and "LAST-MODIFIED" in k8s
     assert str(k8s["LOCATION"]) == "Track A" and "山田 太郎" in str(k8s["DESCRIPTION"])
-    assert "Slides: https://speakerdeck.com/example/k8s" in str(k8s["DESCRIPTION"])
+    # Mini Festa's titles are Japanese: its calendars speak Japanese (test_calendar_language.py)
+    assert "スライド: https://speakerdeck.com/example/k8s" in str(k8s["DESCRIPTION"])
     [alarm] = k8s.walk("VALARM")
     assert alarm["TRIGGER"].dt == timedelta(minutes=-5) and str(alarm["ACTION"]) == "DISPLAY"
     cal = icalendar.Calendar.from_ical(body)
     assert [str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")] == ["Asia/Tokyo"]
-    assert str(cal["X-WR-CALNAME"]) == "Mini Festa 2026 (my plan)"
+    assert str(cal["X-WR-CALNAME"]) == "Mini Festa 2026（自分の予定）"
 
     parsed = vobject.readOne(body.decode("utf-8"))
     vevents = sorted(parsed.vevent_list, key=lambda e: e.dtstart.value)
@@ -69,7 +70,7 @@ def test_interested_option_and_notes_option(runner, client):
     assert len(events(client.get(f"/c/{SLUG}/plan.ics?interested=1").data)) == 3
     client.post(f"/api/c/{SLUG}/note/{K8S}", json={"text": "kubectl debug!", "base_version": 0})
     with_notes = events(client.get(f"/c/{SLUG}/plan.ics?notes=1").data)
-    assert "My notes:\nkubectl debug!" in str(with_notes["A10: Kubernetes 入門"]["DESCRIPTION"])
+    assert "自分のメモ:\nkubectl debug!" in str(with_notes["A10: Kubernetes 入門"]["DESCRIPTION"])
     assert "kubectl" not in str(events(client.get(f"/c/{SLUG}/plan.ics").data)["A10: Kubernetes 入門"]["DESCRIPTION"])
 
 

@@ -64,6 +64,9 @@ def test_every_preset_says_who_spoke_what_was_cancelled_and_learned(day):
         assert OPENING in text, preset
         assert "登壇・参加レポート" in text
         assert re.search(rf"^- 11:00-11:45 {CANCELLED}: .*（中止）$", text, re.M), preset
+        attended = text.split("\n## 参加したセッション\n")[1].split("\n## ")[0]
+        assert CANCELLED not in attended and "中止" not in attended, preset
+        assert "\n## 中止になったセッション\n" in text, preset
         assert "- 登壇者: 大村 伸吾さん (Preferred Networks)" in text
         assert "- 登壇者: 自分 太郎 (Example Inc.)" in text  # the user's own talk: no honorific
         learn = text.split("### Learn")[1].split("\n## ")[0]
@@ -138,7 +141,10 @@ def test_hatena_rules_hold_and_its_preview_emulation_shows_no_stray_heading(day)
         if line.startswith("#"):
             assert re.match(r"#{2,6} ", line), line  # the only lines starting with #: our headings
     assert "\\#done 社内で共有した" in body and "- ☐ 復元手順を書く" in body
-    assert body.splitlines()[0].endswith("#NatsuTech2026 #NatsuTech2026_A #NatsuTech2026_B")
+    # B30 (room B) was cancelled: no talk attended in room B, no #…_B
+    assert body.splitlines()[0].endswith(
+        "2026（2026年7月25日(土)〜26日(日)）に登壇・参加しました。 #NatsuTech2026 #NatsuTech2026_A"
+    )
     html = render_markdown_as(re.sub(r"<!--.*?-->", "", body), breaks=False, tasklists=False, hash_headings=True)
     assert "<h1>" not in html and "<input" not in html and "#done 社内で共有した" in html
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model import Conference, PlannedSession
-from . import ics, names, notes_zip, report, table
+from . import bundle, ics, names, notes_zip, photos, report, table
 
 
 @dataclass(frozen=True)
@@ -45,12 +45,14 @@ class Exporter:
         return self.filename.format(slug=slug, part=part)
 
     def download_names(self, conf: Conference, part: str = "") -> tuple[str, str]:
-        """(the file's name from the conference's slug, which may be Japanese; its ASCII twin from the
-        hashtag or name, for `filename="…"`): what views.helpers.download sends (RFC 6266)."""
-        ascii_part = re.sub(r"[^A-Za-z0-9_-]+", "-", part).strip("-")
+        """(the name a browser saves the file under, its ASCII twin for `filename="…"`), both from what the
+        conference is called now (names.download_stems: its hashtag or name, never the slug it was
+        imported under): what views.helpers.download sends (RFC 6266)."""
+        ascii_part = re.sub(r"[^A-Za-z0-9_-]+", "-", part)
         if part and ascii_part != part:
             ascii_part = hashlib.sha256(part.encode("utf-8")).hexdigest()[:12]
-        return self.file_name(conf.slug, part), self.file_name(names.ascii_base(conf), ascii_part)
+        utf8_stem, ascii_stem = names.download_stems(conf)
+        return self.file_name(utf8_stem, part), self.file_name(ascii_stem, ascii_part)
 
     @property
     def extension(self) -> str:
@@ -64,7 +66,7 @@ EXPORTERS: dict[str, Exporter] = {
             "plan-ics",
             "My plan (iCalendar)",
             "text/calendar",
-            "{slug}-plan.ics",
+            "{slug}-plan{part}.ics",  # part: ics.plan_part(options), "-interested", "-notes"…
             ics.plan_ics,
             ics.CalendarOptions,
         ),
@@ -103,6 +105,15 @@ EXPORTERS: dict[str, Exporter] = {
             abstracts=False,
         ),
         Exporter(
+            "report-bundle",
+            "Blog draft with its photos (zip: a Hugo page bundle, or the draft and the photos to upload)",
+            "application/zip",
+            "{slug}-{part}.zip",
+            bundle.bundle_zip,
+            report.Options,
+            abstracts=False,
+        ),
+        Exporter(
             "notes-zip",
             "Every note as Markdown (zip)",
             "application/zip",
@@ -114,4 +125,4 @@ EXPORTERS: dict[str, Exporter] = {
     )
 }
 
-__all__ = ["EXPORTERS", "Exporter", "ics", "names", "notes_zip", "report", "table"]
+__all__ = ["EXPORTERS", "Exporter", "bundle", "ics", "names", "notes_zip", "photos", "report", "table"]

@@ -27,6 +27,7 @@ from icalendar import Alarm, Calendar, Event, Timezone
 from ..cache import LRU
 from ..model import Conference, PlannedSession, from_iso, zone
 from ..planning import plan_sessions
+from .words import conference_language, words
 
 PRODID = "-//conference tracker//conference 0.1//EN"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -43,7 +44,9 @@ EVENTS: LRU[bytes] = LRU(50_000, max_weight=64 * 1024 * 1024)
 @dataclass(frozen=True)
 class CalendarOptions:
     """alarm_minutes: the reminder before each event (None: none); interested: the plan includes the
-    shortlist; with_notes: the attendee's notes in each description; feed: a subscription's refresh hints.
+    shortlist; with_notes: the attendee's notes in each description; feed: a subscription's refresh hints;
+    lang: the language of the calendar's own words ("Slides:", "My notes:", its name): "ja" or "en",
+    "" for the conference's (words.language decides what a download from a page asks for).
 
     revision / revised_at: how many times the reminder changed and when it last did
     (store.alarm_revision): added to the SEQUENCE of each event of a calendar that carries reminders,
@@ -58,6 +61,7 @@ class CalendarOptions:
     revision: int = 0
     revised_at: str | None = None
     note_stamps: tuple[tuple[str, int, str], ...] = ()
+    lang: str = ""
 
 
 def uid(conf: Conference, key: str) -> str:
@@ -81,7 +85,8 @@ def summary(s: PlannedSession) -> str:
     return clean(f"{s.code}: {s.title}" if s.code else s.title)
 
 
-def _description(s: PlannedSession, note: str | None) -> str:
+def _description(s: PlannedSession, note: str | None, lang: str = "en") -> str:
+    said = words(lang)
     parts = []
     if s.speakers:
         parts.append(", ".join(clean(p) for p in s.speakers))
@@ -90,11 +95,11 @@ def _description(s: PlannedSession, note: str | None) -> str:
     slides = [x.url for x in s.links if x.kind == "slides"]
     others = [x.url for x in s.links if x.kind != "slides"]
     if slides:
-        parts.append("Slides: " + " ".join(slides))
+        parts.append(said["slides"] + " ".join(slides))
     if others:
-        parts.append("Links: " + " ".join(others))
+        parts.append(said["links"] + " ".join(others))
     if note and note.strip():
-        parts.append("My notes:\n" + clean(note))
+        parts.append(said["notes"] + "\n" + clean(note))
     return "\n\n".join(parts)
 
 
@@ -115,6 +120,7 @@ def event(
     note: str | None = None,
     alarm_minutes: int | None = 5,
     revision: tuple[int, str | None, int, str | None] = (0, None, 0, None),
+    lang: str = "en",
 ) -> Event:
     """One session as an icalendar VEVENT.
 
@@ -135,7 +141,7 @@ def event(
         ev.add("url", s.url)
     if s.track:
         ev.add("categories", [clean(s.track)])
-    description = _description(s, note)
+    description = _description(s, note, lang)
     if description:
         ev.add("description", description)
     ev.add("status", "CANCELLED" if s.cancelled else "CONFIRMED")
@@ -149,7 +155,9 @@ def event(
     return ev
 
 
-def _event_key(conf: Conference, s: PlannedSession, note: str | None, alarm_minutes: int | None, revision) -> tuple:
+def _event_key(
+    conf: Conference, s: PlannedSession, note: str | None, alarm_minutes: int | None, revision, lang: str
+) -> tuple:
     """Everything `event()` reads: equal keys give byte-identical VEVENTs."""
     return (
         "vevent",
@@ -172,6 +180,7 @@ def _event_key(conf: Conference, s: PlannedSession, note: str | None, alarm_minu
         note,
         alarm_minutes,
         revision,
+        lang,
     )
 
 
@@ -182,11 +191,12 @@ def event_text(
     note: str | None = None,
     alarm_minutes: int | None = 5,
     revision: tuple[int, str | None, int, str | None] = (0, None, 0, None),
+    lang: str = "en",
 ) -> bytes:
     """The serialized VEVENT of one session (kept: built once per version of what it shows)."""
     return EVENTS.get_or_build(
-        _event_key(conf, s, note, alarm_minutes, revision),
-        lambda: event(conf, s, note=note, alarm_minutes=alarm_minutes, revision=revision).to_ical(),
+        _event_key(conf, s, note, alarm_minutes, revision, lang),
+        lambda: event(conf, s, note=note, alarm_minutes=alarm_minutes, revision=revision, lang=lang).to_ical(),
     )
 
 
@@ -215,8 +225,10 @@ def calendar(
     alarm_minutes: int | None = 5,
     feed: bool = False,
     options: CalendarOptions | None = None,
+    lang: str = "en",
 ) -> bytes:
-    """One VEVENT per scheduled session, sorted by start, with the VTIMEZONE they need.
+    """One VEVENT per scheduled session, sorted by start, with the VTIMEZONE they need; `lang` is the
+    language of the words around the timetable's text ("Slides:", "My notes:").
 
     `options`: the revisions of a calendar that carries reminders (None: a calendar without, such
     as the whole timetable, whose events change only with the timetable)."""
@@ -241,7 +253,14 @@ def calendar(
 
     scheduled = sorted((s for s in sessions if s.start), key=lambda s: (s.start, s.room, s.key))
     events = [
-        event_text(conf, s, note=(notes or {}).get(s.key), alarm_minutes=alarm_minutes, revision=revision(s.key))
+        event_text(
+            conf,
+            s,
+            note=(notes or {}).get(s.key),
+            alarm_minutes=alarm_minutes,
+            revision=revision(s.key),
+            lang=lang,
+        )
         for s in scheduled
     ]
     tzids = sorted({m.decode() for text in events for m in _TZID.findall(text)})
@@ -252,14 +271,27 @@ def calendar(
 # --- the exporters (registered in exports/__init__.py) ----------------------------------------
 
 
+def _language(conf: Conference, sessions: Sequence[PlannedSession], options: CalendarOptions | None) -> str:
+    return (options.lang if options and options.lang else "") or conference_language(conf, sessions)
+
+
+def plan_part(options: CalendarOptions) -> str:
+    """What sets a plan's file apart in its name: "" (the plan), "-interested" (with the shortlist),
+    "-notes" (with the notes), "-interested-notes" (both): three downloads, three files."""
+    return ("-interested" if options.interested else "") + ("-notes" if options.with_notes else "")
+
+
 def plan_ics(
     conf: Conference, sessions: Sequence[PlannedSession], notes: Mapping[str, str], options: CalendarOptions
 ) -> bytes:
-    """The attendee's plan (going, speaking, attended; `interested` adds the shortlist)."""
+    """The attendee's plan (going, speaking, attended; `interested` adds the shortlist), named
+    "… (my plan)" / "…（自分の予定）"."""
+    lang = _language(conf, sessions, options)
     return calendar(
         conf,
         plan_sessions(sessions, options.interested),
-        name=f"{conf.name} (my plan)",
+        name=words(lang)["plan_interested" if options.interested else "plan"].format(name=conf.name),
+        lang=lang,
         notes=notes if options.with_notes else None,
         alarm_minutes=options.alarm_minutes,
         feed=options.feed,
@@ -273,11 +305,18 @@ def timetable_ics(
     """The whole timetable, without reminders. A talk the organisers dropped that the store kept (the
     attendee planned it, or wrote about it) stays in, as STATUS:CANCELLED with its raised SEQUENCE: a
     calendar that subscribed to this file must see the cancellation, not a silently vanished event."""
-    return calendar(conf, sessions, name=conf.name, alarm_minutes=None)
+    return calendar(conf, sessions, name=conf.name, alarm_minutes=None, lang=_language(conf, sessions, options))
 
 
 def sessions_ics(
     conf: Conference, sessions: Sequence[PlannedSession], notes: Mapping[str, str], options: CalendarOptions
 ) -> bytes:
     """The given sessions as they are (one session's "Add to calendar")."""
-    return calendar(conf, sessions, name=conf.name, alarm_minutes=options.alarm_minutes, options=options)
+    return calendar(
+        conf,
+        sessions,
+        name=conf.name,
+        alarm_minutes=options.alarm_minutes,
+        options=options,
+        lang=_language(conf, sessions, options),
+    )

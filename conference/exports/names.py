@@ -71,6 +71,27 @@ def ascii_base(conf: Conference, hashtag: str = "") -> str:
     return _join(_with_year(words, conf), 40) or "conference"
 
 
+_NOT_IN_FILE_NAMES = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
+
+
+def download_stems(conf: Conference) -> tuple[str, str]:
+    """(the stem of the name a browser saves a download under, its ASCII twin for `filename="…"`), from
+    what the conference is called now (a rename changes both): with a hashtag, or a name in ASCII, the
+    ASCII stem (ascii_base) for both ("jtf2026", "july-tech-festa-2026"); a name with Japanese in it
+    keeps its own words for the saved file ("夏のテック祭り-2026", "大江戸Ruby会議08-2019"), beside an
+    ASCII twin ("conference-2026", "ruby-08-2019")."""
+    ascii_stem = ascii_base(conf)
+    tag = unicodedata.normalize("NFKC", conf.hashtag or "").lstrip("#")
+    name = unicodedata.normalize("NFKC", conf.name or "")
+    if (tag and re.fullmatch(r"[A-Za-z0-9_]+", tag)) or name.isascii():
+        return ascii_stem, ascii_stem
+    words = [w for w in _NOT_IN_FILE_NAMES.sub(" ", name).split() if w.strip(".")]
+    if year(conf) and not any(year(conf) in w for w in words):
+        words.append(year(conf))
+    stem = "-".join(words)[:60].strip("-.")
+    return (stem or ascii_stem), ascii_stem
+
+
 def article_slug(conf: Conference, hashtag: str = "") -> str:
     """The blog draft's default slug: `<ascii_base>-report`, always 12 to 50 of [0-9a-z-] (Zenn's rule)."""
     slug = f"{ascii_base(conf, hashtag)}-report"

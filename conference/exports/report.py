@@ -3,9 +3,11 @@
 A pure function from (Conference, [PlannedSession], note texts, Options) to Markdown text.
 
 Every preset and every custom template gets the same variables (README "Report variables"):
-`conference`, `talks`, `own_talks`, `attended_talks`, `todos`, `retro`, `labels`, `lang`, `preset`,
-`hashtags`, `front_matter` (already rendered YAML, "" for plain Markdown) and the filters `md` (make
-timetable text inert for Markdown) and `link` (`[text](url)` for http(s) URLs, else the text).
+`conference`, `talks`, `own_talks`, `attended_talks`, `cancelled_talks`, `todos`, `retro`, `later`, `labels`, `lang`, `preset`,
+`bundle`, `hashtags`, `front_matter` (already rendered YAML, "" for plain Markdown) and the filters `md` (make
+timetable text inert for Markdown), `alt` (the same for an image's alt text) and `link` (`[text](url)` for
+http(s) URLs, else the text). Each talk's `photos` are PhotoRef (exports/photos.py): in a Hugo page bundle
+they are images (`![alt](file)`), elsewhere a `<!-- photo: file -->` marker where each goes.
 Custom templates run in Jinja2's sandbox: no attributes starting with `_`, no Python internals.
 """
 
@@ -25,12 +27,15 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
+from markdown_it import MarkdownIt
 
 from ..errors import BadInput
 from ..links import safe_url
 from ..model import Conference, Link, PlannedSession, zone
 from ..notes import qa_lines, qa_pairs, todos
+from ..planning import overlaps
 from . import names
+from .photos import PhotoRef, file_names, refs
 
 PRESETS = ("hugo", "jekyll", "hatena", "zenn", "qiita", "markdown")
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "reports"
@@ -52,6 +57,7 @@ LABELS = {
         "event": "イベント",
         "own": "登壇しました",
         "talks": "参加したセッション",
+        "cancelled_talks": "中止になったセッション",
         "sessions": "セッションごとのメモ",
         "speakers": "登壇者",
         "slides": "スライド",
@@ -71,6 +77,9 @@ LABELS = {
         "no_notes": "<!-- メモなし -->",
         "description": "{name} に参加したメモ",
         "cancelled": "（中止）",
+        "later": "あとで見る",
+        "recording": "録画",
+        "no_recording": "（録画の公開待ち）",
     },
     "en": {
         "title": "{name}: my notes",
@@ -83,6 +92,7 @@ LABELS = {
         "event": "Event",
         "own": "My talk",
         "talks": "Talks I attended",
+        "cancelled_talks": "Cancelled talks",
         "sessions": "Notes per talk",
         "speakers": "Speakers",
         "slides": "Slides",
@@ -102,6 +112,9 @@ LABELS = {
         "no_notes": "<!-- no notes -->",
         "description": "Notes from {name}",
         "cancelled": " (cancelled)",
+        "later": "Watch later",
+        "recording": "recording",
+        "no_recording": " (no recording yet)",
     },
 }
 
@@ -137,6 +150,8 @@ class Options:
     now: datetime | None = None  # the report's date (front matter); None: the current time
     time_limit: float = TEMPLATE_SECONDS  # a custom template is stopped after this many seconds
     slug: str = ""  # the article's slug (file name; Zenn's rule); "" = names.article_slug
+    photos: tuple = ()  # the attendee's slide photos (model.Photo; with their bytes for a bundle or zip)
+    bundle: bool = False  # a page bundle: Hugo gets its photos as images beside index.md (exports/bundle.py)
 
     def check(self) -> Options:
         """These options, or ReportError naming the one that makes no report."""
@@ -179,6 +194,7 @@ class Talk:
     todos: tuple[dict, ...]  # open ones: {text, line, done}
     hashtag: str
     body: str = ""
+    photos: tuple[PhotoRef, ...] = ()
 
     key = property(lambda self: self.session.key)
     code = property(lambda self: self.session.code)
@@ -207,6 +223,21 @@ def md(text) -> str:
     """Timetable text made inert for Markdown: no HTML can start, no line can become structure."""
     text = " ".join(str(text or "").split())
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def md_alt(text) -> str:
+    """Text made inert as an image's alt text `![…](file)`. Brackets stay as they are when they pair up
+    (CommonMark allows that); others, and backslashes, become their full-width twins: Hugo's Markdown
+    (goldmark, Hugo 0.111) shows backslash escapes inside alt text as they are."""
+    text = md(text).replace("\\", "＼")
+    depth = 0
+    for c in text:
+        depth += {"[": 1, "]": -1}.get(c, 0)
+        if depth < 0:
+            break
+    if depth:
+        text = text.replace("[", "［").replace("]", "］")
+    return text
 
 
 def md_link(text, url) -> str:
@@ -259,13 +290,43 @@ def for_platform(text: str, preset: str) -> str:
     return text
 
 
+_COMMONMARK = MarkdownIt("commonmark")
+TALK_HEADING = 4  # body.md.j2: `## 参加したセッション`, then `#### A10: title` per talk, its notes below
+
+
+def shift_headings(text: str, below: int = TALK_HEADING) -> str:
+    """The attendee's Markdown with its headings moved under a heading of level `below`: `#` becomes level
+    below + 1, `##` below + 2…, at most 6; an underlined (setext) heading becomes a `#` one of its new
+    level. What CommonMark does not read as a heading stays as it is: code blocks (fenced or indented),
+    `#learn`, `#7` (no space after the `#`)."""
+    if below <= 0 or not any(c in text for c in "#=-"):
+        return text
+    lines = text.split("\n")
+    tokens = _COMMONMARK.parse(text)
+    for i, token in enumerate(tokens):
+        if token.type != "heading_open" or not token.map:
+            continue
+        level = min(6, int(token.tag[1:]) + below)
+        start, end = token.map
+        if token.markup.startswith("#"):
+            lines[start] = re.sub(rf"(?<!#)#{{{len(token.markup)}}}(?=[ \t]|$)", "#" * level, lines[start], count=1)
+            continue
+        inline = tokens[i + 1].content  # setext: the heading's lines, then its underline
+        prefix = lines[start][: max(0, lines[start].find(inline.split("\n")[0]))]  # "> " in a quote
+        lines[start] = f"{prefix}{'#' * level} {' '.join(inline.split())}"
+        for n in range(start + 1, end):
+            lines[n] = None
+    return "\n".join(line for line in lines if line is not None)
+
+
 def _body(text: str, preset: str) -> str:
-    """The note without its Q&A lines and open TODOs (the report lists those once, right below)."""
+    """The note without its Q&A lines and open TODOs (the report lists those once, right below), its
+    headings below the talk's own (a note's `#` never outranks the talk or the draft's `## 感想`)."""
     lines = text.split("\n")
     drop = qa_lines(text) | {t["line"] for t in todos(text) if not t["done"]}
     kept = "\n".join(line for n, line in enumerate(lines) if n not in drop)
     kept = re.sub(r"\n{3,}", "\n\n", kept).strip()
-    return for_platform(kept, preset)
+    return for_platform(shift_headings(kept), preset)
 
 
 # --- front matter --------------------------------------------------------------------------------
@@ -392,7 +453,9 @@ def _dates(start: str | None, end: str | None, lang: str) -> str:
     return f"{first.day} {MONTHS[first.month - 1]} {first.year} – {last.day} {MONTHS[last.month - 1]} {last.year}"
 
 
-def _talk(s: PlannedSession, text: str, honorific: str, hashtag: str, preset: str) -> Talk:
+def _talk(
+    s: PlannedSession, text: str, honorific: str, hashtag: str, preset: str, photos: tuple[PhotoRef, ...] = ()
+) -> Talk:
     slides = next((x.url for x in s.links if x.kind == "slides" and safe_url(x.url)), "")
     own = s.status == "speaking"
     return Talk(
@@ -405,6 +468,7 @@ def _talk(s: PlannedSession, text: str, honorific: str, hashtag: str, preset: st
         todos=tuple(t for t in todos(text) if not t["done"]),
         hashtag=hashtag,
         body=_body(text, preset),
+        photos=photos,
     )
 
 
@@ -443,6 +507,7 @@ def context(conf: Conference, sessions: Sequence[PlannedSession], notes: Mapping
         ),
     )
     hashtag = _hashtag(options, conf)
+    photo_files = file_names(wanted, options.photos)
     talks = [
         _talk(
             s,
@@ -450,13 +515,36 @@ def context(conf: Conference, sessions: Sequence[PlannedSession], notes: Mapping
             honorific,
             f"{hashtag}_{s.room_code}" if hashtag and options.track_hashtags and s.room_code else "",
             options.preset,
+            refs(s, options.photos, photo_files),
         )
         for s in wanted
     ]
+    later = [
+        {
+            "session": s,
+            "code": s.code,
+            "title": s.title,
+            "recordings": [x for x in s.links if x.kind == "video" and safe_url(x.url)],
+        }
+        for s in sessions
+        if s.status == "later" and not s.is_break
+    ]
+    # What the draft says the attendee did. A talk the organisers cancelled was neither given nor attended,
+    # whatever its mark (a note written before the cancellation marked it attended). A "going" talk that
+    # overlaps one the attendee attended or gave was not attended: they were in the other room.
+    there = [s for s in wanted if s.status in ("attended", "speaking") and not s.cancelled]
+    elsewhere = {s.key for s in wanted if s.status == "going" and any(overlaps(s, o) for o in there)}
+    own_talks = [t for t in talks if t.own and not t.cancelled]
+    attended_talks = [t for t in talks if not t.own and not t.cancelled and t.key not in elsewhere]
+    cancelled_talks = [t for t in talks if t.cancelled]  # listed on their own, marked 中止 / cancelled
+    # Notes per talk: those, and any other talk the attendee wrote about or photographed (a cancelled one
+    # marked so).
+    counted = {t.key for t in (*own_talks, *attended_talks)}
+    talks = [t for t in talks if t.key in counted or t.notes or t.photos]
     hashtags = [hashtag] if hashtag else []
     hashtags += sorted({t.hashtag for t in talks if t.hashtag})
     labels = dict(LABELS[lang])
-    spoke = any(t.own for t in talks)
+    spoke = bool(own_talks)
     url = safe_url(conf.url) or ""
     dates = _dates(conf.start_date, conf.end_date, lang)
     event = md_link(conf.name, url) if url else md(conf.name)
@@ -482,10 +570,13 @@ def context(conf: Conference, sessions: Sequence[PlannedSession], notes: Mapping
         "opening": opening.format(event=event, dates=dates),
         "spoke": spoke,
         "talks": talks,
-        "own_talks": [t for t in talks if t.own],
-        "attended_talks": [t for t in talks if not t.own],
+        "own_talks": own_talks,
+        "attended_talks": attended_talks,
+        "cancelled_talks": cancelled_talks,
         "todos": [{"text": t["text"], "talk": talk} for talk in talks for t in talk.todos],
         "retro": _retro([t.notes for t in talks]) if options.retro else None,
+        "later": later,
+        "bundle": options.bundle,
         "references": references,
         "labels": labels,
         "lang": lang,
@@ -584,7 +675,9 @@ def _environment(sandboxed: bool) -> Environment:
     env = kind(loader=FileSystemLoader(str(TEMPLATES)), **options)
     env.filters["md"] = md
     env.filters["link"] = md_link
+    env.filters["alt"] = md_alt
     env.filters["task"] = task
+    env.filters["headings"] = shift_headings
     if sandboxed:
         env.filters = {name: _limited_filter(f) for name, f in env.filters.items()}
     return env

@@ -1,4 +1,11 @@
-"""The plan as CSV for a spreadsheet; no cell can start a formula where it is opened."""
+"""The plan as CSV for a spreadsheet; no cell can start a formula where it is opened.
+
+The header and the status speak the file's language (words.language: Japanese for a Japanese
+conference or a reader on a Japanese page): 日付, 開始, … 状態 with 気になる / 行く / 参加した / 登壇する /
+あとで見る, the words the app's pages use; in English the status is the app's own value (interested,
+going, attended, speaking, later). The cancelled column says 中止 / cancelled for a talk the organisers
+dropped, empty otherwise.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +16,9 @@ from dataclasses import dataclass
 
 from ..model import Conference, PlannedSession
 from ..planning import plan_sessions
+from .words import WORDS, conference_language, words
 
-HEADER = ["date", "start", "end", "code", "title", "room", "speakers", "status", "slides", "notes"]
+HEADER = WORDS["en"]["header"]
 _ACTIVE = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
@@ -19,6 +27,7 @@ class TableOptions:
     """interested: the shortlist too (the download does); False: only the plan."""
 
     interested: bool = True
+    lang: str = ""  # "ja" / "en"; "" = the conference's language
 
 
 def cell(value) -> str:
@@ -27,11 +36,12 @@ def cell(value) -> str:
     return "'" + text if text.startswith(_ACTIVE) else text
 
 
-def rows_csv(sessions: Sequence[PlannedSession], notes: Mapping[str, str]) -> str:
+def rows_csv(sessions: Sequence[PlannedSession], notes: Mapping[str, str], lang: str = "en") -> str:
     """One row per session, in the order given, with the attendee's note."""
+    said = words(lang)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(HEADER)
+    writer.writerow(said["header"])
     for s in sessions:
         row = [
             s.start.date().isoformat() if s.start else "",
@@ -41,7 +51,8 @@ def rows_csv(sessions: Sequence[PlannedSession], notes: Mapping[str, str]) -> st
             s.title,
             s.room,
             "; ".join(s.speakers),
-            s.status or "",
+            said["statuses"].get(s.status or "", s.status or ""),
+            said["cancelled"] if s.cancelled else "",
             s.slides,
             notes.get(s.key, ""),
         ]
@@ -53,4 +64,5 @@ def plan_csv(
     conf: Conference, sessions: Sequence[PlannedSession], notes: Mapping[str, str], options: TableOptions
 ) -> str:
     """The plan (and, by default, the shortlist) as CSV."""
-    return rows_csv(plan_sessions(sessions, options.interested), notes)
+    lang = options.lang or conference_language(conf, sessions)
+    return rows_csv(plan_sessions(sessions, options.interested), notes, lang)

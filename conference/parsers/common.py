@@ -192,6 +192,22 @@ def link(url: str, title: str = "", kind: str = "") -> dict | None:
     return {"url": url, "kind": kind or guess_link_kind(url, title), "title": line(title)}
 
 
+def recording_links(item: dict) -> list[dict]:
+    """The recording of a talk, where pretalx-like exports give one: `recording` (a URL, or an object
+    with `url`/`link`) or `recording_url`; always kind `video`. Other values of `recording` (c3voc's
+    policy "record_by_default", a licence) are not links and give nothing."""
+    found = []
+    for name in ("recording", "recording_url"):
+        value = item.get(name)
+        if isinstance(value, dict):
+            value = value.get("url") or value.get("link") or ""
+        if isinstance(value, str):
+            entry = link(value, "Recording", "video")
+            if entry and entry["url"] not in {x["url"] for x in found}:
+                found.append(entry)
+    return found
+
+
 # Breaks by name, in English, German, French and Japanese, anchored at the start of the title
 # ("Coffee Break (30 min)", "休憩(15分)", "Essenszeit (Mittag)"). "Opening", "Closing", "Welcome",
 # "懇親会" and "Networking" are sessions.

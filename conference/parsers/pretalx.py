@@ -24,6 +24,7 @@ from .common import (
     load_json,
     looks_like_break,
     parse_moment,
+    recording_links,
     resolve_zone,
     text,
 )
@@ -115,6 +116,7 @@ def parse_api(data: bytes, options: Options) -> Timetable:
                 type=kind,
                 language=line(item.get("content_locale")),
                 speakers=speakers,
+                links=recording_links(item),
                 is_break=looks_like_break(title, kind),
             )
         )
@@ -174,6 +176,7 @@ def parse_widget(data: bytes, options: Options) -> Timetable:
                 if not isinstance(talk.get("track"), dict)
                 else i18n(talk["track"]),
                 speakers=speakers,
+                links=recording_links(talk),
                 is_break=looks_like_break(title),
             )
         )

@@ -14,6 +14,7 @@ from .common import (
     looks_like_break,
     parse_duration,
     parse_moment,
+    recording_links,
     resolve_zone,
     text,
 )
@@ -48,7 +49,8 @@ def _links(event: dict) -> list[dict]:
         entry = link(item.get("url") or item.get("href") or "", text(item.get("title")), kind)
         if entry:
             found.append(entry)
-    return found
+    known = {x["url"] for x in found}
+    return found + [x for x in recording_links(event) if x["url"] not in known]
 
 
 def _events(conference: dict, schedule: dict):

@@ -11,6 +11,7 @@ are `conference.errors` (NotFound, BadInput, Conflict, Refused).
     timetable.py    PlannedSession (built in one place), imports (merge.diff applied, guarded), undo, history, versions
     pending.py      uploads waiting for the user's word in the import form (confirm, choose fields)
     attendee.py     statuses, notes with versions, the attendee's links
+    media.py        slide photos (BLOBs, written once; why: see there), the share link's photos, recordings seen
     access.py       settings, the reminder, the secret key, login failures, share and feed tokens
     search.py       trigram full-text search
     backup.py       backup / restore as documented JSON, snapshot of the file
@@ -82,6 +83,19 @@ from .connection import (
     migrate,
     write,
 )
+from .media import (
+    add_photos,
+    clean_caption,
+    delete_photo,
+    photo,
+    photo_counts,
+    photo_file,
+    photos,
+    recordings_seen,
+    set_caption,
+    set_share_photos,
+    share_shows_photos,
+)
 from .pending import drop_pending, keep_pending, pending_import
 from .search import refresh_search_index, search_keys
 from .timetable import (
@@ -105,6 +119,7 @@ __all__ = [
     "ImportResult",
     "Versions",
     "add_link",
+    "add_photos",
     "alarm_minutes",
     "alarm_revision",
     "all_notes",
@@ -117,6 +132,7 @@ __all__ = [
     "backup_tokens",
     "can_undo",
     "check_backup",
+    "clean_caption",
     "clean_hashtag",
     "conference",
     "conference_by_feed",
@@ -128,6 +144,7 @@ __all__ = [
     "content_modified_at",
     "database_path",
     "delete_link",
+    "delete_photo",
     "drop_pending",
     "end_all_logins",
     "end_login",
@@ -156,10 +173,15 @@ __all__ = [
     "note_version_count",
     "open_logins",
     "pending_import",
+    "photo",
+    "photo_counts",
+    "photo_file",
+    "photos",
     "plan_changed_at",
     "planned_session",
     "planned_sessions",
     "preview_import",
+    "recordings_seen",
     "refresh_search_index",
     "remember_device",
     "require_sessions",
@@ -170,9 +192,12 @@ __all__ = [
     "search_keys",
     "secret_key",
     "set_alarm_minutes",
+    "set_caption",
     "set_setting",
+    "set_share_photos",
     "set_status",
     "setting",
+    "share_shows_photos",
     "share_token",
     "snapshot",
     "tick_todo",

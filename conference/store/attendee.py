@@ -45,6 +45,12 @@ def set_status(db: Database, conf: Conference, keys: list[str], status: str | No
                 db.execute("delete from statuses where conference_id = ? and key = ?", [conf.id, key])
 
 
+def is_cancelled(db: Database, conf: Conference, key: str) -> bool:
+    """Whether the organisers cancelled the session (its note or photo then never marks it attended)."""
+    row = db.execute("select cancelled from sessions where conference_id = ? and key = ?", [conf.id, key]).fetchone()
+    return bool(row and row[0])
+
+
 # --- notes ---------------------------------------------------------------------------------------
 
 
@@ -62,7 +68,8 @@ def save_note(
     """Store a new version when `base_version` is the current one; else raise Conflict.
 
     `save_id` makes a retry harmless: a save whose answer was lost is recognised, not applied twice.
-    The first words written about a session mark it attended (unless it is the attendee's own talk).
+    The first words written about a session mark it attended (unless it is the attendee's own talk, or
+    a talk the organisers cancelled: a note there says what happened instead, not that they were in it).
     """
     text = note_text.check_note(text)
     with write(db):
@@ -104,7 +111,7 @@ def save_note(
                 "save_id": save_id,
             }
         )
-        if text.strip() and not current.text.strip():
+        if text.strip() and not current.text.strip() and not is_cancelled(db, conf, key):
             marked = db.execute(
                 "insert into statuses (conference_id, key, status, updated_at) values (?, ?, 'attended', ?)"
                 " on conflict (conference_id, key) do update set status = 'attended', updated_at = excluded.updated_at"

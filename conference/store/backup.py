@@ -19,15 +19,25 @@ the field, and nothing is written. "time" is ISO 8601 with its UTC offset ("2026
                       "links": JSON text of a list of {"url"*, "kind", "title"}, "is_break", "cancelled": 0|1,
                       "previous": JSON text of an object of the watched fields' old values?,
                       "sequence": integer >= 0, "updated_at": time?}],
-        "statuses": [{"key"*: a session's key, "status"*: interested|going|attended|speaking, "updated_at"*: time}],
+        "statuses": [{"key"*: a session's key, "status"*: interested|going|attended|speaking|later,
+                      "updated_at"*: time}],
         "notes": [{"key"*: a session's key, "text"*: text (at most 200,000), "version"*: integer >= 1 (a version
                    below with the same text), "updated_at": time?}],
         "note_versions": [{"key"*: a session's key, "version"*: integer >= 1 (once per key), "text"*: text,
                            "saved_at"*: time, "save_id": text?}],
         "user_links": [{"key"*: a session's key, "url"*: http(s) URL, "kind"*: slides|video|blog|code|other,
                         "title": text (at most 300), "added_at"*: time}],
-        "shares": [{"token"*, "created_at"*: time}], "feeds": [{"token"*, "created_at"*: time}],
-        "imports": [{"at"*: time, "source", "format": text?, "report"*: JSON text of the change report}]}]}
+        "shares": [{"token"*, "created_at"*: time, "photos": 0|1 (the link shows the photos)}],
+        "feeds": [{"token"*, "created_at"*: time}],
+        "imports": [{"at"*: time, "source", "format": text?, "report"*: JSON text of the change report}],
+        "photos": [{"key"*: a session's key, "caption": text (at most 300), "taken"*: time, "added_at": time?,
+                    "width"*, "height"*, "thumb_width"*, "thumb_height"*: pixels, "mimetype"*: image/jpeg|image/png,
+                    "sha256"*: of the photo's bytes, "source_sha256": of the upload?,
+                    "data"*: base64 of the photo's bytes, "thumb"*: base64 of its thumbnail (JPEG)}]}]}
+
+Photos (issue 18) come back with the same bytes: each is checked before anything is written (its bytes
+match `sha256`, Pillow reads them, and the thumbnail, as the picture and size stated) and matched by
+session and sha256, so restoring twice adds nothing.
 
 The backup never holds the app's secret key (a key in an older backup is ignored on restore). The
 secret tokens of share links and calendar feeds are in it, but restored only when asked
@@ -58,6 +68,7 @@ from ..notes import MAX_NOTE_CHARS
 from ..planning import STATUSES
 from .access import MAX_ALARM_MINUTES
 from .connection import write
+from .media import backup_photos, check_backup_photo, restore_photos
 
 FORMAT, VERSION = "conference-backup", 1
 PER_CONFERENCE = {
@@ -71,6 +82,7 @@ PER_CONFERENCE = {
     "imports": ("at", "source"),
 }
 TOKENS = ("shares", "feeds")
+PHOTOS = "photos"  # the photos' records, apart from the tables above (their bytes live in photo_files)
 _DROP = {"id", "conference_id"}
 # Settings a backup carries; the others are the app's own (the secret key, the search index's state).
 SETTINGS = ("alarm_minutes",)
@@ -98,6 +110,7 @@ def backup(db: Database) -> dict:
         item = {k: v for k, v in conf.items() if k != "id"}
         for table in PER_CONFERENCE:
             item[table] = _rows(db, table, conf["id"])
+        item[PHOTOS] = backup_photos(db, conf["id"])
         conferences.append(item)
     marks = ", ".join("?" for _ in SETTINGS)
     settings = list(db.query(f"select name, value from settings where name in ({marks}) order by name", SETTINGS))
@@ -284,7 +297,7 @@ _COUNTS = ("unchanged", "before", "untimed", "untimed_in", "undone")
 def _report(value):
     """An import's change report as merge.ChangeReport.as_json writes it (undo adds "undone")."""
     _object(value)
-    unknown = set(value) - {*_ITEMS, *_TEXTS, *_COUNTS, "created"}
+    unknown = set(value) - {*_ITEMS, *_TEXTS, *_COUNTS, "created", "recordings"}
     if unknown:
         raise _Bad(f"has the unknown part {_show(sorted(unknown)[0])}")
     for part in _ITEMS:
@@ -307,6 +320,12 @@ def _report(value):
                 details = item.get("details", [])
                 if not isinstance(details, list) or not all(isinstance(d, str) for d in details):
                     raise _Bad("changed: details must be a list of texts")
+    recordings = value.get("recordings", [])
+    if not isinstance(recordings, list) or not all(
+        isinstance(r, dict) and set(r) == {"key", "title", "url"} and all(isinstance(v, str) for v in r.values())
+        for r in recordings
+    ):
+        raise _Bad("recordings: every entry needs a key, a title and a url (texts)")
     for part in _TEXTS:
         try:
             _texts(value.get(part, []))
@@ -384,7 +403,11 @@ TABLES: dict[str, dict[str, Callable[[Any], None]]] = {
         "title": _text(max_len=300),
         "added_at": _moment(required=True),
     },
-    "shares": {"token": _text(required=True, pattern=_TOKEN, what="a token"), "created_at": _moment(required=True)},
+    "shares": {
+        "token": _text(required=True, pattern=_TOKEN, what="a token"),
+        "created_at": _moment(required=True),
+        "photos": _flag,
+    },
     "feeds": {"token": _text(required=True, pattern=_TOKEN, what="a token"), "created_at": _moment(required=True)},
     "imports": {
         "at": _moment(required=True),
@@ -448,7 +471,7 @@ def check(data: Any) -> None:
         where = f"conferences[{i}]"
         if not isinstance(conf, dict):
             raise RestoreError(f"{where}: must be an object, not {_kind(conf)}")
-        _fields(where, {k: v for k, v in conf.items() if k not in PER_CONFERENCE}, CONFERENCE)
+        _fields(where, {k: v for k, v in conf.items() if k not in PER_CONFERENCE and k != PHOTOS}, CONFERENCE)
         where = f"conferences[{i}] ({conf['slug']})"
         if conf["slug"] in slugs:
             raise RestoreError(f"{where}: slug: {_show(conf['slug'])} comes twice")
@@ -499,6 +522,30 @@ def _check_conference(where: str, conf: dict) -> None:
             raise RestoreError(
                 f"{where} notes[{j}] ({n['key']}): version: no note version {n['version']} with this text"
             )
+    _check_photos(where, _list(f"{where} {PHOTOS}", conf.get(PHOTOS)), keys)
+
+
+PHOTO_TIMES = {"taken": _moment(required=True), "added_at": _moment()}
+
+
+def _check_photos(where: str, photos: list, keys: set[str]) -> None:
+    """Each photo record: its fields (store.media.check_backup_photo: the bytes against their sha256, the
+    picture and its size as Pillow reads them), its times, a session of this conference, once each."""
+    seen: set[tuple[str, str]] = set()
+    for j, item in enumerate(photos):
+        label = f"{where} {PHOTOS}[{j}]"
+        if isinstance(item, dict) and isinstance(item.get("key"), str):
+            label += f" ({item['key']})"
+        try:
+            check_backup_photo(item)
+        except BadInput as exc:
+            raise RestoreError(f"{label}: {exc.field}: {exc.why}") from None
+        _fields(label, {k: item.get(k) for k in PHOTO_TIMES}, PHOTO_TIMES)
+        if item.get("key") not in keys:
+            raise RestoreError(f"{label}: key: no session {_show(item.get('key'))} in this conference")
+        if (item["key"], item["sha256"]) in seen:
+            raise RestoreError(f"{label}: key/sha256: comes twice")
+        seen.add((item["key"], item["sha256"]))
 
 
 # --- restoring ----------------------------------------------------------------------------------
@@ -540,7 +587,7 @@ def _restore(db: Database, data: dict, *, with_tokens: bool) -> dict[str, int]:
                 db["settings"].insert(setting)
                 count("settings")
         for conf in data.get("conferences") or []:
-            fields = {k: v for k, v in conf.items() if k not in PER_CONFERENCE}
+            fields = {k: v for k, v in conf.items() if k not in PER_CONFERENCE and k != PHOTOS}
             row = db.execute("select id from conferences where slug = ?", [fields["slug"]]).fetchone()
             if row:
                 conf_id = row[0]
@@ -565,6 +612,9 @@ def _restore(db: Database, data: dict, *, with_tokens: bool) -> dict[str, int]:
                     elif table == "note_versions":
                         _keep_other_text(db, conf_id, item)
             _sync_notes(db, conf_id)
+            photos = restore_photos(db, conf_id, conf.get(PHOTOS) or [])
+            if photos:
+                added[PHOTOS] = added.get(PHOTOS, 0) + photos
     return added
 
 

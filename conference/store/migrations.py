@@ -189,3 +189,55 @@ def m0012(db: Database) -> None:
     # Browsers that logged in before: the failures of a neighbour behind the same NAT do not lock them out.
     db["known_devices"].create({"id": str, "created_at": str, "last_login_at": str}, pk="id")
     # login_failures.ip now holds the limiter's key ("net:203.0.113.0/32", "device:…", "account").
+
+
+@migrations(name="0013_photos_and_recordings")
+def m0013(db: Database) -> None:
+    # Issue 18: slide photos, kept in this file as BLOBs (docs in store/media.py: one file to back up,
+    # snapshot and restore; a photo and its row are written in one transaction). The metadata row is
+    # apart from the bytes, so lists and pages never read the images.
+    db["photos"].create(
+        {
+            "id": int,
+            "conference_id": int,
+            "key": str,
+            "caption": str,
+            "taken": str,  # ISO 8601 with the conference's offset
+            "added_at": str,
+            "width": int,
+            "height": int,
+            "thumb_width": int,
+            "thumb_height": int,
+            "mimetype": str,
+            "size": int,
+            "sha256": str,  # of the kept bytes
+            "source_sha256": str,  # of the upload: the same file sent twice is one photo
+            "upload_id": str,  # the browser's id for one upload: a retry after a lost answer adds nothing
+        },
+        pk="id",
+        foreign_keys=[("conference_id", "conferences", "id")],
+        not_null={"conference_id", "key", "taken", "mimetype", "sha256"},
+        defaults={"caption": ""},
+    )
+    db["photos"].create_index(["conference_id", "key", "taken"])
+    db["photos"].create_index(["conference_id", "key", "source_sha256"], unique=True)
+    db.execute("create unique index photos_upload_id on photos (conference_id, upload_id) where upload_id is not null")
+    db["photo_files"].create(
+        {"photo_id": int, "variant": str, "data": bytes},  # variant: "full" or "thumb"
+        pk=("photo_id", "variant"),
+        foreign_keys=[("photo_id", "photos", "id")],
+        not_null={"data"},
+    )
+    # Written once: the bytes of a photo are never changed, only deleted with it.
+    db.execute(
+        "create trigger photo_files_written_once before update on photo_files"
+        " begin select raise(abort, 'a photo is written once: its bytes never change'); end"
+    )
+    # When a recording link (kind video) was first seen on a session: the Later page lists the newest first.
+    db["recordings"].create(
+        {"conference_id": int, "key": str, "url": str, "first_seen": str},
+        pk=("conference_id", "key", "url"),
+        foreign_keys=[("conference_id", "conferences", "id")],
+    )
+    # The share link shows the slide photos only when the attendee says so.
+    db["shares"].add_column("photos", int, not_null_default=0)

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlite_utils import Database
 
 from .. import merge
 from ..errors import NeedsConfirmation, NotFound
+from ..links import safe_url
 from ..model import (
     Conference,
     Link,
@@ -29,7 +31,7 @@ from .access import setting
 from .connection import database_path, write
 
 # Tables that hold the attendee's own data about a session, keyed by (conference_id, key).
-USER_TABLES = ("statuses", "notes", "user_links")
+USER_TABLES = ("statuses", "notes", "user_links", "photos")
 
 
 @dataclass(frozen=True)
@@ -435,7 +437,24 @@ def apply_import(
         )
         if not created:
             db.execute("update import_undo set import_id = ? where conference_id = ?", [import_id, conf_id])
+        # to the microsecond: two imports within one second still tell which recording came last
+        _note_recordings(db, conf_id, datetime.now(UTC).isoformat(timespec="microseconds"))
     return ImportResult(slug=slug, created=created, report=diff.report, format=fmt, import_id=import_id)
+
+
+def _note_recordings(db: Database, conference_id: int, now: str) -> None:
+    """Remember when each video link of the conference's sessions was first seen (inside an import's
+    transaction; a link seen before keeps its first time)."""
+    rows = db.execute(
+        "select key, links from sessions where conference_id = ? and links like '%\"video\"%'", [conference_id]
+    ).fetchall()
+    for key, links in rows:
+        for link in json.loads(links or "[]"):
+            if link.get("kind") == "video" and safe_url(link.get("url")):
+                db.execute(
+                    "insert or ignore into recordings (conference_id, key, url, first_seen) values (?, ?, ?, ?)",
+                    [conference_id, key, link["url"], now],
+                )
 
 
 def can_undo(db: Database, conf: Conference) -> int | None:

@@ -8,7 +8,7 @@ FetchError 502. JSON clients get {"error": message}.
 
 from __future__ import annotations
 
-from flask import Flask, g, jsonify, render_template
+from flask import Flask, g, jsonify, render_template, request
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from ..errors import BadInput, ConferenceError, Conflict, FetchError, NotFound, Refused, TooLarge, TooManyAttempts
 from ..links import LINK_KINDS
 from ..text import render_abstract, render_markdown, safe_url
-from . import agenda, auth, compress, db, exports, imports, notes, planning, report, timetable
+from . import agenda, auth, compress, db, exports, imports, media, notes, planning, report, timetable
 from .helpers import KeyConverter, day_label, hm, keypath, kind_label, mark_ctx, wants_json, zone_label
 from .pagecache import csp_nonce
 
@@ -74,6 +74,7 @@ def init_app(app: Flask) -> None:
     app.url_map.converters["key"] = KeyConverter  # session keys: one encoded path segment each
     app.url_map.merge_slashes = False  # a key "/x" or "a//b" is a key, not a path to tidy up
     db.init_app(app)
+    media.init_app(app)  # before auth: its CSRF check reads the form, under the post's size limit
     auth.init_app(app)
     app.register_blueprint(timetable.bp)
     app.register_blueprint(imports.bp)
@@ -81,6 +82,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(notes.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(report.bp)
+    app.register_blueprint(media.bp)
     agenda.register(app)
     app.jinja_env.filters.update(
         keypath=keypath,
@@ -111,6 +113,14 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(413)
     def too_large(_exc):
+        if request.blueprint == "media":  # several photos at once, beyond what one post may carry
+            message = _(
+                "More than %(limit)d MB at once: send fewer photos at a time; nothing was added.",
+                limit=media.MAX_POST_BYTES // (1024 * 1024),
+            )
+            if wants_json():
+                return jsonify(error=message, final=True), 413
+            return render_template("error.html", message=message, code=413), 413
         limit = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
         message = _("The upload is larger than the %(limit)d MB limit; nothing was imported.", limit=limit)
         return render_template("error.html", message=message, code=413), 413

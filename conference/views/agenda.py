@@ -376,6 +376,7 @@ def ui_labels() -> dict[str, str]:
         "going": _("Going"),
         "attended": _("Attended"),
         "speaking": _("Speaking"),
+        "later": _("Watch later"),
         "clash": _("Clash"),
     }
 

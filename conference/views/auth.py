@@ -49,6 +49,7 @@ OPEN_ENDPOINTS = {
     "auth.login_post",
     "exports.feed",
     "planning.shared",
+    "media.shared_image",  # a photo on the share link, when the attendee chose to show them there
     "notes.service_worker",
     "agenda.favicon",
 }

@@ -8,14 +8,17 @@ conference (timetable, plan, reminder setting, database file) and the options, s
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from sqlite_utils import Database
 
 from .. import store
 from ..cache import LRU
-from ..exports import EXPORTERS
-from ..exports.ics import CalendarOptions
+from ..exports import EXPORTERS, words
+from ..exports.ics import CalendarOptions, plan_part
+from ..exports.table import TableOptions
 from ..model import Conference, from_iso
 from .db import get_db
 from .helpers import download
@@ -53,6 +56,12 @@ def calendar_options(
         revised_at=revised_at,
         note_stamps=store.note_stamps(db, conf) if with_notes and conf is not None else (),
     )
+
+
+def reader_language(conf: Conference) -> str:
+    """The language asked of a file downloaded from a page: "ja" for a reader of the Japanese pages, else
+    "" (the conference's: the exporter decides it from the sessions, see exports.words)."""
+    return words.reader_language(str(get_locale() or ""))
 
 
 def _attachment(body, conf: Conference, name: str, part: str = "") -> Response:
@@ -93,7 +102,8 @@ def plan_download(slug: str):
         interested=request.args.get("interested") == "1",
         with_notes=request.args.get("notes") == "1",
     )
-    return _attachment(calendar(db, conf, "plan-ics", options), conf, "plan-ics")
+    options = replace(options, lang=reader_language(conf))
+    return _attachment(calendar(db, conf, "plan-ics", options), conf, "plan-ics", plan_part(options))
 
 
 @bp.get("/c/<slug>/plan.csv")
@@ -102,7 +112,7 @@ def plan_table(slug: str):
     conf = store.conference(db, slug)
     exporter = EXPORTERS["plan-csv"]
     sessions = store.planned_sessions(db, conf, abstracts=exporter.abstracts)
-    body = exporter(conf, sessions, store.note_texts(db, conf))
+    body = exporter(conf, sessions, store.note_texts(db, conf), TableOptions(lang=reader_language(conf)))
     return _attachment(body, conf, "plan-csv")
 
 
@@ -110,7 +120,7 @@ def plan_table(slug: str):
 def timetable_download(slug: str):
     db = get_db()
     conf = store.conference(db, slug)
-    body = calendar(db, conf, "timetable-ics", CalendarOptions(alarm_minutes=None))
+    body = calendar(db, conf, "timetable-ics", CalendarOptions(alarm_minutes=None, lang=reader_language(conf)))
     return _attachment(body, conf, "timetable-ics")
 
 
@@ -119,7 +129,8 @@ def session_download(slug: str, key: str):
     db = get_db()
     conf = store.conference(db, slug)
     exporter = EXPORTERS["session-ics"]
-    body = exporter(conf, [store.planned_session(db, conf, key)], {}, calendar_options(db))
+    options = replace(calendar_options(db), lang=reader_language(conf))
+    body = exporter(conf, [store.planned_session(db, conf, key)], {}, options)
     safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in key)[:40]
     return _attachment(body, conf, "session-ics", safe)
 

@@ -42,24 +42,39 @@ def _int(value, name: str) -> int:
         abort(400, description=f"{name} must be a whole number")
 
 
-@bp.get("/c/<slug>/note/<key:key>")
-def page(slug: str, key: str):
-    db, conf, s = _session(slug, key)
-    note = store.note(db, conf, key)
+def render_note_page(conf, key: str, *, note: Note | None = None, conflict: Conflict | None = None, photo_error=""):
+    """The note page: the note (or the text of a conflicting save), its photos, its links."""
+    db = get_db()
+    s = store.planned_session(db, conf, key)
     offline = [
-        url_for("timetable.grid", slug=slug),
-        url_for("planning.now", slug=slug),
-        url_for("planning.my_day", slug=slug),
+        url_for("timetable.grid", slug=conf.slug),
+        url_for("planning.now", slug=conf.slug),
+        url_for("planning.my_day", slug=conf.slug),
     ]
     return render_template(
-        "note.html", conf=conf, s=s, note=note, saved=request.args.get("saved"), conflict=None, offline_urls=offline
+        "note.html",
+        conf=conf,
+        s=s,
+        note=note or store.note(db, conf, key),
+        saved=None if conflict else request.args.get("saved"),
+        conflict=conflict,
+        offline_urls=offline,
+        photos=store.photos(db, conf, key),
+        photo_error=photo_error,
+        photos_added=request.args.get("added", type=int),
+        photo_deleted=request.args.get("deleted") == "1",
     )
+
+
+@bp.get("/c/<slug>/note/<key:key>")
+def page(slug: str, key: str):
+    return render_note_page(store.conference(get_db(), slug), key)
 
 
 @bp.post("/c/<slug>/note/<key:key>")
 def save_form(slug: str, key: str):
     """The note saved by a plain form post (no JavaScript)."""
-    db, conf, s = _session(slug, key)
+    db, conf, _s = _session(slug, key)
     text = request.form.get("text", "")
     try:
         saved = store.save_note(
@@ -71,8 +86,7 @@ def save_form(slug: str, key: str):
             request.form.get("save_id") or None,
         )
     except Conflict as exc:
-        mine = Note(text, exc.version)
-        return render_template("note.html", conf=conf, s=s, note=mine, saved=None, conflict=exc), 409
+        return render_note_page(conf, key, note=Note(text, exc.version), conflict=exc), 409
     return redirect(url_for("notes.page", slug=slug, key=key, saved=saved.version), code=303)
 
 

@@ -40,10 +40,14 @@ def mark(slug: str):
     if not keys or not status:
         abort(400, description="give key and status (interested, going, attended, speaking or none)")
     store.set_status(db, conf, keys, None if status == "none" else status)
-    # "Keep this one": the other side of a clash goes back to the shortlist.
+    # "Keep this one": the other side of a clash goes back to the shortlist, or to the Later list
+    # (demote_to=later: watch its recording afterwards).
     demote = request.form.getlist("demote")
+    demote_to = request.form.get("demote_to") or "interested"
+    if demote_to not in ("interested", planning.LATER):
+        abort(400, description="demote_to must be interested or later")
     if demote:
-        store.set_status(db, conf, demote, "interested")
+        store.set_status(db, conf, demote, demote_to)
     if wants_json():
         sessions = _plan(db, conf)
         return jsonify(
@@ -107,11 +111,19 @@ def choose(slug: str):
     return render_template("choose.html", conf=conf, choices=planning.choices(_plan(db, conf)))
 
 
-def _my_day(conf, sessions, shared_token: str | None = None):
+def _my_day(conf, sessions, shared_token: str | None = None, shared_photos: dict | None = None):
     days = planning.plan_days(sessions)
     day = _pick_day(days)
     items = planning.my_day(sessions, day) if day else []
-    return render_template("my_day.html", conf=conf, days=days, day=day, items=items, shared_token=shared_token)
+    return render_template(
+        "my_day.html",
+        conf=conf,
+        days=days,
+        day=day,
+        items=items,
+        shared_token=shared_token,
+        shared_photos=shared_photos or {},
+    )
 
 
 @bp.get("/c/<slug>/my")
@@ -138,7 +150,7 @@ def share_page(slug: str):
     conf = store.conference(db, slug)
     token = store.share_token(db, conf)
     link = url_for("planning.shared", token=token, _external=True) if token else None
-    return render_template("share.html", conf=conf, link=link)
+    return render_template("share.html", conf=conf, link=link, photos=store.share_shows_photos(db, conf))
 
 
 @bp.get("/p/<token>/")
@@ -146,7 +158,11 @@ def shared(token: str):
     """The read-only "my day" behind a secret link: no marks can be changed from here."""
     db = get_db()
     conf = store.conference_by_share(db, token)
-    return _my_day(conf, _plan(db, conf), shared_token=token)
+    photos: dict[str, list] = {}
+    if store.share_shows_photos(db, conf):  # only when the attendee chose to show them
+        for p in store.photos(db, conf):
+            photos.setdefault(p.key, []).append(p)
+    return _my_day(conf, _plan(db, conf), shared_token=token, shared_photos=photos)
 
 
 @bp.get("/c/<slug>/now")
