@@ -7,10 +7,12 @@ import io
 import json
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from flask import Flask
 
 from conference import store
+from conference.media import prepare
 from conference.store import connect
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
@@ -64,23 +66,41 @@ def every_route(app: Flask, methods: set[str], values: dict) -> list[Route]:
     return found
 
 
+def _photo(db, conf, key: str, caption: str = "") -> int:
+    """A real photo (a small PNG read by Pillow) kept on `key`: its id for the photo routes."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 30, 30)).save(out, "PNG")
+    store.set_share_photos(db, conf, True)  # shown on the share link too: its photo routes answer
+    kept = store.add_photos(
+        db, conf, key, [(prepare(out.getvalue(), source="slide.png"), datetime.now(UTC))], caption=caption
+    )
+    return kept[0].id
+
+
 def demo_values(app: Flask) -> dict:
     """Real arguments for every route on the demo conference (a link, a share link, a feed, an import)."""
     db = connect(app.config["DATABASE"])
     conf = store.conference(db, DEMO)
     link = store.add_link(db, conf, "A10", "https://example.com/deck", "slides", "deck")
+    share = store.new_share_token(db, conf)
     values = {
         "slug": DEMO,
         "key": "A10",
         "import_id": store.last_import_id(db, conf),
         "link_id": link.id,
+        "photo_id": None,
         "token": store.keep_pending(db, b"{}", name="x.json", source="x.json", request={}),
-        ("planning.shared", "token"): store.new_share_token(db, conf),
+        ("planning.shared", "token"): share,
+        ("media.shared_image", "token"): share,
         ("exports.feed", "token"): store.feed_token(db, conf),
         "name": "agenda",
         "code": "en",
         "filename": "app.js",
+        "variant": ["full", "thumb"],
     }
+    values["photo_id"] = _photo(db, conf, "A10")
     db.close()
     return values
 
@@ -160,6 +180,7 @@ def make_hostile(app: Flask, client, runner, tmp_path) -> dict:
         store.add_link(db, conf, key, f"https://deck.example/{key}", "slides", f"U {PAYLOAD}")
     link_id = store.planned_session(db, conf, keys[0]).links[-1].id
     share = store.new_share_token(db, conf)
+    photo_id = _photo(db, conf, keys[1], caption=f"Ph {PAYLOAD}")
     feed = store.feed_token(db, conf)
     import_id = store.last_import_id(db, conf)
     db.close()
@@ -181,10 +202,13 @@ def make_hostile(app: Flask, client, runner, tmp_path) -> dict:
         "key": keys,
         "import_id": import_id,
         "link_id": link_id,
+        "photo_id": photo_id,
         "token": pending,
         ("planning.shared", "token"): share,
+        ("media.shared_image", "token"): share,
         ("exports.feed", "token"): feed,
         "name": ["grid", "agenda"],
         "code": ["en", "ja"],
         "filename": "app.js",
+        "variant": ["full", "thumb"],
     }
