@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import shutil
+import sys
 import threading
 from pathlib import Path
 
@@ -17,14 +19,60 @@ from conference import create_app
 CORPUS = Path(__file__).resolve().parent / "corpus"  # copies of the shared corpus, see corpus/SOURCES.md
 CHROMIUM = "/usr/bin/chromium"
 
+# The tests' network stays on this machine. A socket of this process that tries to connect anywhere but
+# loopback is stopped before a packet leaves (an audit hook raising makes the connect fail) and the address
+# is recorded: the SSRF tests send the app private, link-local, NAT64… addresses, and if a guard broke, no
+# packet would reach them; `outside_connections` shows the attempt instead.
+OUTSIDE_CONNECTIONS: list[str] = []
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        ip = ipaddress.ip_address(host.split("%")[0])
+    except ValueError:
+        return False
+    if ip.version == 6 and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return ip.is_loopback
+
+
+def _loopback_only(event: str, args: tuple) -> None:
+    if event == "socket.connect" and isinstance(args[1], tuple) and not _is_loopback(str(args[1][0])):
+        OUTSIDE_CONNECTIONS.append(str(args[1][0]))
+        raise ConnectionRefusedError(f"the tests connect only to this machine, not to {args[1][0]}")
+
+
+sys.addaudithook(_loopback_only)
+
+
+@pytest.fixture
+def outside_connections():
+    """outside_connections(): the addresses beyond this machine the test has tried to connect to so far
+    (each attempt was stopped)."""
+    before = len(OUTSIDE_CONNECTIONS)
+    return lambda: OUTSIDE_CONNECTIONS[before:]
+
 
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "conference.db"
 
 
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory) -> Path:
+    """The database create_app makes on a new file (migrated, the demo imported, a secret key), made once
+    per test run: each test's app starts on its own copy. (Mutation testing runs each mutant's tests as a
+    run of their own, so a mutant that breaks migrating or the demo import still fails them all.)"""
+    path = tmp_path_factory.mktemp("demo") / "conference.db"
+    create_app({"TESTING": True, "DATABASE": str(path)})
+    return path
+
+
 @pytest.fixture
-def app(db_path: Path):
+def app(db_path: Path, demo_database: Path):
+    shutil.copyfile(demo_database, db_path)
     app = create_app({"TESTING": True, "DATABASE": str(db_path)})
     app.test_client_class = CSRFClient
     return app
@@ -58,7 +106,7 @@ class LiveServer:
     def start(self) -> None:
         self.server = make_server("127.0.0.1", self.port, self.app, threaded=True)
         self.port = self.server.server_port
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)  # quick to stop
         self.thread.start()
 
     def stop(self) -> None:
@@ -127,7 +175,7 @@ class TimetableServer:
         self.server = Server(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()  # quick to stop
 
     def put(self, path: str, body: bytes, content_type: str = "application/octet-stream", status: int = 200, **headers):
         self.routes[path] = (status, {"Content-Type": content_type, **headers}, body)

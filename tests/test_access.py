@@ -194,6 +194,7 @@ def test_behind_a_proxy_a_password_is_required(db_path):
     assert app.config["FETCH_ALLOW_PRIVATE"] is False  # URL imports may not reach internal addresses
 
 
+@pytest.mark.slow
 def test_python_app_py_refuses_proxy_mode_without_a_password(tmp_path):
     env = {"CONFERENCE_DB": str(tmp_path / "x.db"), "CONFERENCE_BEHIND_PROXY": "1", "PATH": "/usr/bin:/bin"}
     refused = subprocess.run(
@@ -369,6 +370,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+@pytest.mark.slow
 def test_a_wrong_clock_then_corrected_does_not_lock_the_owner_out(tmp_path):
     """A real server whose clock runs a day ahead (libfaketime), then is corrected while it runs."""
     clock = tmp_path / "clock"
@@ -405,6 +407,7 @@ def _serve_with_clock(tmp_path: Path, clock: Path, **env) -> tuple[subprocess.Po
     return proc, base
 
 
+@pytest.mark.slow
 def test_last_modified_never_goes_back_when_the_clock_is_corrected(tmp_path):
     """A server whose clock ran a month ahead, then was corrected: the feed's Last-Modified moves on."""
     db_path = tmp_path / "c.db"
@@ -437,6 +440,7 @@ def test_last_modified_never_goes_back_when_the_clock_is_corrected(tmp_path):
 # --- 6. the dev server is not for the internet; the README's recipe --------------------------------
 
 
+@pytest.mark.slow
 def test_the_dev_server_warns_off_loopback(tmp_path):
     port = _free_port()
     env = {"CONFERENCE_DB": str(tmp_path / "x.db"), "CONFERENCE_PASSWORD": "pw", "PATH": "/usr/bin:/bin"}

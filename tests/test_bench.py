@@ -6,6 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # the whole bench in another process
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

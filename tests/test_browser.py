@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
 from playwright.sync_api import Page, expect
+
+from .routes import NOT_PAGES, every_route, make_hostile
 
 pytestmark = pytest.mark.browser
 
@@ -155,37 +156,28 @@ def test_quick_inserts_and_conflict_keeps_both(browser, live_server):
     context.close()
 
 
-def test_script_in_timetable_fields_and_notes_never_runs(browser, live_server, runner, tmp_path):
-    payload = '<img src=x onerror="window.__pwned=1;alert(1)"><script>window.__pwned=1</script>'
-    csv = tmp_path / "hostile.csv"
-    quoted = payload.replace('"', '""')
-    csv.write_text(
-        f'title,date,start,end,room,speakers,abstract\n"T {quoted}",2026-07-25,10:00,10:45,"R {quoted}","S {quoted}","A {quoted}"\n',
-        "utf-8",
-    )
-    assert runner.invoke(args=["import", str(csv), "--slug", "hostile", "--name", f"C {payload}"]).exit_code == 0
-    key = json.loads(runner.invoke(args=["sessions", "hostile", "--json"]).stdout)[0]["key"]
-    runner.invoke(args=["mark", "hostile", key, "--status", "going"])
-    runner.invoke(args=["note", "hostile", key, "--append", f"N {payload} [x](javascript:window.__pwned=1)"])
+def test_script_in_every_field_never_runs_on_any_page(browser, app, live_server, tmp_path):
+    """Hostile text in every field of a timetable, a note, a link and the conference's name (tests/routes.py);
+    every page a user can reach, walked from the url_map with real arguments: no script runs, no dialog
+    opens, and none of the markup becomes an element."""
+    values = make_hostile(app, app.test_client(), app.test_cli_runner(), tmp_path)
     context = browser.new_context()
     page = context.new_page()
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    for path in (
-        "/",
-        "/c/hostile/",
-        f"/c/hostile/s/{key}",
-        "/c/hostile/list",
-        "/c/hostile/my",
-        f"/c/hostile/note/{key}",
-        "/c/hostile/report",
-        "/c/hostile/qa",
-    ):
-        page.goto(live_server.url + path)
+    visited = []
+    files = app.test_client()
+    for route in every_route(app, {"GET"}, values):
+        if route.endpoint in NOT_PAGES or files.get(route.url, follow_redirects=True).mimetype != "text/html":
+            continue  # a download (calendar, CSV, zip) is no page
+        page.goto(live_server.url + route.url)
         page.wait_for_load_state("load")
-        assert page.evaluate("window.__pwned") is None, path
-    page.goto(live_server.url + f"/c/hostile/s/{key}")
-    expect(page.locator("h1")).to_contain_text("T <img src=x onerror=")
-    expect(page.locator(".facts")).to_contain_text("R <img")
+        assert page.evaluate("window.__pwned") is None, route.url
+        assert page.evaluate("document.querySelectorAll('[data-pwned], img[src=x], script:not([src])').length") == 0
+        visited.append(route.url)
+    assert len(visited) >= 30 and "/c/hostile/now" in visited and any(u.startswith("/p/") for u in visited)
+    page.goto(live_server.url + "/c/hostile/s/h1")
+    expect(page.locator("h1")).to_contain_text('T "\'><b data-pwned="1">B</b><script>')
+    expect(page.locator(".facts")).to_contain_text("R2 \"'><b")
     assert dialogs == []
     context.close()

@@ -11,6 +11,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -52,6 +54,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+@pytest.mark.slow
 def test_python_app_py_serves_the_demo_on_the_given_port(tmp_path):
     port = _free_port()
     env = {**os.environ, "CONFERENCE_DB": str(tmp_path / "fresh.db")}

@@ -23,6 +23,8 @@ from conference import store
 from conference.bench.server import Gunicorn
 from tests.japanese_day import CANCELLED, make_day
 
+pytestmark = pytest.mark.slow  # python app.py and gunicorn in other processes
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

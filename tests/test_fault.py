@@ -7,8 +7,12 @@ figures is `python -m conference.bench --safety`.
 
 from __future__ import annotations
 
+import pytest
+
 from conference import create_app
 from conference.bench.server import fault_run
+
+pytestmark = pytest.mark.slow  # gunicorn in other processes, SIGKILLed
 
 
 def test_sigkill_mid_stream_loses_no_acknowledged_save(tmp_path):

@@ -55,3 +55,16 @@ def test_columns_follow_the_given_room_order_then_natural_order():
     items = [s("a", "Zero", t, 30), s("b", "Hall 10", t, 30), s("c", "One", t, 30), s("d", "Hall 9", t, 30)]
     g = layout(t.date(), items, ["One", "Zero"])
     assert [c.room for c in g.columns] == ["One", "Zero", "Hall 9", "Hall 10"]
+
+
+def test_the_last_talk_fits_when_the_day_does_not_end_on_a_five_minute_mark():
+    """The day's last talk ends at 11:03: the grid gets a row for those three minutes, not one row short."""
+    t = datetime(2026, 7, 25, 10, 0, tzinfo=TZ)
+    items = [s("a", "A", t, 45), s("odd", "B", t + timedelta(minutes=30), 33)]
+    g = layout(t.date(), items)
+    last = next(b for b in g.blocks if b.session.key == "odd")
+    assert g.rows == 13  # 10:00 to 11:05 in 5-minute rows
+    assert (last.row_start, last.row_end) == (8, 15)  # rows start at grid line 2: 15 is the grid's last line
+    assert max(b.row_end for b in g.blocks) == g.rows + 2
+    exact = layout(t.date(), [s("a", "A", t, 45), s("b", "B", t + timedelta(minutes=30), 35)])
+    assert exact.rows == 13 and max(b.row_end for b in exact.blocks) == exact.rows + 2

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import icalendar
+import pytest
 import requests
 import vobject
+
+from conference import store
+from conference.exports import EXPORTERS
+from conference.exports.ics import CalendarOptions
+from conference.parsers import Options, parse
+from conference.store import connect, migrate
+
+from .conftest import CORPUS
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mini.json"
 SLUG = "mini"
@@ -70,8 +80,10 @@ def test_same_state_gives_byte_identical_files(runner, client):
     assert client.get(f"/c/{SLUG}/timetable.ics").data == client.get(f"/c/{SLUG}/timetable.ics").data
 
 
-def test_reimport_bumps_sequence_and_cancels_dropped_planned_session(runner, client, tmp_path):
+def test_reimport_bumps_sequence_and_cancels_dropped_planned_session(runner, client, tmp_path, db_path):
     setup_mini(runner, client)
+    with sqlite3.connect(db_path) as raw:  # as if imported a day ago: LAST-MODIFIED can only move on
+        raw.execute("update sessions set updated_at = '2026-07-20T00:00:00+00:00'")
     before = events(client.get(f"/c/{SLUG}/plan.ics").data)
     doc = json.loads(FIXTURE.read_text("utf-8"))
     rooms = doc["schedule"]["conference"]["days"][0]["rooms"]
@@ -84,7 +96,7 @@ def test_reimport_bumps_sequence_and_cancels_dropped_planned_session(runner, cli
     moved_before, moved = before["A10: Kubernetes 入門"], after["A10: Kubernetes 入門"]
     assert str(moved["UID"]) == str(moved_before["UID"])
     assert int(moved["SEQUENCE"]) == int(moved_before["SEQUENCE"]) + 1
-    assert moved["LAST-MODIFIED"].dt >= moved_before["LAST-MODIFIED"].dt
+    assert moved["LAST-MODIFIED"].dt > moved_before["LAST-MODIFIED"].dt == datetime(2026, 7, 20, tzinfo=UTC)
     assert moved["DTSTART"].dt.astimezone(UTC) == datetime(2026, 7, 25, 2, 30, tzinfo=UTC)
     dropped = after["B10: Observability <b>101</b>"]
     assert str(dropped["STATUS"]) == "CANCELLED" and int(dropped["SEQUENCE"]) == 1
@@ -203,3 +215,74 @@ def test_a_note_edit_raises_the_sequence_of_its_event_in_the_calendar_with_notes
     assert int(after[k8s]["SEQUENCE"]) == int(before[k8s]["SEQUENCE"]) + 1
     other = "B10: Observability <b>101</b>"
     assert int(after[other]["SEQUENCE"]) == int(before[other]["SEQUENCE"])  # its text did not change
+
+
+@pytest.mark.parametrize(
+    "relpath",
+    [
+        "fortee-json/iosdc-japan-2022-timetable.json",
+        "ics/moca-2024-schedule.ics",
+        "sessionize-json/orlando-codecamp-2020-all.json",
+    ],
+)
+def test_the_exported_timetable_reads_back_in_vobject_as_the_source_said(tmp_path, relpath):
+    """Source file -> our parser -> the store -> timetable.ics -> vobject (a second library): every
+    scheduled talk is there once, with the source's title, code, room, track and times to the second."""
+    data = (CORPUS / relpath).read_bytes()
+    options = Options(timezone="America/New_York") if "orlando" in relpath else Options()
+    _fmt, truth = parse(data, filename=relpath, options=options)
+    db = connect(tmp_path / "c.db")
+    migrate(db)
+    store.apply_import(db, "c", truth, source=relpath)
+    conf = store.conference(db, "c")
+    body = EXPORTERS["timetable-ics"](conf, store.planned_sessions(db, conf), {}, CalendarOptions(alarm_minutes=None))
+    db.close()
+    said = sorted(
+        (
+            f"{s.code}: {s.title}" if s.code else s.title,
+            s.start.astimezone(UTC),
+            s.end.astimezone(UTC),
+            s.room,
+            s.track,
+        )
+        for s in truth.sessions
+        if s.start
+    )
+    read = sorted(
+        (
+            e.summary.value,
+            e.dtstart.value.astimezone(UTC),
+            e.dtend.value.astimezone(UTC),
+            e.location.value if hasattr(e, "location") else "",
+            e.categories.value[0] if hasattr(e, "categories") else "",
+        )
+        for e in vobject.readOne(body.decode("utf-8")).vevent_list
+    )
+    assert len(said) > 50 and read == said
+
+
+def test_a_reimport_that_only_moves_a_talk_to_another_room_is_news(runner, client, tmp_path, db_path):
+    """Same time, same title, another room: the import says so, and calendars get a higher SEQUENCE, a
+    newer LAST-MODIFIED and the new LOCATION (the talk was imported yesterday)."""
+    setup_mini(runner, client)
+    with sqlite3.connect(db_path) as raw:  # as if imported a day ago: LAST-MODIFIED can only move on
+        raw.execute("update sessions set updated_at = '2026-07-20T00:00:00+00:00'")
+    before = events(client.get(f"/c/{SLUG}/plan.ics").data)["A10: Kubernetes 入門"]
+    doc = json.loads(FIXTURE.read_text("utf-8"))
+    rooms = doc["schedule"]["conference"]["days"][0]["rooms"]
+    moved = {**rooms["Track A"].pop(0), "room": "Track B"}
+    rooms["Track B"].append(moved)
+    changed = tmp_path / "moved.json"
+    changed.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    result = runner.invoke(args=["import", str(changed), "--slug", SLUG])
+    assert result.exit_code == 0 and "1 changed" in result.output, result.output
+    assert "Track A → Track B" in result.output or "Track A -> Track B" in result.output, result.output
+    after = events(client.get(f"/c/{SLUG}/plan.ics").data)
+    event = after["A10: Kubernetes 入門"]
+    assert str(event["LOCATION"]) == "Track B" and int(event["SEQUENCE"]) == int(before["SEQUENCE"]) + 1
+    assert event["LAST-MODIFIED"].dt > before["LAST-MODIFIED"].dt
+    assert event["DTSTART"].dt == before["DTSTART"].dt
+    unchanged = after["B10: Observability <b>101</b>"]
+    assert int(unchanged["SEQUENCE"]) == 0 and unchanged["LAST-MODIFIED"].dt == before["LAST-MODIFIED"].dt
+    page = client.get(f"/c/{SLUG}/s/{K8S}").get_data(as_text=True)
+    assert "Track B" in page and "Track A" in page  # where it is now, and where it was

@@ -313,3 +313,34 @@ def test_with_a_password_url_imports_may_not_reach_this_machine(db_path, http_se
     open_app = create_app({"TESTING": True, "DATABASE": str(db_path)})  # loopback-only, no password
     assert open_app.config["FETCH_ALLOW_PRIVATE"] is True
     assert open_app.test_cli_runner().invoke(args=["import", http_server.url + "/t.json"]).exit_code == 0
+
+
+def test_the_track_is_kept_shown_and_follows_a_reimport(runner, client, db_path, tmp_path):
+    """The track a timetable gives each talk is stored: the session page, `sessions --json` and the
+    calendar show it, and a re-import that only moves a talk to another track updates it."""
+
+    def with_tracks(names):
+        def edit(rooms):
+            for event, track in zip(rooms["Track A"] + rooms["Track B"], names, strict=True):
+                event["track"] = track
+
+        return mini_json(edit)
+
+    source = tmp_path / "tracks.json"
+    source.write_bytes(with_tracks(["Cloud Native", "SRE", "Observability"]))
+    assert runner.invoke(args=["import", str(source), "--slug", "tracks"]).exit_code == 0
+    key = "11111111-0000-4000-8000-000000000001"
+    listed = {s["key"]: s["track"] for s in json.loads(runner.invoke(args=["sessions", "tracks", "--json"]).stdout)}
+    assert listed == {
+        key: "Cloud Native",
+        "11111111-0000-4000-8000-000000000003": "SRE",
+        "11111111-0000-4000-8000-000000000002": "Observability",
+    }
+    assert rows(db_path, "tracks")[key]["track"] == "Cloud Native"
+    assert "Cloud Native" in client.get(f"/c/tracks/s/{key}").get_data(as_text=True)
+    client.post("/c/tracks/mark", data={"key": key, "status": "going"})
+    assert "CATEGORIES:Cloud Native" in client.get("/c/tracks/plan.ics").get_data(as_text=True)
+    source.write_bytes(with_tracks(["Platform", "SRE", "Observability"]))
+    assert runner.invoke(args=["import", str(source), "--slug", "tracks"]).exit_code == 0
+    assert rows(db_path, "tracks")[key]["track"] == "Platform"
+    assert "CATEGORIES:Platform" in client.get("/c/tracks/plan.ics").get_data(as_text=True)

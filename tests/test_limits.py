@@ -161,6 +161,7 @@ class Hanging:
         self.server.server_close()
 
 
+@pytest.mark.slow
 def test_an_autosave_is_answered_while_twenty_title_lookups_hang(tmp_path):
     """gunicorn 2 workers x 8 threads, as in production: 20 links added with a title lookup against a
     server that does not answer. Lookups run in a small background pool, so the request threads stay
@@ -439,6 +440,7 @@ def test_a_browser_opens_a_session_whose_key_climbs_directories(page, live_serve
 # --- 9. page-cache slots --------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_no_timetable_text_can_fill_a_page_slot(client):
     old_slots = ("\x00csp-nonce\x00", "\x00csrf-token\x00")
     timetable = {

@@ -41,6 +41,20 @@ def test_versions_conflict_history_and_restore(db, conf):
     assert [h["text"] for h in store.note_history(db, conf, "A10")] == ["first", "first\nsecond", "first"]
 
 
+def test_a_save_based_on_versions_this_note_never_had_is_a_conflict(db, conf):
+    """A phone still holding version 3 of a note the server has never seen (a fresh database, a restore
+    elsewhere) must not write over nothing silently: the user is shown both texts."""
+    for based_on in (3, 1, -1):
+        with pytest.raises(Conflict) as never:
+            store.save_note(db, conf, "D10", "from the phone", based_on)
+        assert (never.value.text, never.value.version) == ("", 0)
+    assert store.note(db, conf, "D10").version == 0 and store.note_history(db, conf, "D10") == []
+    saved = store.save_note(db, conf, "D10", "v1", 0)
+    with pytest.raises(Conflict):  # one ahead of the server is as wrong as one behind
+        store.save_note(db, conf, "D10", "v3?", saved.version + 1)
+    assert store.note(db, conf, "D10").text == "v1"
+
+
 def test_a_retried_save_is_applied_once(db, conf):
     first = store.save_note(db, conf, "B10", "hello", 0, save_id="s-1")
     again = store.save_note(db, conf, "B10", "hello", 0, save_id="s-1")  # the answer was lost; the client retries
@@ -122,10 +136,15 @@ def test_beacon_style_form_post_with_token_in_the_body_is_accepted(client):
         data={"text": "sent on pagehide", "base_version": "0", "save_id": "z", "csrf_token": token},
         no_csrf=True,
     )
-    assert response.status_code == 200
+    assert response.status_code == 200 and response.get_json()["version"] == 1
     assert (
         client.post(f"/api/c/{SLUG}/note/A30", data={"text": "x", "base_version": "1"}, no_csrf=True).status_code == 400
     )
+    db = connect(client.application.config["DATABASE"])  # what the page sent as it closed is kept, once
+    conf = store.conference(db, SLUG)
+    assert store.note(db, conf, "A30").text == "sent on pagehide"
+    assert [h["text"] for h in store.note_history(db, conf, "A30")] == ["sent on pagehide"]
+    db.close()
 
 
 def test_plain_form_conflict_shows_both_texts_and_keeps_both(client, db_path):
@@ -145,16 +164,21 @@ def test_plain_form_conflict_shows_both_texts_and_keeps_both(client, db_path):
 
 
 def test_note_page_renders_markdown_safely(client):
-    hostile = "**bold** <script>alert('x')</script> <img src=x onerror=alert(1)> [click](javascript:alert(1)) [ok](https://example.org)"
+    hostile = (
+        "[first](javascript:alert(1)) **bold** <script>alert('x')</script> <img src=x onerror=alert(1)>\n\n"
+        "[ok](https://example.org) [caps](JaVaScRiPt:alert(2)) <javascript:alert(3)> [data](data:text/html,x)\n\n"
+        "[vb](vbscript:msgbox) [ref][r] [also ok](http://example.net/a)\n\n[r]: javascript:alert(4)\n"
+    )
     client.post(f"/c/{SLUG}/note/C30", data={"text": hostile, "base_version": "0"})
     html = client.get(f"/c/{SLUG}/note/C30").get_data(as_text=True)
     rendered = html.split('<div class="md">')[1].split("</div>")[0]
-    assert "<strong>bold</strong>" in rendered
-    assert "<script" not in rendered and "onerror" not in rendered.replace("onerror=alert(1)&gt;", "")
-    assert "javascript:" not in rendered.split('href="')[-1] and 'href="https://example.org"' in rendered
-    assert "&lt;script&gt;" in rendered
     preview = client.post(f"/c/{SLUG}/preview", data={"text": hostile}).get_data(as_text=True)
-    assert "<script" not in preview and "<strong>bold</strong>" in preview
+    for shown in (rendered, preview):
+        assert "<strong>bold</strong>" in shown and "&lt;script&gt;" in shown
+        assert "<script" not in shown and "<img" not in shown
+        # every link of the note, wherever it stands, and only the two web links are links
+        assert re.findall(r'href="([^"]*)"', shown) == ["https://example.org", "http://example.net/a"]
+        assert re.findall(r"<a\b", shown) == ["<a", "<a"]
 
 
 def test_history_page_restores(client):

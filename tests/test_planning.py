@@ -222,7 +222,38 @@ def test_cli_mark_and_sessions_json_show_status_and_clashes(runner):
 
 
 def test_day_boundaries_in_my_day():
-    assert planning.plan_days([s("x", T, 45, "going")]) == [date(2026, 7, 25)]
+    """A conference day runs from 06:00 to 06:00: a talk after midnight stays on the evening before's day."""
+    midnight = datetime(2026, 7, 26, 0, 0, tzinfo=TZ)
+    items = [
+        s("first-morning", midnight - timedelta(hours=18), 45, "going"),  # 25th 06:00
+        s("late", midnight - timedelta(minutes=30), 45, "going"),  # 25th 23:30, ends after midnight
+        s("after-midnight", midnight + timedelta(hours=1, minutes=30), 45, "speaking"),  # 26th 01:30
+        s("five-fifty-nine", midnight + timedelta(hours=5, minutes=59), 30, "attended"),  # still the 25th
+        s("six", midnight + timedelta(hours=6), 45, "going"),  # the 26th begins
+        s("only-interested", midnight + timedelta(days=1, hours=10), 45, "interested"),  # no day of mine
+        s("lunch", midnight + timedelta(hours=12), 60, room="", is_break=True),
+    ]
+    assert [x.day for x in items[:5]] == [date(2026, 7, 25)] * 4 + [date(2026, 7, 26)]
+    assert planning.plan_days(items) == [date(2026, 7, 25), date(2026, 7, 26)]
+    first = planning.my_day(items, date(2026, 7, 25))
+    assert [i.session.key for i in first if i.session] == ["first-morning", "late", "after-midnight", "five-fifty-nine"]
+    assert [i.session.key for i in planning.my_day(items, date(2026, 7, 26)) if i.session] == ["six"]
+
+
+def test_back_to_back_talks_are_not_a_clash():
+    """One talk ends at 13:45 and the next starts at 13:45 in another room: both can be attended."""
+    first = s("first", T, 45, "going", "A")
+    second = s("second", T + timedelta(minutes=45), 45, "going", "B")
+    late_by_a_minute = s("third", T + timedelta(minutes=44), 45, "speaking", "C")
+    assert not planning.overlaps(first, second) and not planning.overlaps(second, first)
+    assert planning.overlaps(first, late_by_a_minute) and planning.overlaps(late_by_a_minute, first)
+    assert planning.clashes([first, second]) == {"first": [], "second": []}
+    assert planning.clashes([second, first, late_by_a_minute]) == {
+        "first": ["third"],
+        "third": ["first", "second"],
+        "second": ["third"],
+    }
+    assert planning.choices([replace(first, status="interested"), replace(second, status="interested")]) == []
 
 
 def test_search_follows_a_reimport(runner, client, tmp_path):

@@ -10,6 +10,8 @@ import pytest
 
 from tests.realtools import hugo_build, icaljs_parse, jekyll_build, qiita_check, vobject_parse, zenn_check
 
+pytestmark = pytest.mark.slow  # hugo, jekyll and the Node tools in other processes
+
 INTRO = "JTF2024 に参加しました。"
 REST = "ここからが本文です。"
 

@@ -76,6 +76,7 @@ def test_every_preset_says_who_spoke_what_was_cancelled_and_learned(day):
         assert text.endswith("\n") and not text.endswith("\n\n")
 
 
+@pytest.mark.slow
 def test_hugo_builds_the_draft_with_its_summary_list_and_links(day):
     text, name = draft(day, "hugo")
     assert name == "conference-2026-report.md"
@@ -92,6 +93,7 @@ def test_hugo_builds_the_draft_with_its_summary_list_and_links(day):
     assert "more" not in page.html.replace("<!-- raw HTML omitted -->", "")
 
 
+@pytest.mark.slow
 def test_jekyll_builds_the_dated_draft_and_keeps_it_unpublished(day):
     text, name = draft(day, "jekyll")
     assert name == "2026-07-25-conference-2026-report.md"
@@ -105,6 +107,7 @@ def test_jekyll_builds_the_dated_draft_and_keeps_it_unpublished(day):
     assert not re.search(r"<h\d[^>]*>[^<]*社内で共有した", post.html)
 
 
+@pytest.mark.slow
 def test_zenn_shows_the_draft_without_an_error_or_a_warning(day):
     text, name = draft(day, "zenn", track_hashtags=True)
     slug = name.removesuffix(".md")
@@ -120,6 +123,7 @@ def test_zenn_shows_the_draft_without_an_error_or_a_warning(day):
     assert zenn_check(with_tag, "natsutech2026-report") == []
 
 
+@pytest.mark.slow
 def test_qiita_would_publish_the_draft(day):
     for options in ({}, {"hashtag": "#NatsuTech2026", "track_hashtags": True}):
         text, name = draft(day, "qiita", **options)
@@ -145,6 +149,7 @@ def test_hatena_rules_hold_and_its_preview_emulation_shows_no_stray_heading(day)
     assert "<h1>" not in html and "<input" not in html and "#done 社内で共有した" in html
 
 
+@pytest.mark.slow
 def test_every_calendar_of_the_day_reads_the_same_in_three_parsers(day):
     conf, sessions, texts = day
     calendars = {

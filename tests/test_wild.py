@@ -757,6 +757,168 @@ def test_pretalx_widget_json():
     assert all(s.room for s in tt.sessions) and all(s.track for s in tt.sessions)
 
 
+def _words(value) -> str:
+    return " ".join(str(value or "").split())
+
+
+def test_pretalx_api_talks_read_as_the_json_module_reads_them():
+    """A second reading of the file (json and datetime), field by field, against the parser's."""
+    talks = json.loads((WILD / "juliacon-2020-pretalx-api-talks-before.json").read_text("utf-8"))
+
+    def en(value):
+        return value.get("en") if isinstance(value, dict) else value
+
+    expected = {
+        t["code"]: (
+            _words(t["title"]),
+            datetime.fromisoformat(t["slot"]["start"].replace("Z", "+00:00")),
+            datetime.fromisoformat(t["slot"]["end"].replace("Z", "+00:00")),
+            _words(en(t["slot"]["room"])),
+            _words(en(t["submission_type"])),
+            _words(en(t["track"])),
+            t["content_locale"],
+            [_words(p["name"]) for p in t["speakers"]],
+        )
+        for t in talks
+    }
+    _fmt, tt = parse(json.dumps(talks).encode())
+    ours = {s.key: (s.title, s.start, s.end, s.room, s.type, s.track, s.language, s.speakers) for s in tt.sessions}
+    assert ours == expected
+    for t, s in zip(talks, tt.sessions, strict=True):
+        assert s.code == t["code"] and _words(t["abstract"])[:60] in _words(s.abstract)
+        assert _words(t["description"])[:60] in _words(s.abstract)
+        assert s.room_code == "" or s.room.startswith(s.room_code)
+
+
+def test_pretalx_api_edge_cases_are_named_not_guessed():
+    slot = {"start": "2026-07-25T10:00:00+02:00", "end": "2026-07-25T10:30:00+02:00", "room": {"de": "Saal 1"}}
+    talks = [
+        {
+            "code": "OK0001",
+            "title": {"de": "Nur deutsch"},
+            "state": "confirmed",
+            "slot": slot,
+            "speakers": [{"name": "Ann"}, {}],
+        },
+        {
+            "code": "OK0002",
+            "title": "Accepted",
+            "state": "ACCEPTED",
+            "slot": {**slot, "room": {"name": {"en": "Hall"}}},
+        },
+        {"code": "NO0001", "title": "Withdrawn", "state": "withdrawn", "slot": slot},
+        {"code": "NO0002", "title": "In review", "state": "submitted", "slot": slot},
+        {"code": "NOTITLE", "title": "", "state": "confirmed", "slot": slot},
+        {"code": "BAD001", "title": "Bad slot", "state": "confirmed", "slot": {"start": "yesterday", "end": "x"}},
+        {"code": "HALF01", "title": "Half a slot", "state": "confirmed", "slot": {"start": slot["start"]}},
+        {
+            "code": "LATER1",
+            "title": "Not yet scheduled",
+            "state": "confirmed",
+            "slot": None,
+            "submission_type": "Break",
+        },
+    ]
+    fmt, tt = parse(json.dumps({"count": 8, "results": talks}).encode(), options=Options(timezone="Europe/Berlin"))
+    assert fmt == "pretalx-api" and tt.timezone == "Europe/Berlin"
+    by_code = {s.code: s for s in tt.sessions}
+    assert list(by_code) == ["OK0001", "OK0002", "LATER1"]
+    first = by_code["OK0001"]
+    assert (first.title, first.room, first.speakers) == ("Nur deutsch", "Saal 1", ["Ann"])
+    assert first.start == datetime(2026, 7, 25, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+    assert by_code["OK0002"].room == "Hall"
+    assert by_code["LATER1"].start is None and by_code["LATER1"].end is None and by_code["LATER1"].is_break
+    assert [str(x) for x in tt.skipped] == [
+        "results[4] (NOTITLE): no title",
+        "results[5] (BAD001) (Bad slot): bad slot start/end: " + str(tt.skipped[1]).split("bad slot start/end: ")[1],
+        "results[6] (HALF01) (Half a slot): the slot has only one of start and end",
+    ]
+    assert "2 submissions not confirmed (rejected, withdrawn or still in review) were left out" in tt.notes
+    with pytest.raises(ParseError, match=r"results\[1\]: is not an object"):
+        parse(json.dumps({"results": [talks[0], "text"]}).encode(), options=Options(timezone="UTC"), fmt="pretalx-api")
+    with pytest.raises(ParseError, match="expected the pretalx API's talks"):
+        parse(b'{"results": []}', fmt="pretalx-api")
+
+
+def test_pretalx_widget_talks_read_as_the_json_module_reads_them():
+    doc = json.loads((WILD / "pretalx-democon-widget-v2.json").read_text("utf-8"))
+    rooms = {r["id"]: r["name"] for r in doc["rooms"]}
+    tracks = {t["id"]: t["name"] for t in doc["tracks"]}
+    people = {p["code"]: p["name"] for p in doc["speakers"]}
+    expected = {
+        t["code"]: (
+            _words(t["title"]),
+            datetime.fromisoformat(t["start"]),
+            datetime.fromisoformat(t["end"]),
+            rooms[t["room"]],
+            tracks[t["track"]],
+            [people[c] for c in t["speakers"]],
+            _words(t["abstract"]),
+        )
+        for t in doc["talks"]
+    }
+    _fmt, tt = parse(json.dumps(doc).encode())
+    ours = {s.key: (s.title, s.start, s.end, s.room, s.track, s.speakers, _words(s.abstract)) for s in tt.sessions}
+    assert ours == expected
+    assert all(s.start.tzinfo == ZoneInfo("Europe/Berlin") and s.code == s.key for s in tt.sessions)
+    assert tt.rooms == [r["name"] for r in doc["rooms"]]
+
+
+def test_pretalx_widget_edge_cases_are_named_not_guessed():
+    doc = {
+        "timezone": "Asia/Tokyo",
+        "rooms": [{"id": 1, "name": {"en": "Hall A"}}, {"id": 2, "name": ""}],
+        "tracks": [{"id": 7, "name": "Cloud"}],
+        "speakers": [{"code": "S1", "name": " Ann  Lee "}],
+        "talks": [
+            {
+                "code": "T1",
+                "title": "Inline",
+                "start": "2026-07-25T10:00:00",
+                "end": "2026-07-25T10:45:00",
+                "room": {"en": "Hall B"},
+                "track": {"en": "Data"},
+                "speakers": ["S1", {"name": "Bob"}, "S9"],
+            },
+            {"code": "T2", "title": "", "start": "2026-07-25T11:00:00", "end": "2026-07-25T11:45:00"},
+            {"code": "T3", "title": "Broken", "start": "soon", "end": "later"},
+            {"code": "T4", "title": "Open end", "start": "2026-07-25T12:00:00"},
+            {
+                "code": "T5",
+                "title": "Lunch",
+                "start": "2026-07-25T12:00:00",
+                "end": "2026-07-25T13:00:00",
+                "room": 1,
+                "track": 7,
+            },
+            {"code": "T6", "title": "Unscheduled"},
+        ],
+    }
+    fmt, tt = parse(json.dumps(doc).encode())
+    assert fmt == "pretalx-widget" and tt.timezone == "Asia/Tokyo" and tt.rooms == ["Hall A", "Hall B"]
+    by_code = {s.code: s for s in tt.sessions}
+    assert list(by_code) == ["T1", "T5", "T6"]
+    inline = by_code["T1"]
+    assert (inline.room, inline.track, inline.speakers) == ("Hall B", "Data", ["Ann Lee", "Bob"])
+    assert inline.start == datetime(2026, 7, 25, 10, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
+    assert (by_code["T5"].room, by_code["T5"].track, by_code["T5"].is_break) == ("Hall A", "Cloud", True)
+    assert by_code["T6"].start is None
+    assert [str(x).split(": ")[0] for x in tt.skipped] == [
+        "talks[1] (T2)",
+        "talks[2] (T3) (Broken)",
+        "talks[3] (T4) (Open end)",
+    ]
+    assert [str(x).split(": ", 1)[1].split(":")[0] for x in tt.skipped] == [
+        "no title",
+        "bad start/end",
+        "has only one of start and end",
+    ]
+    with pytest.raises(ParseError, match=r"talks\[1\]: is not an object"):
+        parse(json.dumps({**doc, "talks": [doc["talks"][0], 5]}).encode(), fmt="pretalx-widget")
+    with pytest.raises(ParseError, match="expected pretalx widget data"):
+        parse(b'{"talks": []}', fmt="pretalx-widget")
+
+
 # --- the import form: confirm, choose fields, undo ------------------------------------------------
 
 

@@ -20,7 +20,7 @@ import html
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from icalendar import Alarm, Calendar, Event, Timezone
 
@@ -200,14 +200,20 @@ def event_text(
     )
 
 
-def _timezone_text(tzid: str) -> bytes:
+def _timezone_text(tzid: str, first_year: int, last_year: int) -> bytes:
+    """The VTIMEZONE for the years the events fall in. Not icalendar's default 1970-2038: that one lists
+    every change of those 68 years as RDATEs, and vobject and ical.js (Thunderbird) then read summer
+    times in a zone with daylight saving an hour off (a July talk in Berlin at 09:00 read as 10:00)."""
+
     def build() -> bytes:
         try:
-            return Timezone.from_tzid(tzid).to_ical()
+            return Timezone.from_tzid(
+                tzid, first_date=date(first_year, 1, 1), last_date=date(last_year + 1, 1, 1)
+            ).to_ical()
         except ValueError:  # a zone icalendar cannot describe: left out, as add_missing_timezones does
             return b""
 
-    return EVENTS.get_or_build(("vtimezone", tzid), build)
+    return EVENTS.get_or_build(("vtimezone", tzid, first_year, last_year), build)
 
 
 def calendar(
@@ -245,6 +251,7 @@ def calendar(
         version, at = stamps.get(key, (0, None))
         return (options.revision, options.revised_at, version, at)
 
+    scheduled = sorted((s for s in sessions if s.start), key=lambda s: (s.start, s.room, s.key))
     events = [
         event_text(
             conf,
@@ -254,10 +261,11 @@ def calendar(
             revision=revision(s.key),
             lang=lang,
         )
-        for s in sorted((s for s in sessions if s.start), key=lambda s: (s.start, s.room, s.key))
+        for s in scheduled
     ]
     tzids = sorted({m.decode() for text in events for m in _TZID.findall(text)})
-    return b"".join([head[: -len(_END)], *(_timezone_text(t) for t in tzids), *events, _END])
+    years = (scheduled[0].start.year, max((s.end or s.start).year for s in scheduled)) if scheduled else (0, 0)
+    return b"".join([head[: -len(_END)], *(_timezone_text(t, *years) for t in tzids), *events, _END])
 
 
 # --- the exporters (registered in exports/__init__.py) ----------------------------------------

@@ -1,0 +1,164 @@
+"""Mutation testing of the core, one package at a time (docs/testing.md; not part of .ci/run: it is slow).
+
+    bash .ci/mutation [--resume | --survivors] [package ...]      (default: every package, in this order)
+    bash .ci/mutation --table                                      (only print the table of the last runs)
+
+mutmut (configured in pyproject.toml's [tool.mutmut]) copies conference/ to mutants/, writes every mutant of
+the core modules there and runs the fast tests that cover each one. A package's mutants are named by the
+globs below. Without an option every mutant of the package is tested again; --resume tests only those not
+yet tested (after an interrupted run, or after `git merge` changed some functions); --survivors tests again
+those that survived or timed out (after adding tests). The table (mutants made, killed, survived, timeouts,
+suspicious, no tests, the score, how long the run took, the date and the commit) is printed and kept in
+mutants/mutation-table.md.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from datetime import date
+from fnmatch import fnmatch
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MUTANTS = ROOT / "mutants"
+TIMES = MUTANTS / "mutation-times.json"
+TABLE = MUTANTS / "mutation-table.md"
+
+# The core, by package: mutant-name globs (module path + "."). Every module of pyproject's only_mutate is in one.
+PACKAGES: dict[str, tuple[str, ...]] = {
+    "parsers": ("conference.parsers.*", "conference.model.*"),
+    "store": (  # store/access.py (logins, the limiter, tokens) is counted with security
+        "conference.store.x_*",
+        "conference.store.attendee.*",
+        "conference.store.backup.*",
+        "conference.store.conferences.*",
+        "conference.store.connection.*",
+        "conference.store.media.*",
+        "conference.store.pending.*",
+        "conference.store.search.*",
+        "conference.store.timetable.*",
+    ),
+    "importer": ("conference.importer.*", "conference.merge.*"),
+    "planning": ("conference.planning.*", "conference.grid.*"),
+    "notes": ("conference.notes.*",),
+    "exports": ("conference.exports.*",),
+    "security": ("conference.views.auth.*", "conference.store.access.*", "conference.links.*", "conference.text.*"),
+    "fetch": ("conference.fetch.*", "conference.titles.*"),
+}
+
+# mutmut's exit codes as it reports them (mutmut/stats.py): 1 and 3 killed, 0 survived, 33 and 5 no tests,
+# 36, 24, -24, 152 and 255 timeout, 37 caught by a type check (not used here), 34 skipped, None not run.
+KILLED, SURVIVED, NO_TESTS, TIMEOUT, SKIPPED = {1, 3}, {0}, {5, 33}, {36, 24, -24, 152, 255}, {34}
+
+
+def results() -> dict[str, int | None]:
+    """Every mutant mutmut made (its name) -> its exit code (None: not tested yet)."""
+    found: dict[str, int | None] = {}
+    for meta in sorted(MUTANTS.glob("conference/**/*.py.meta")):
+        found.update(json.loads(meta.read_text("utf-8"))["exit_code_by_key"])
+    return found
+
+
+def package_of(name: str) -> str | None:
+    return next((p for p, globs in PACKAGES.items() if any(fnmatch(name, g) for g in globs)), None)
+
+
+def verdict(code: int | None) -> str:
+    if code is None:
+        return "not run"
+    for label, codes in (
+        ("killed", KILLED),
+        ("survived", SURVIVED),
+        ("no tests", NO_TESTS),
+        ("timeout", TIMEOUT),
+        ("skipped", SKIPPED),
+    ):
+        if code in codes:
+            return label
+    return "suspicious"  # a crash, a segfault: neither a clean pass nor a test failure
+
+
+def commit() -> str:
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    dirty = subprocess.run(["git", "status", "--porcelain", "conference"], cwd=ROOT, capture_output=True, text=True)
+    return head.stdout.strip() + ("+changes" if dirty.stdout.strip() else "")
+
+
+def table() -> str:
+    times = json.loads(TIMES.read_text("utf-8")) if TIMES.exists() else {}
+    counts: dict[str, dict[str, int]] = {p: {} for p in PACKAGES}
+    for name, code in results().items():
+        package = package_of(name)
+        if package:
+            counts[package][verdict(code)] = counts[package].get(verdict(code), 0) + 1
+    lines = [
+        "| package | mutants | killed | survived | timeout | suspicious | no tests | not run | killed % | run took | run on (commit) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for package, c in counts.items():
+        total = sum(c.values())
+        score = f"{100 * c.get('killed', 0) / total:.1f}" if total else "-"
+        run = times.get(package, {})
+        took = f"{run['seconds'] / 60:.0f} min" if run else "-"
+        lines.append(
+            f"| {package} | {total} | {c.get('killed', 0)} | {c.get('survived', 0)} | {c.get('timeout', 0)} | "
+            f"{c.get('suspicious', 0)} | {c.get('no tests', 0)} | {c.get('not run', 0)} | {score} | {took} | "
+            f"{run.get('date', '-')} ({run.get('commit', '-')}) |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def survivors(package: str) -> list[str]:
+    return sorted(
+        n for n, code in results().items() if package_of(n) == package and verdict(code) in ("survived", "timeout")
+    )
+
+
+def run(package: str, mode: str) -> None:
+    if mode == "all":
+        names = list(PACKAGES[package])
+    else:
+        wanted = ("not run",) if mode == "resume" else ("survived", "timeout")
+        mine = {n: verdict(code) for n, code in results().items() if package_of(n) == package}
+        names = sorted(n for n, v in mine.items() if v in wanted)
+        if not names and mine:
+            print(f"{package}: nothing to test ({mode})", flush=True)
+            return
+        if len(names) == len(mine):  # all of them (or none generated yet): the globs, quicker for mutmut to match
+            names = list(PACKAGES[package])
+    print(f"== {package}: mutmut run ({len(names)} names or globs)", flush=True)
+    started = time.monotonic()
+    done = subprocess.run([str(ROOT / ".venv/bin/mutmut"), "run", *names], cwd=ROOT)
+    seconds = time.monotonic() - started
+    if done.returncode != 0:
+        sys.exit(f"mutmut stopped with exit code {done.returncode} on {package}")
+    times = json.loads(TIMES.read_text("utf-8")) if TIMES.exists() else {}
+    if mode == "all" or package not in times:
+        times[package] = {"seconds": seconds, "date": date.today().isoformat(), "commit": commit(), "mode": mode}
+    else:  # a resumed or survivors-only run adds its time to the package's run and moves its date on
+        times[package].update(
+            seconds=times[package]["seconds"] + seconds, date=date.today().isoformat(), commit=commit()
+        )
+    TIMES.write_text(json.dumps(times, indent=1), "utf-8")
+
+
+def main(argv: list[str]) -> None:
+    mode = "all"
+    if argv and argv[0] in ("--resume", "--survivors", "--table"):
+        mode = argv.pop(0).removeprefix("--")
+    if mode != "table":
+        unknown = [p for p in argv if p not in PACKAGES]
+        if unknown:
+            sys.exit(f"unknown package(s) {', '.join(unknown)}; the packages are {', '.join(PACKAGES)}")
+        for package in argv or list(PACKAGES):
+            run(package, mode)
+    text = table()
+    TABLE.write_text(text, "utf-8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,227 @@
+"""The importer's promises, each as a user meets it: Refresh repeats the options given at the first import,
+an import confirmed later still remembers its URL, the form's small fields read as people type them."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conference import importer, store
+from conference.errors import BadInput, ParseError
+from conference.store import connect
+
+# A CSV with clock times only: the date, the zone and the talks' length come from the options.
+CSV = "title,start,room\nOpening,10:00,Hall\nDeep dive,11:00,Hall\n"
+
+
+def _conf(db_path, slug):
+    db = connect(db_path)
+    try:
+        return store.conference(db, slug), store.planned_sessions(db, store.conference(db, slug))
+    finally:
+        db.close()
+
+
+def test_refresh_reads_the_url_again_with_the_options_given_at_the_first_import(client, db_path, http_server):
+    http_server.put("/t.csv", CSV.encode(), "text/csv")
+    answer = client.post(
+        "/import",
+        data={
+            "url": http_server.url + "/t.csv",
+            "slug": "csvconf",
+            "name": "CSV Conf",
+            "format": "csv",
+            "timezone": "Europe/Berlin",
+            "date": "2026-07-25",
+            "duration": "30",
+        },
+    )
+    assert answer.status_code == 303, answer.get_data(as_text=True)
+    conf, sessions = _conf(db_path, "csvconf")
+    assert conf.source == http_server.url + "/t.csv" and conf.timezone == "Europe/Berlin"
+    again = importer.refresh_request(conf)
+    assert again == importer.ImportRequest(
+        source=http_server.url + "/t.csv",
+        slug="csvconf",
+        fmt="csv",
+        timezone="Europe/Berlin",
+        date="2026-07-25",
+        duration=30,
+    )
+    first = [(s.title, s.start.isoformat(), s.end.isoformat()) for s in sessions]
+    assert first[0] == ("Opening", "2026-07-25T10:00:00+02:00", "2026-07-25T10:30:00+02:00")
+    http_server.put("/t.csv", (CSV + "Closing,17:00,Hall\n").encode(), "text/csv")
+    refreshed = client.post("/c/csvconf/refresh")
+    assert refreshed.status_code == 303
+    _conf_after, after = _conf(db_path, "csvconf")
+    assert [(s.title, s.start.isoformat(), s.end.isoformat()) for s in after][:2] == first  # read the same way
+    assert (
+        after[2].start.isoformat() == "2026-07-25T17:00:00+02:00"
+        and after[2].end - after[2].start == after[0].end - after[0].start
+    )
+
+
+def test_only_a_timetable_imported_from_a_url_can_be_refreshed(client, runner, tmp_path, db_path):
+    source = tmp_path / "t.csv"
+    source.write_text(CSV, "utf-8")
+    assert (
+        runner.invoke(
+            args=["import", str(source), "--slug", "local", "--date", "2026-07-25", "--duration", "45"]
+        ).exit_code
+        == 0
+    )
+    conf, _sessions = _conf(db_path, "local")
+    with pytest.raises(BadInput, match="this timetable was not imported from a URL") as refused:
+        importer.refresh_request(conf)
+    assert refused.value.field == "source"
+    assert client.post("/c/local/refresh").status_code == 400
+
+
+@pytest.mark.parametrize(("typed", "minutes"), [("45", 45), (" 30 ", 30), ("", None), ("  ", None)])
+def test_the_talk_length_field_reads_whole_minutes(typed, minutes):
+    assert importer.duration_field(typed) == minutes
+
+
+@pytest.mark.parametrize("typed", ["4.5", "-5", "forty", "45m", "1e3"])
+def test_the_talk_length_field_refuses_anything_else_naming_what_was_typed(typed):
+    with pytest.raises(BadInput, match=f"duration {typed!r} is not a whole number of minutes") as refused:
+        importer.duration_field(typed)
+    assert refused.value.field == "duration"
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("July Tech Festa 2026", "july-tech-festa-2026"),
+        ("  JTF 2026 — Tokyo!  ", "jtf-2026-tokyo"),
+        ("夏のテック祭り 2026", "夏のテック祭り-2026"),
+        ("C++/Rust: Day #1", "c-rust-day-1"),
+        ("!!!", "conference"),
+        ("", "conference"),
+        ("a" * 59 + " b c", "a" * 59),  # cut at 60 characters, never ending on a dash
+        ("x" * 70, "x" * 60),
+    ],
+)
+def test_a_conference_gets_its_short_name_from_its_name(name, slug):
+    assert importer.slugify(name) == slug
+
+
+def test_an_import_confirmed_later_still_refreshes_from_its_url(client, db_path, http_server):
+    """A risky import waits in the form for the user's word; once confirmed, the conference still knows
+    its URL (Refresh works), not the name of the bytes that waited."""
+    first = {
+        "sessions": [
+            {
+                "id": str(i),
+                "title": f"Talk {i}",
+                "startsAt": f"2026-07-25T1{i}:00:00",
+                "endsAt": f"2026-07-25T1{i}:45:00",
+                "roomId": 1,
+            }
+            for i in range(4)
+        ],
+        "rooms": [{"id": 1, "name": "Hall"}],
+        "speakers": [],
+    }
+    http_server.put("/s.json", json.dumps(first).encode(), "application/json")
+    assert (
+        client.post(
+            "/import", data={"url": http_server.url + "/s.json", "slug": "s", "timezone": "Asia/Tokyo"}
+        ).status_code
+        == 303
+    )
+    http_server.put("/s.json", json.dumps({**first, "sessions": first["sessions"][:1]}).encode(), "application/json")
+    page = client.post("/c/s/refresh")  # takes 3 of 4 talks out: asks first
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Check before importing" in html
+    token = html.split('action="/import/pending/')[1].split('"')[0]
+    assert client.post(f"/import/pending/{token}", data={"confirm": "1"}).status_code == 303
+    conf, sessions = _conf(db_path, "s")
+    assert conf.source == http_server.url + "/s.json" and len([s for s in sessions if not s.cancelled]) == 1
+    assert importer.refresh_request(conf).source == http_server.url + "/s.json"
+    assert conf.source_options.get("timezone") == "Asia/Tokyo"
+
+
+def test_an_upload_is_remembered_by_its_file_name(client, db_path):
+    upload = client.post(
+        "/import",
+        data={
+            "file": (__import__("io").BytesIO(CSV.encode()), "my-timetable.csv"),
+            "slug": "up",
+            "date": "2026-07-25",
+            "duration": "45",
+        },
+        content_type="multipart/form-data",
+    )
+    assert upload.status_code == 303
+    conf, _sessions = _conf(db_path, "up")
+    assert conf.source == "my-timetable.csv" and conf.source_options == {
+        "fmt": "",
+        "timezone": "",
+        "date": "2026-07-25",
+        "duration": 45,
+        "encoding": "",
+    }
+
+
+def test_custom_json_asks_for_its_fields_but_broken_json_is_an_error_with_its_line(client):
+    custom = client.post("/import", data={"text": json.dumps({"talks": [{"name": "x", "at": "10:00"}]}), "slug": "c"})
+    assert custom.status_code == 303 and "/import/pending/" in custom.headers["Location"]
+    broken = client.post("/import", data={"text": '{"talks": [\n{"name": "x",,}]}', "slug": "c"})
+    assert broken.status_code == 400 and "line 2" in broken.get_data(as_text=True)
+    binary = client.post("/import", data={"text": "\x00\x01 not text", "slug": "c"})
+    assert binary.status_code == 400 and "/import/pending/" not in binary.headers.get("Location", "")
+
+
+def test_needs_mapping_only_for_custom_data_without_a_line():
+    assert importer.needs_mapping(ParseError("json", "top level", "no list of sessions found"))
+    assert importer.needs_mapping(ParseError("yaml", "top level", "no list of sessions found"))
+    assert not importer.needs_mapping(ParseError("json", "line 3 column 2", "not JSON"))
+    assert not importer.needs_mapping(ParseError("json", "byte 0", "not UTF-8"))
+    assert not importer.needs_mapping(ParseError("csv", "top level", "no header row"))
+
+
+def test_the_options_of_an_import_waiting_in_the_form_are_kept_but_not_its_bytes():
+    request = importer.ImportRequest(
+        source="https://example.org/t.json",
+        data=b"{}",
+        filename="t.json",
+        origin="https://example.org/t.json",
+        slug="s",
+        name="N",
+        fmt="csv",
+        timezone="UTC",
+        date="2026-07-25",
+        duration=30,
+        encoding="cp932",
+        records="talks",
+        fields={"title": "name"},
+    )
+    assert request.form_values() == {
+        "slug": "s",
+        "name": "N",
+        "fmt": "csv",
+        "timezone": "UTC",
+        "date": "2026-07-25",
+        "duration": 30,
+        "encoding": "cp932",
+        "records": "talks",
+        "fields": {"title": "name"},
+    }
+    assert request.remembered() == {
+        "fmt": "csv",
+        "timezone": "UTC",
+        "date": "2026-07-25",
+        "duration": 30,
+        "encoding": "cp932",
+        "records": "talks",
+        "fields": {"title": "name"},
+    }
+    assert importer.ImportRequest(slug="s").remembered() == {
+        "fmt": "",
+        "timezone": "",
+        "date": "",
+        "duration": None,
+        "encoding": "",
+    }
