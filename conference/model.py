@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import BadInput
+from .messages import M
 
 # Sessions that start before this hour (local time) belong to the previous conference day,
 # as frab's `day_change` does: a 01:00 party at 39C3 is part of the evening before.
@@ -64,12 +65,18 @@ class Session:
 class Skipped:
     """An item of a file that could not be used: where it is (line, record, UID), its title if any, and why."""
 
-    where: str
+    where: str  # or a messages.Message ("line 3, column '時間'"), as `why` may be
     why: str
     title: str = ""
 
+    def message(self) -> M:
+        """The item, its title and why, as one translatable message (its str() is the English line)."""
+        if self.title:
+            return M("%(where)s (%(title)s): %(why)s", where=self.where, title=self.title, why=self.why)
+        return M("%(where)s: %(why)s", where=self.where, why=self.why)
+
     def __str__(self) -> str:
-        return f"{self.where}{f' ({self.title})' if self.title else ''}: {self.why}"
+        return str(self.message())
 
 
 @dataclass
@@ -82,7 +89,7 @@ class Timetable:
     url: str = ""
     language: str = ""
     rooms: list[str] = field(default_factory=list)  # the source's room order (columns of the grid)
-    notes: list[str] = field(default_factory=list)  # said in the import summary
+    notes: list[str] = field(default_factory=list)  # said in the import summary (messages.Message, mostly)
     # Items of the file that could not be used, each named with its place and why ("line 170 (Big Data
     # Startups Pitches): ends (00:00) before it starts (10:10)"); the rest was imported.
     skipped: list[Skipped] = field(default_factory=list)
