@@ -21,7 +21,7 @@ from collections.abc import Callable
 
 from ..errors import ParseError
 from ..messages import M
-from ..model import MAX_BYTES, MAX_SESSIONS, Skipped, Timetable, derive_key, strip_controls, zone
+from ..model import MAX_BYTES, MAX_SESSIONS, Skipped, Timetable, derive_key, room_order, strip_controls, zone
 from . import csv_table, fortee, frab_xml, ical, pretalx, records, schedule_json, sessionize
 from .common import Options, invalid_json, too_many_sessions
 from .records import MappingHelp
@@ -308,17 +308,19 @@ def parse(
     timetable.sessions = kept
     _check_what_was_read(fmt, timetable)
     _disambiguate(timetable)
-    used = list(dict.fromkeys(s.room for s in timetable.sessions if s.room))
-    # The source's own order where it gives one, then rooms in order of appearance.
-    timetable.rooms = [r for r in dict.fromkeys(timetable.rooms) if r in used] + [
-        r for r in used if r not in timetable.rooms
-    ]
+    # The source's own order where it gives one, then the other rooms in natural order (A, B, C…), never
+    # in order of first appearance: a refresh without a room's first talk keeps the columns where they were.
+    timetable.rooms = room_order((s.room for s in timetable.sessions), timetable.rooms)
     return fmt, timetable
 
 
-def mapping_help(data: bytes, filename: str = "", path: str | None = None) -> MappingHelp:
-    """For the import form: the lists in a custom JSON/YAML file and the paths inside the chosen one."""
+def mapping_help(data: bytes, filename: str = "", path: str | None = None, encoding: str = "") -> MappingHelp:
+    """For the import form's mapping page: the lists in a custom JSON/YAML file and the paths inside the
+    chosen one; for a CSV, its columns (and the fields recognised by their names)."""
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head[:1] in (b"{", b"["):
         return records.mapping_help(_load_any_json(data, filename), "custom-json", path)
-    return records.mapping_help(records.load_yaml(data), "yaml", path)
+    if _looks_like_yaml(data, filename):
+        return records.mapping_help(records.load_yaml(data), "yaml", path)
+    columns, suggested = csv_table.columns_of(data, Options(encoding=encoding))
+    return MappingHelp(fmt="csv", lists=(), records=None, paths=tuple(columns), suggested=suggested)

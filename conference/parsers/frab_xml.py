@@ -188,4 +188,15 @@ def parse(data: bytes, options: Options) -> Timetable:
     _fill_open_ends(open_ended, sessions, options, skipped)
     name = _child(conf, "title") if conf is not None else ""
     url = (_child(conf, "url") or _child(conf, "base_url")) if conf is not None else ""
-    return Timetable(sessions=sessions, name=line(name), timezone=tz_name, url=line(url), notes=notes, skipped=skipped)
+    # The room order is the schedule's: <conference><rooms> where given, then the days' <room> wrappers.
+    listed = [r.get("name", "") for r in conf.iter("room")] if conf is not None else []
+    wrappers = [child.get("name", "") for day in root.iter("day") for child in day if child.tag == "room"]
+    return Timetable(
+        sessions=sessions,
+        name=line(name),
+        timezone=tz_name,
+        url=line(url),
+        rooms=[line(r) for r in dict.fromkeys(listed + wrappers) if line(r)],
+        notes=notes,
+        skipped=skipped,
+    )

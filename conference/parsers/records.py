@@ -294,11 +294,16 @@ class MappingHelp:
     """What the import form offers for a custom JSON/YAML file: its lists, the paths inside the chosen
     list's items, and the fields found by name (what the import would use without --map)."""
 
-    fmt: str
+    fmt: str  # custom-json, yaml, or csv (then `paths` are its columns and there are no lists)
     lists: tuple[tuple[str, int, tuple[str, ...]], ...]
     records: str | None  # the chosen (or only) list; None until one is chosen
     paths: tuple[str, ...] = ()
     suggested: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ready(self) -> bool:
+        """Can the fields be chosen (a list is chosen, or the file is a spreadsheet)?"""
+        return self.records is not None or self.fmt == "csv"
 
 
 def paths_in(records: list[dict], depth: int = 2) -> list[str]:

@@ -62,7 +62,12 @@ def missing_fields(raw: list) -> M | str:
 def parse(data: bytes, options: Options) -> Timetable:
     doc = load_json(data, FMT)
     if isinstance(doc, list):
-        raw, speakers, rooms, items = _flatten_grid(doc), {}, {}, {}
+        raw, speakers, items = _flatten_grid(doc), {}, {}
+        # GridSmart lists each day's rooms in the event's room order.
+        names = [
+            line(r.get("name")) for d in doc if isinstance(d, dict) for r in d.get("rooms") or [] if isinstance(r, dict)
+        ]
+        rooms = {name: name for name in names if name}
     elif isinstance(doc, dict) and isinstance(doc.get("sessions"), list):
         raw = doc["sessions"]
         if raw and isinstance(raw[0], dict) and "sessions" in raw[0] and "title" not in raw[0]:
