@@ -29,10 +29,10 @@ def _speaker(item: dict) -> list[str]:
 def parse(data: bytes, options: Options) -> Timetable:
     doc = load_json(data, FMT)
     if not isinstance(doc, dict):
-        raise ParseError(FMT, M("top level"), 'expected {"timetable": [...]} or {"proposals": [...]}')
+        raise ParseError(FMT, M("top level"), M('expected {"timetable": [...]} or {"proposals": [...]}'))
     items = doc.get("timetable") if isinstance(doc.get("timetable"), list) else doc.get("proposals")
     if not isinstance(items, list):
-        raise ParseError(FMT, M("top level"), 'expected {"timetable": [...]} or {"proposals": [...]}')
+        raise ParseError(FMT, M("top level"), M('expected {"timetable": [...]} or {"proposals": [...]}'))
     sample = first_moment(
         (item.get("starts_at") or (item.get("timetable") or {}).get("starts_at"))
         for item in items

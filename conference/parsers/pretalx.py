@@ -68,7 +68,7 @@ def parse_api(data: bytes, options: Options) -> Timetable:
         raise ParseError(
             API,
             M("top level"),
-            'expected the pretalx API\'s talks: {"results": [{"code", "title", "slot", …}]} or that list',
+            M('expected the pretalx API\'s talks: {"results": [{"code", "title", "slot", …}]} or that list'),
         )
     slots = [x.get("slot") for x in items if isinstance(x, dict) and isinstance(x.get("slot"), dict)]
     sample = first_moment(s.get("start") for s in slots)
@@ -130,7 +130,7 @@ def parse_widget(data: bytes, options: Options) -> Timetable:
     doc = load_json(data, WIDGET)
     if not is_widget(doc):
         raise ParseError(
-            WIDGET, M("top level"), 'expected pretalx widget data: {"talks": [{"code", "title", …}], "rooms"}'
+            WIDGET, M("top level"), M('expected pretalx widget data: {"talks": [{"code", "title", …}], "rooms"}')
         )
     rooms = {r.get("id"): i18n(r.get("name")) for r in doc.get("rooms") or [] if isinstance(r, dict)}
     tracks = {t.get("id"): i18n(t.get("name")) for t in doc.get("tracks") or [] if isinstance(t, dict)}

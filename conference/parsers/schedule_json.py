@@ -73,7 +73,7 @@ def parse(data: bytes, options: Options) -> Timetable:
     doc = load_json(data, FMT)
     schedule = doc.get("schedule") if isinstance(doc, dict) else None
     if not isinstance(schedule, dict) or not isinstance(schedule.get("conference"), dict):
-        raise ParseError(FMT, M("top level"), 'expected {"schedule": {"conference": …}}')
+        raise ParseError(FMT, M("top level"), M('expected {"schedule": {"conference": …}}'))
     conference = schedule["conference"]
     raw = list(_events(conference, schedule))
     sample = first_moment((e.get("date") or e.get("start")) for _w, e, _r in raw if isinstance(e, dict))
