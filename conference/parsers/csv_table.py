@@ -307,6 +307,7 @@ def columns_of(data: bytes, options: Options) -> tuple[list[str], dict[str, str]
         position = header_row(records)
         columns = match_fields(records[position][1]) if records else {}
     header = records[position][1] if records else []
+    columns = _time_or_length(columns, header, options)
     names = [c.strip() for c in header]
     return [n for n in dict.fromkeys(names) if n], {f: names[i] for f, i in columns.items() if names[i]}
 
@@ -325,6 +326,16 @@ def _find_header(records: list[tuple[int, list[str]]], options: Options) -> tupl
             taken = {keys.index(name) for name in wanted.values()}
             columns = {f: i for f, i in columns.items() if i not in taken}  # a column is one field
             columns.update({field: keys.index(name) for field, name in wanted.items()})
+            if "title" not in columns:  # the header the user named, but no column is the title
+                raise ParseError(
+                    FMT,
+                    M("line %(n)d", n=_number),
+                    M(
+                        "no column is the title: say which one is (--map title=HEADER); the columns: %(columns)s",
+                        columns=", ".join(c.strip() for c in row if c.strip()),
+                    ),
+                    answer=("map",),
+                )
         if "title" not in columns:
             continue
         if position == 0 or wanted or any(field in columns for field in _CORE):
@@ -380,6 +391,19 @@ def name_from_title_row(row: list[str]) -> str:
 _TIME_OR_LENGTH = ("時間",)
 
 
+def _time_or_length(columns: dict[str, int], header: list[str], options: Options) -> dict[str, int]:
+    """A `時間` column is the talks' time ("10:00〜10:45", "10:00") when no other column gives the start."""
+    index = columns.get("duration")
+    if (
+        index is not None
+        and "start" not in columns
+        and "duration" not in options.fields
+        and header_key(header[index]) in _TIME_OR_LENGTH
+    ):
+        columns = {("start" if f == "duration" else f): i for f, i in columns.items()}
+    return columns
+
+
 def parse(data: bytes, options: Options) -> Timetable:
     content = _decode(data, options.encoding)
     records = _records(content)
@@ -387,13 +411,7 @@ def parse(data: bytes, options: Options) -> Timetable:
         raise ParseError(FMT, M("line %(n)d", n=1), M("the file is empty"))
     position, columns = _find_header(records, options)
     header = records[position][1]
-    if (
-        "start" not in columns
-        and "duration" in columns
-        and "duration" not in options.fields
-        and header_key(header[columns["duration"]]) in _TIME_OR_LENGTH
-    ):
-        columns["start"] = columns.pop("duration")  # "時間: 10:00〜10:45" (or "10:00") is when, not how long
+    columns = _time_or_length(columns, header, options)
     tz_name, notes = resolve_zone(FMT, "", options)
     above = [row for _n, row in records[:position] if any(c.strip() for c in row)]
     skipped_above = [", ".join(c for c in row if c.strip()) for row in above]

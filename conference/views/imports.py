@@ -185,6 +185,8 @@ def mapping(token: str):
         request_ = replace(request_, records=help_.records)
     chosen = {**help_.suggested, **request_.fields}
     sessions, notes, skipped, target, total = [], [], [], "", 0
+    if help_.fmt == "csv" and "title" not in chosen and error is None:  # nothing to preview yet: ask
+        return _mapping_page(token, help_, request_, chosen, ask_title=True)
     if help_.ready and error is None:
         try:
             fmt = help_.fmt if help_.fmt == "csv" or request_.fmt not in MAPPED else request_.fmt
@@ -198,13 +200,11 @@ def mapping(token: str):
             total = len(timetable.sessions)
         except ConferenceError as exc:
             error, answer = error_text(exc), getattr(exc, "answer", ())
-    return render_template(
-        "import_mapping.html",
-        token=token,
-        help=help_,
-        request_=request_,
-        chosen=chosen,
-        fields=MAP_FIELDS,
+    return _mapping_page(
+        token,
+        help_,
+        request_,
+        chosen,
         sessions=sessions,
         total=total,
         notes=notes,
@@ -212,6 +212,23 @@ def mapping(token: str):
         error=error,
         answer=answer,
         target=target,
+    )
+
+
+def _mapping_page(token, help_, request_, chosen, **values) -> str:
+    values = {
+        "sessions": [],
+        "total": 0,
+        "notes": [],
+        "skipped": [],
+        "error": None,
+        "answer": (),
+        "target": "",
+        "ask_title": False,
+        **values,
+    }
+    return render_template(
+        "import_mapping.html", token=token, help=help_, request_=request_, chosen=chosen, fields=MAP_FIELDS, **values
     )
 
 
