@@ -298,6 +298,13 @@ def test_refresh_report_names_times_and_codes_and_undo_says_what_it_did_in_words
     assert undone.status_code == 303
     page = visible(client.get(undone.headers["Location"], headers=JA))
     assert "インポートを取り消しました: July Tech Festa 2026" in page
+    # It names the import it took back by its time and source (a link to its report), not by a number.
+    assert re.search(r"\d+月\d+日\(.\) \d\d:\d\d のインポートの取り消し \(http://127\.0\.0\.1:\d+/jtf\.csv\)", page), (
+        page
+    )
+    assert f'<a href="{refreshed.headers["Location"]}">' in client.get(undone.headers["Location"], headers=JA).get_data(
+        as_text=True
+    )
     assert "D00: 生成AIとオブザーバビリティ (D00) タイムテーブルに復帰" in page
     english = visible(client.get(undone.headers["Location"], headers=EN))
     assert "D00: 生成AIとオブザーバビリティ (D00) Back in the timetable" in english

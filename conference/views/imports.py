@@ -315,10 +315,18 @@ def _report_page(conf, import_id: int, notice: str = "") -> str:
     db = get_db()
     from .agenda import session_codes  # the report names talks by their codes (A20), as the timetable does
 
+    imp = store.import_report(db, conf, import_id)
+    undone = None  # an undo names the import it took back by its time and source, not by its number
+    if imp["format"] == "undo" and imp["report"].get("undone"):
+        try:
+            undone = store.import_report(db, conf, imp["report"]["undone"])
+        except NotFound:
+            undone = None
     return render_template(
         "import_report.html",
         conf=conf,
-        imp=store.import_report(db, conf, import_id),
+        imp=imp,
+        undone=undone,
         codes=session_codes(db, conf),
         can_undo=store.can_undo(db, conf) == import_id,
         formats=PARSERS,
