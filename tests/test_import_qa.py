@@ -123,6 +123,9 @@ def test_the_japanese_form_asks_for_the_first_day_of_a_csv_without_a_year_then_i
     assert "このファイルには初日の指定が必要です" in text
     assert "列「日程」: 月と日だけで年がありません（'7月25日(土)'）。初日（YYYY-MM-DD）を指定してください" in text
     assert_no_cli_words(text)
+    english = visible(client.get(page_url, headers=EN))  # the web's English names the form's field too
+    assert "only a month and a day ('7月25日(土)'), no year: give the first day (YYYY-MM-DD)" in english
+    assert_no_cli_words(english)
     # The columns it recognised, 時間 as the start (the time range), are chosen already.
     chosen = selected(page)
     assert chosen == {
@@ -219,6 +222,9 @@ def test_yaml_without_dates_the_mapping_page_lets_the_user_give_the_first_day(cl
     assert "events[0]: この時刻には日付がありません。日付の列を加えるか、初日（YYYY-MM-DD）を指定してください" in text
     assert re.search(r'<input type="date" name="date" value=""[^>]*autofocus', first.get_data(as_text=True))
     assert_no_cli_words(text)
+    english = visible(client.get(page_url, query_string={"mapping": "1", "records": "events"}, headers=EN))
+    assert "no date for this time: add a date column or give the first day (YYYY-MM-DD)" in english
+    assert_no_cli_words(english)
     chosen = selected(first)
     assert chosen == {"map_title": "name", "map_start": "begin", "map_end": "end", "map_speakers": "speakers"}
 
