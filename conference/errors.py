@@ -10,9 +10,21 @@ from __future__ import annotations
 
 import re
 
+from .messages import M
+
 
 class ConferenceError(Exception):
-    """Base of every expected failure; str() is the one-line user message."""
+    """Base of every expected failure; str() is the one-line user message (English).
+
+    The message may be a `messages.Message` (a template and its values): `parts()` keeps it so, and
+    the web layer translates each part (conference.i18n.error_text).
+    """
+
+    def parts(self) -> list:
+        return list(self.args[:1])
+
+    def __str__(self) -> str:
+        return ": ".join(str(p) for p in self.parts() if p)
 
 
 class BadInput(ConferenceError, ValueError):
@@ -28,10 +40,7 @@ class BadInput(ConferenceError, ValueError):
         super().__init__(why)
 
     def parts(self) -> list[str]:
-        return [self.source, f"line {self.line}" if self.line else "", self.why]
-
-    def __str__(self) -> str:
-        return ": ".join(p for p in self.parts() if p)
+        return [self.source, M("line %(n)d", n=self.line) if self.line else "", self.why]
 
 
 _LINE = re.compile(r"\bline (\d+)")
@@ -41,13 +50,17 @@ class ParseError(BadInput):
     """A timetable that cannot be read: the format, where (line, element, field) and why.
 
     `source` (the file's name, "pasted text", the URL) is filled in by the importer, which re-raises
-    the same error: the location is never flattened into a string on the way up.
+    the same error: the location is never flattened into a string on the way up. `where` and `why`
+    may be messages (`messages.Message`), translated by the web layer.
     """
 
-    def __init__(self, fmt: str, where: str, why: str, *, source: str = ""):
-        match = _LINE.search(where or "")
+    def __init__(self, fmt: str, where, why, *, source: str = "", answer: tuple[str, ...] = ()):
+        match = _LINE.search(str(where or ""))
         super().__init__(why, source=source, line=int(match.group(1)) if match else None, field=where)
         self.fmt, self.where = fmt, where
+        # The import options that answer this refusal ("date", "duration", "timezone", "map": the columns or
+        # fields): the import form asks for them on its mapping page instead of only showing the error.
+        self.answer = answer
 
     def parts(self) -> list[str]:
         return [self.source, self.fmt, self.where, self.why]

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import http.client
 import ipaddress
 import json
 import re
 import socket
+import ssl
 import threading
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -24,6 +26,7 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from .errors import FetchError, NonPublicAddress
+from .messages import M
 from .model import MAX_BYTES
 
 USER_AGENT = "conference-tracker/0.1 (+timetable import)"
@@ -112,7 +115,9 @@ class _Watched:
             peer = sock.getpeername()[0]
             if not _is_public(peer):
                 sock.close()
-                raise BlockedAddress(f"{self.host} is at {peer}, a non-public address; refused")
+                raise BlockedAddress(
+                    M("%(host)s is at %(address)s, a non-public address; refused", host=self.host, address=peer)
+                )
         if self.deadline is not None:
             self.deadline.add(sock)
         return sock
@@ -160,10 +165,12 @@ def public_only(host: str) -> None:
     try:
         infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
     except socket.gaierror as exc:
-        raise FetchError(f"cannot resolve {host}: {exc.strerror}") from exc
+        raise FetchError(M("cannot resolve %(host)s: %(error)s", host=host, error=exc.strerror)) from exc
     for info in infos:
         if not _is_public(info[4][0]):
-            raise NonPublicAddress(f"{host} resolves to {info[4][0]}, a non-public address; refused")
+            raise NonPublicAddress(
+                M("%(host)s resolves to %(address)s, a non-public address; refused", host=host, address=info[4][0])
+            )
 
 
 def fetch(
@@ -188,11 +195,51 @@ def fetch(
             raise
         except (requests.RequestException, OSError, AttributeError, ValueError) as exc:
             if watch.expired:
-                raise FetchError(f"{url} took longer than {deadline:g} s; download stopped") from exc
-            raise FetchError(f"the download from {urlsplit(url).hostname} broke off: {type(exc).__name__}") from exc
+                raise FetchError(_too_slow(url, deadline)) from exc
+            raise FetchError(broke_off(urlsplit(url).hostname or url, exc)) from exc
         finally:
             if watch.expired:  # cut off, though what arrived looked whole: never half a file
-                raise FetchError(f"{url} took longer than {deadline:g} s; download stopped")
+                raise FetchError(_too_slow(url, deadline))
+
+
+def _too_slow(url: str, deadline: float) -> M:
+    return M("%(url)s took longer than %(seconds)s s; download stopped", url=url, seconds=format(deadline, "g"))
+
+
+def _causes(exc: BaseException):
+    """The exception and what it wraps (requests -> urllib3 -> the socket's OSError), innermost last."""
+    seen: list[BaseException] = []
+    todo = [exc]
+    while todo and len(seen) < 12:
+        current = todo.pop(0)
+        if current is None or any(current is s for s in seen):
+            continue
+        seen.append(current)
+        reason = getattr(current, "reason", None)
+        todo += [reason if isinstance(reason, BaseException) else None, current.__cause__, current.__context__]
+        todo += [a for a in getattr(current, "args", ()) if isinstance(a, BaseException)]
+    return seen
+
+
+def broke_off(host: str, exc: BaseException) -> M:
+    """Why a download failed, in words a person knows: refused, reset, no such host, certificate, timeout."""
+    causes = _causes(exc)
+    if any(isinstance(c, ConnectionRefusedError) for c in causes):
+        return M("%(host)s refused the connection (is the server running, and the address right?)", host=host)
+    if any(isinstance(c, socket.gaierror) for c in causes):
+        return M("cannot resolve %(host)s: no such host, or no network", host=host)
+    if any(isinstance(c, ssl.SSLError | ssl.CertificateError) for c in causes):
+        return M("the secure connection to %(host)s failed (its certificate could not be checked)", host=host)
+    if any(isinstance(c, TimeoutError | requests.Timeout) for c in causes):
+        return M("%(host)s did not answer in time", host=host)
+    if any(
+        isinstance(c, ConnectionResetError | ConnectionAbortedError | http.client.RemoteDisconnected) for c in causes
+    ):
+        return M("%(host)s closed the connection during the download", host=host)
+    if any(isinstance(c, OSError) and c.errno is not None for c in causes):
+        error = next(c for c in causes if isinstance(c, OSError) and c.errno is not None)
+        return M("the download from %(host)s failed: %(error)s", host=host, error=error.strerror or str(error))
+    return M("the download from %(host)s broke off: %(error)s", host=host, error=type(exc).__name__)
 
 
 def _fetch(url: str, http: requests.Session, *, max_bytes: int, allow_private: bool) -> Fetched:
@@ -200,11 +247,11 @@ def _fetch(url: str, http: requests.Session, *, max_bytes: int, allow_private: b
     for _hop in range(MAX_REDIRECTS + 1):
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise FetchError(f"only http and https URLs can be fetched, not {url!r}")
+            raise FetchError(M("only http and https URLs can be fetched, not '%(url)s'", url=url))
         if not allow_private:
             public_only(parts.hostname)
         if url in seen:
-            raise FetchError(f"redirect loop at {url}")
+            raise FetchError(M("redirect loop at %(url)s", url=url))
         seen.append(url)
         try:
             response = http.get(
@@ -215,36 +262,55 @@ def _fetch(url: str, http: requests.Session, *, max_bytes: int, allow_private: b
                 headers={"User-Agent": USER_AGENT, "Accept": "*/*"},
             )
         except BlockedAddress as exc:
-            raise NonPublicAddress(str(exc)) from exc
+            raise NonPublicAddress(exc.args[0]) from exc
         except requests.Timeout as exc:
-            raise FetchError(f"{parts.hostname} did not answer in time") from exc
+            raise FetchError(M("%(host)s did not answer in time", host=parts.hostname)) from exc
         with response:
             if response.is_redirect:
                 location = response.headers.get("Location", "")
                 if not location:
-                    raise FetchError(f"{url} redirects nowhere")
+                    raise FetchError(M("%(url)s redirects nowhere", url=url))
                 url = urljoin(url, location)
                 continue
             if response.status_code >= 400:
                 hint = (
-                    " (fortee refuses scripted downloads: save the JSON in your browser and upload it)"
+                    M(" (fortee refuses scripted downloads: save the JSON in your browser and upload it)")
                     if response.status_code == 403 and "fortee" in (parts.hostname or "")
                     else ""
                 )
-                raise FetchError(f"{url} answered HTTP {response.status_code} {response.reason}{hint}")
+                raise FetchError(
+                    M(
+                        "%(url)s answered HTTP %(status)d %(reason)s%(hint)s",
+                        url=url,
+                        status=response.status_code,
+                        reason=response.reason or "",
+                        hint=hint,
+                    )
+                )
             declared = response.headers.get("Content-Length")
             if declared and declared.isdigit() and int(declared) > max_bytes:
-                raise FetchError(f"{url} is {int(declared) / 1e6:.1f} MB; the limit is {max_bytes // (1024 * 1024)} MB")
+                raise FetchError(
+                    M(
+                        "%(url)s is %(size)s MB; the limit is %(limit)d MB",
+                        url=url,
+                        size=format(int(declared) / 1e6, ".1f"),
+                        limit=max_bytes // (1024 * 1024),
+                    )
+                )
             chunks, size = [], 0
             for chunk in response.iter_content(8192):  # decompressed bytes: the cap is on what we hold
                 size += len(chunk)
                 if size > max_bytes:
                     raise FetchError(
-                        f"{url} is larger than the {max_bytes // (1024 * 1024)} MB limit; download stopped"
+                        M(
+                            "%(url)s is larger than the %(limit)d MB limit; download stopped",
+                            url=url,
+                            limit=max_bytes // (1024 * 1024),
+                        )
                     )
                 chunks.append(chunk)
             return Fetched(url=url, content=b"".join(chunks), content_type=response.headers.get("Content-Type", ""))
-    raise FetchError(f"more than {MAX_REDIRECTS} redirects, starting at {seen[0]}")
+    raise FetchError(M("more than %(n)d redirects, starting at %(url)s", n=MAX_REDIRECTS, url=seen[0]))
 
 
 # --- a web page's text in the encoding it declares (the WHATWG "encoding sniffing" order) ------------

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from .model import PlannedSession
+from .model import PlannedSession, natural_key
 
 STEP = timedelta(minutes=5)
 
@@ -41,10 +40,6 @@ class DayGrid:
     @property
     def width(self) -> int:
         return self.columns[-1].col_end if self.columns else 2
-
-
-def _natural(text: str) -> list:
-    return [int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", text)]
 
 
 def _floor(moment: datetime, minutes: int) -> datetime:
@@ -87,7 +82,7 @@ def layout(day: date, sessions: list[PlannedSession], room_order: Sequence[str] 
     grid = DayGrid(day=day, start=first, rows=rows)
     col = 2
     order = {room: i for i, room in enumerate(room_order or [])}
-    for room in sorted(by_room, key=lambda r: (order.get(r, len(order)), _natural(r))):
+    for room in sorted(by_room, key=lambda r: (order.get(r, len(order)), natural_key(r))):
         items = by_room[room]
         lanes = _lanes(items)
         width = max(lanes) + 1
@@ -155,7 +150,7 @@ def pages(
             rooms.clear()
             chosen.clear()
 
-    for room in sorted(by_room, key=lambda r: (order.get(r, len(order)), _natural(r))):
+    for room in sorted(by_room, key=lambda r: (order.get(r, len(order)), natural_key(r))):
         items = sorted(by_room[room], key=lambda s: (s.start is None, s.start))
         if len(items) > limit:
             flush()

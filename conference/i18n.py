@@ -7,7 +7,9 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, request
-from flask_babel import Babel
+from flask_babel import Babel, gettext
+
+from . import messages
 
 LANGUAGES = ("en", "ja")
 COOKIE = "lang"
@@ -35,7 +37,21 @@ def select_locale() -> str:
     return request.accept_languages.best_match(LANGUAGES) or "en"
 
 
+def tr(value) -> str:
+    """A library message (`messages.Message`, or its stored JSON form) in the reader's language; plain
+    text (an old stored report, a title) as it is."""
+    return messages.render(value, gettext)
+
+
+def error_text(exc: Exception) -> str:
+    """A library error's one-line message in the reader's language (its parts translated one by one)."""
+    parts = exc.parts() if hasattr(exc, "parts") else [str(exc)]
+    return ": ".join(t for t in (tr(p) for p in parts) if t)
+
+
 def init_app(app: Flask) -> None:
     compile_catalogs()
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     Babel(app, locale_selector=select_locale)
+    app.jinja_env.filters["tr"] = tr
+    app.jinja_env.globals["error_text"] = error_text

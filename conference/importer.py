@@ -18,12 +18,14 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import BinaryIO
+from urllib.parse import urlsplit
 
 from sqlite_utils import Database
 
 from . import store
 from .errors import BadInput, NotFound, ParseError
 from .fetch import fetch
+from .messages import M
 from .model import Conference, Timetable, strip_controls, zone
 from .parsers import FIELDS, MAPPED, PARSERS, Options, parse
 
@@ -75,19 +77,30 @@ class ImportRequest:
         try:
             when = date.fromisoformat(self.date) if self.date else None
         except ValueError as exc:
-            raise BadInput(f"--date {self.date!r} is not a date (YYYY-MM-DD)", field="date") from exc
+            raise BadInput(M("--date '%(value)s' is not a date (YYYY-MM-DD)", value=self.date), field="date") from exc
         if self.timezone:
             try:
                 zone(self.timezone)
             except BadInput as exc:
                 raise BadInput(
-                    f"--timezone {self.timezone!r} is not a time zone (e.g. Asia/Tokyo)", field="timezone"
+                    M("--timezone '%(value)s' is not a time zone (e.g. Asia/Tokyo)", value=self.timezone),
+                    field="timezone",
                 ) from exc
         if self.fmt and self.fmt not in PARSERS:
-            raise BadInput(f"unknown format {self.fmt!r}; known: {', '.join(PARSERS)}", field="format")
+            raise BadInput(
+                M("unknown format '%(format)s'; known: %(known)s", format=self.fmt, known=", ".join(PARSERS)),
+                field="format",
+            )
         for name in self.fields:
             if name not in FIELDS:
-                raise BadInput(f"--map {name}=…: unknown field {name!r}; fields: {', '.join(FIELDS)}", field="map")
+                raise BadInput(
+                    M(
+                        "--map %(name)s=…: unknown field '%(name)s'; fields: %(fields)s",
+                        name=name,
+                        fields=", ".join(FIELDS),
+                    ),
+                    field="map",
+                )
         return Options(
             timezone=self.timezone,
             default_timezone=default_timezone,
@@ -107,9 +120,19 @@ def parse_maps(values) -> dict[str, str]:
         name, sep, path = str(value).partition("=")
         name, path = name.strip(), path.strip()
         if not sep or not name or not path:
-            raise BadInput(f"--map {value!r}: write FIELD=PATH, e.g. --map title=talk_title", field="map")
+            raise BadInput(
+                M("--map '%(value)s': write FIELD=PATH, e.g. --map title=talk_title", value=value), field="map"
+            )
         if name not in FIELDS:
-            raise BadInput(f"--map {value!r}: unknown field {name!r}; fields: {', '.join(FIELDS)}", field="map")
+            raise BadInput(
+                M(
+                    "--map '%(value)s': unknown field '%(name)s'; fields: %(fields)s",
+                    value=value,
+                    name=name,
+                    fields=", ".join(FIELDS),
+                ),
+                field="map",
+            )
         found[name] = path
     return found
 
@@ -117,7 +140,7 @@ def parse_maps(values) -> dict[str, str]:
 def refresh_request(conf: Conference) -> ImportRequest:
     """Import again from where `conf` came from, with the options given then (BadInput if not a URL)."""
     if not is_url(conf.source):
-        raise BadInput("this timetable was not imported from a URL", field="source")
+        raise BadInput(M("this timetable was not imported from a URL"), field="source")
     options = {k: v for k, v in conf.source_options.items() if k in REMEMBERED}
     return ImportRequest(source=conf.source, slug=conf.slug, **options)
 
@@ -128,7 +151,7 @@ def duration_field(text: str) -> int | None:
     if not text:
         return None
     if not text.isdigit():
-        raise BadInput(f"duration {text!r} is not a whole number of minutes", field="duration")
+        raise BadInput(M("duration '%(value)s' is not a whole number of minutes", value=text), field="duration")
     return int(text)
 
 
@@ -160,12 +183,12 @@ def read(request: ImportRequest, *, allow_private: bool, local_files: bool, stdi
         got = fetch(source, allow_private=allow_private)
         return Read(got.content, got.url, source)
     if not source:
-        raise BadInput("choose a file, paste a timetable or give its URL", field="source")
+        raise BadInput(M("choose a file, paste a timetable or give its URL"), field="source")
     if not local_files:
-        raise BadInput(f"{source!r} is not an http(s) URL", field="url")
+        raise BadInput(M("'%(value)s' is not an http(s) URL", value=source), field="url")
     if source == "-":
         if stdin is None:
-            raise BadInput("no standard input to read", field="source")
+            raise BadInput(M("no standard input to read"), field="source")
         return Read(stdin.read(), "standard input", "standard input")
     path = Path(source)
     try:
@@ -183,8 +206,11 @@ def carrying(request: ImportRequest, got: Read) -> ImportRequest:
 
 
 def needs_mapping(exc: ParseError) -> bool:
-    """Is this refusal answered by choosing the list and fields (custom JSON/YAML), not by fixing the file?"""
-    return exc.fmt in ("json", *MAPPED) and exc.line is None and not exc.where.startswith("byte")
+    """Is this refusal answered on the import form's mapping page (choosing the list and the fields or
+    columns, the first day, the talks' length), not by fixing the file?"""
+    if exc.answer:
+        return True
+    return exc.fmt in ("json", *MAPPED) and exc.line is None and not str(exc.where).startswith("byte")
 
 
 def _conference_named(db: Database, slug: str) -> Conference | None:
@@ -211,20 +237,26 @@ def _parse(got: Read, request: ImportRequest, options: Options) -> tuple[str, Ti
         raise
 
 
+def _zone_of(slug: str) -> M:
+    return M("the zone of '%(slug)s', imported before", slug=slug)
+
+
 def prepare(db: Database, request: ImportRequest, got: Read, *, default_timezone: str) -> tuple[str, str, Timetable]:
     """Parse what was read for the conference it goes into: (slug, format, timetable). Writes nothing."""
     existing = _conference_for(db, request, got)
     if existing is not None:
-        options = request.parser_options(existing.timezone, f"the zone of {existing.slug!r}, imported before")
+        options = request.parser_options(existing.timezone, _zone_of(existing.slug))
     else:
-        options = request.parser_options(default_timezone, "the app's default; --timezone names another")
+        options = request.parser_options(default_timezone, M("the app's default; --timezone names another"))
     fmt, timetable = _parse(got, request, options)
+    if not timetable.name and got.name not in ("pasted text", "standard input"):  # the name is the file's
+        timetable.name = Path(urlsplit(got.name).path if is_url(got.name) else got.name).stem
     slug = request.slug or (existing.slug if existing else "")
     slug = slug or slugify(request.name or timetable.name or Path(got.name).stem)
     if existing is None and not request.timezone:  # a conference found by the file's own name
         named = _conference_named(db, slug)
         if named is not None and named.timezone != timetable.timezone:
-            again = request.parser_options(named.timezone, f"the zone of {named.slug!r}, imported before")
+            again = request.parser_options(named.timezone, _zone_of(named.slug))
             fmt_again, retried = _parse(got, request, again)
             if retried.timezone == named.timezone:  # the file names no zone of its own: keep the conference's
                 fmt, timetable = fmt_again, retried

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .errors import BadInput
+from .messages import M, to_json
 from .model import Session, Timetable, to_iso
 
 # Fields whose change a re-import reports to the attendee, and which bump the calendar SEQUENCE.
@@ -73,11 +74,12 @@ def row(s: Session) -> dict:
 class ChangeReport:
     """What an import does, for the attendee (and the import history, as JSON).
 
-    added/cancelled/removed: [{"key", "title"}]; changed: [{"key", "title", "fields": {name: [old, new]},
+    added/cancelled/removed: [{"key", "title", "code", "start", "end", "room"}] (the last four where known:
+    reports written before they were kept have only key and title); changed: [{"key", "title", "fields": {name: [old, new]},
     "details": [names]}] (a reinstated session has the field "reinstated": [true, false]; "details" names
     the other columns that changed, such as "abstract"); unchanged: a count; notes: what the parser noticed
     (time zones, shared ids, what was left out); skipped: the items of the file that could not be used,
-    each with its place and why; risks: why this import needs confirming (empty: it does not); before:
+    each with its place and why (notes and skipped are messages.Message: JSON {"msgid", "params"}); risks: why this import needs confirming (empty: it does not); before:
     the number of sessions the conference had in its timetable; untimed: sessions without a time;
     untimed_in: those of them it brings into a timetable that has times (one of the risks);
     recordings: "recording published": [{"key", "title", "url"}] for each video link a session already
@@ -104,9 +106,9 @@ class ChangeReport:
             "cancelled": list(self.cancelled),
             "removed": list(self.removed),
             "unchanged": self.unchanged,
-            "notes": list(self.notes),
-            "skipped": list(self.skipped),
-            "risks": list(self.risks),
+            "notes": [to_json(n) for n in self.notes],
+            "skipped": [to_json(s) for s in self.skipped],
+            "risks": [to_json(r) for r in self.risks],
             "before": self.before,
             "untimed": self.untimed,
             "untimed_in": self.untimed_in,
@@ -124,6 +126,15 @@ class Diff:
     updates: tuple[tuple[int, dict], ...] = ()  # (row id, columns to set)
     deletes: tuple[int, ...] = ()
     data_changed: bool = False  # anything a calendar or grid shows changed: the store bumps data_version
+
+
+def _entry(key: str, title: str, stored: Mapping) -> dict:
+    """A session as the report names it: key and title, and its code, times and room when it has them."""
+    entry = {"key": key, "title": title}
+    for name in ("code", "start", "end", "room"):
+        if stored.get(name):
+            entry[name] = stored[name]
+    return entry
 
 
 def _same_instant(a: str | None, b: str | None) -> bool:
@@ -191,9 +202,15 @@ def risks(before: int, gone: int, untimed_in: int) -> tuple[str, ...]:
     """
     found = []
     if before and gone * 2 > before:
-        found.append(f"it would take {gone} of the {before} sessions out of the timetable (more than half)")
+        found.append(
+            M(
+                "it would take %(gone)d of the %(before)d sessions out of the timetable (more than half)",
+                gone=gone,
+                before=before,
+            )
+        )
     if untimed_in:
-        found.append(f"it would bring {untimed_in} sessions without a time into a timetable that has times")
+        found.append(M("it would bring %(n)d sessions without a time into a timetable that has times", n=untimed_in))
     return tuple(found)
 
 
@@ -222,7 +239,7 @@ def diff(old_rows: Iterable[Mapping], timetable: Timetable, keep: Iterable[str],
         before = old.pop(key, None)
         if before is None:
             inserts.append({**new, "updated_at": now, "sequence": 0, "cancelled": 0})
-            added.append({"key": key, "title": s.title})
+            added.append(_entry(key, s.title, new))
             continue
         for name in timetable.keeps:  # what this source does not carry stays as the richer one gave it
             new[name] = before[name]
@@ -261,15 +278,15 @@ def diff(old_rows: Iterable[Mapping], timetable: Timetable, keep: Iterable[str],
         if key in keep:
             if not before["cancelled"]:
                 updates.append((before["id"], {"cancelled": 1, "sequence": before["sequence"] + 1, "updated_at": now}))
-                cancelled.append({"key": key, "title": before["title"]})
+                cancelled.append(_entry(key, before["title"], before))
         else:
             deletes.append(before["id"])
-            removed.append({"key": key, "title": before["title"]})
+            removed.append(_entry(key, before["title"], before))
     before = sum(1 for r in old_rows if not r["cancelled"])
     untimed_in = untimed_into_timed(old_rows, sessions)
     notes = list(timetable.notes)
     if rekeyed:
-        notes.append(f"{len(rekeyed)} sessions matched to the stored ones by their talk code (another export)")
+        notes.append(M("%(n)d sessions matched to the stored ones by their talk code (another export)", n=len(rekeyed)))
     report = ChangeReport(
         added=tuple(added),
         changed=tuple(changed),
@@ -277,7 +294,7 @@ def diff(old_rows: Iterable[Mapping], timetable: Timetable, keep: Iterable[str],
         removed=tuple(removed),
         unchanged=unchanged,
         notes=tuple(notes),
-        skipped=tuple(str(x) for x in timetable.skipped),
+        skipped=tuple(x.message() for x in timetable.skipped),
         risks=risks(before, len(removed) + len(cancelled), untimed_in),
         before=before,
         untimed=sum(1 for s in timetable.sessions if s.start is None),
@@ -311,9 +328,9 @@ def compare_rows(before: Iterable[Mapping], after: Iterable[Mapping]) -> ChangeR
         else:
             unchanged += 1
     return ChangeReport(
-        added=tuple({"key": k, "title": r["title"]} for k, r in new.items() if k not in old),
+        added=tuple(_entry(k, r["title"], r) for k, r in new.items() if k not in old),
         changed=tuple(sorted(changed, key=lambda c: c["key"])),
-        removed=tuple({"key": k, "title": r["title"]} for k, r in old.items() if k not in new),
+        removed=tuple(_entry(k, r["title"], r) for k, r in old.items() if k not in new),
         unchanged=unchanged,
         before=sum(1 for r in old.values() if not r["cancelled"]),
         untimed=sum(1 for r in new.values() if not r["start"]),

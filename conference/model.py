@@ -11,12 +11,14 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import BadInput
+from .messages import M
 
 # Sessions that start before this hour (local time) belong to the previous conference day,
 # as frab's `day_change` does: a 01:00 party at 39C3 is part of the evening before.
@@ -64,12 +66,18 @@ class Session:
 class Skipped:
     """An item of a file that could not be used: where it is (line, record, UID), its title if any, and why."""
 
-    where: str
+    where: str  # or a messages.Message ("line 3, column '時間'"), as `why` may be
     why: str
     title: str = ""
 
+    def message(self) -> M:
+        """The item, its title and why, as one translatable message (its str() is the English line)."""
+        if self.title:
+            return M("%(where)s (%(title)s): %(why)s", where=self.where, title=self.title, why=self.why)
+        return M("%(where)s: %(why)s", where=self.where, why=self.why)
+
     def __str__(self) -> str:
-        return f"{self.where}{f' ({self.title})' if self.title else ''}: {self.why}"
+        return str(self.message())
 
 
 @dataclass
@@ -81,14 +89,33 @@ class Timetable:
     timezone: str = ""
     url: str = ""
     language: str = ""
-    rooms: list[str] = field(default_factory=list)  # the source's room order (columns of the grid)
-    notes: list[str] = field(default_factory=list)  # said in the import summary
+    # The source's own room order where it gives one (frab's <room>s, Sessionize's sort, pretalx's rooms);
+    # parsers.parse completes it with the other rooms in natural order (model.room_order).
+    rooms: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # said in the import summary (messages.Message, mostly)
     # Items of the file that could not be used, each named with its place and why ("line 170 (Big Data
     # Startups Pitches): ends (00:00) before it starts (10:10)"); the rest was imported.
     skipped: list[Skipped] = field(default_factory=list)
     # Session columns this source does not really carry (a pretalx calendar has no track, a shorter
     # abstract, another URL spelling): a re-import keeps the stored values of these for sessions it matches.
     keeps: tuple[str, ...] = ()
+
+
+def natural_key(text: str) -> list:
+    """Sort text as people do: "Track 2" before "Track 10", "Ａ" with "A", case ignored."""
+    parts = re.split(r"(\d+)", unicodedata.normalize("NFKC", text).casefold())
+    return [int(p) if i % 2 else p for i, p in enumerate(parts)]
+
+
+def room_order(rooms, order=()) -> list[str]:
+    """The rooms in the source's own order (`order`: frab's <room>s, Sessionize's sort) where it gives one,
+    then the others in natural order (A, B, C…; Track 1, Track 2, Track 10), never by first appearance:
+    a refresh that drops a room's first talk must not move its column."""
+    rooms = list(dict.fromkeys(r for r in rooms if r))
+    present = set(rooms)
+    explicit = [r for r in dict.fromkeys(order) if r in present]
+    rest = sorted((r for r in rooms if r not in set(explicit)), key=natural_key)
+    return explicit + rest
 
 
 @dataclass(frozen=True, slots=True)

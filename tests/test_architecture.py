@@ -22,6 +22,7 @@ FLASK = ("flask", "flask_babel", "flask_wtf", "werkzeug")
 # Pure: no database, no network, no Flask.
 PURE = (
     "conference.errors",
+    "conference.messages",
     "conference.model",
     "conference.links",
     "conference.parsers",

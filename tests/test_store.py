@@ -163,9 +163,26 @@ def test_a_preview_reports_what_an_import_would_do_and_writes_nothing(db):
     conf = store.conference(db, "c")
     store.set_status(db, conf, ["a"], "going")
     preview = store.preview_import(db, "c", Timetable(sessions=[talk("b", "B", at(11))], timezone="UTC"))
+    # The report names each talk with its time and room (and code, when it has one): issue 17's QA.
     assert (preview.added, preview.cancelled, preview.import_id) == (
-        [{"key": "b", "title": "B"}],
-        [{"key": "a", "title": "A"}],
+        [
+            {
+                "key": "b",
+                "title": "B",
+                "start": "2026-07-25T11:00:00+09:00",
+                "end": "2026-07-25T11:45:00+09:00",
+                "room": "Track A",
+            }
+        ],
+        [
+            {
+                "key": "a",
+                "title": "A",
+                "start": "2026-07-25T10:00:00+09:00",
+                "end": "2026-07-25T10:45:00+09:00",
+                "room": "Track A",
+            }
+        ],
         None,
     )
     assert [s.key for s in store.planned_sessions(db, conf)] == ["a"]

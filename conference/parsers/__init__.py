@@ -20,23 +20,25 @@ from collections import Counter
 from collections.abc import Callable
 
 from ..errors import ParseError
-from ..model import MAX_BYTES, MAX_SESSIONS, Skipped, Timetable, derive_key, strip_controls, zone
+from ..messages import M
+from ..model import MAX_BYTES, MAX_SESSIONS, Skipped, Timetable, derive_key, room_order, strip_controls, zone
 from . import csv_table, fortee, frab_xml, ical, pretalx, records, schedule_json, sessionize
-from .common import Options, too_many_sessions
+from .common import Options, invalid_json, too_many_sessions
 from .records import MappingHelp
 from .rows import FIELDS
 
-PARSERS: dict[str, tuple[str, Callable[[bytes, Options], Timetable]]] = {
-    "frab-xml": ("frab / pentabarf schedule XML", frab_xml.parse),
-    "schedule-json": ("pretalx / c3voc schedule JSON", schedule_json.parse),
-    "pretalx-api": ("pretalx API JSON (talks, submissions)", pretalx.parse_api),
-    "pretalx-widget": ("pretalx schedule widget JSON", pretalx.parse_widget),
-    "sessionize": ("Sessionize API JSON", sessionize.parse),
-    "fortee": ("fortee timetable JSON", fortee.parse),
-    "ics": ("iCalendar (.ics)", ical.parse),
-    "csv": ("CSV / TSV spreadsheet", csv_table.parse),
-    "custom-json": ("Other JSON (choose the list and fields)", records.parse_json),
-    "yaml": ("YAML (choose the list and fields)", records.parse_yaml),
+# name -> (label, parser). The label is a Message: str() is English (the CLI), the import form translates it.
+PARSERS: dict[str, tuple[M, Callable[[bytes, Options], Timetable]]] = {
+    "frab-xml": (M("frab / pentabarf schedule XML"), frab_xml.parse),
+    "schedule-json": (M("pretalx / c3voc schedule JSON"), schedule_json.parse),
+    "pretalx-api": (M("pretalx API JSON (talks, submissions)"), pretalx.parse_api),
+    "pretalx-widget": (M("pretalx schedule widget JSON"), pretalx.parse_widget),
+    "sessionize": (M("Sessionize API JSON"), sessionize.parse),
+    "fortee": (M("fortee timetable JSON"), fortee.parse),
+    "ics": (M("iCalendar (.ics)"), ical.parse),
+    "csv": (M("CSV / TSV spreadsheet"), csv_table.parse),
+    "custom-json": (M("Other JSON (choose the list and fields)"), records.parse_json),
+    "yaml": (M("YAML (choose the list and fields)"), records.parse_yaml),
 }
 MAPPED = ("custom-json", "yaml")  # formats read with --records / --map
 
@@ -90,18 +92,18 @@ def json_format(doc) -> str | None:
     return None
 
 
-def _near_miss(doc) -> str:
+def _near_miss(doc) -> M | str:
     """Which known format a JSON document almost is, and what it lacks."""
     if not isinstance(doc, dict):
         return ""
     if "sessions" in doc and isinstance(doc["sessions"], list):
-        return sessionize.missing_fields(doc["sessions"]) or "its sessions[] are not Sessionize's"
+        return sessionize.missing_fields(doc["sessions"]) or M("its sessions[] are not Sessionize's")
     if "schedule" in doc:
-        return 'it has "schedule", but not pretalx/frab\'s {"schedule": {"conference": …}}'
+        return M('it has "schedule", but not pretalx/frab\'s {"schedule": {"conference": …}}')
     if "timetable" in doc or "proposals" in doc:
-        return "it has a timetable/proposals list, but not fortee's fields (uuid, title, starts_at)"
+        return M("it has a timetable/proposals list, but not fortee's fields (uuid, title, starts_at)")
     if "talks" in doc:
-        return "it has talks[], but not pretalx's (code, title, and rooms/speakers beside them)"
+        return M("it has talks[], but not pretalx's (code, title, and rooms/speakers beside them)")
     return ""
 
 
@@ -109,11 +111,14 @@ def _unknown_json(doc) -> ParseError:
     near = _near_miss(doc)
     return ParseError(
         "json",
-        "top level",
-        "JSON, but not a timetable format this app knows (frab/pretalx, pretalx API or widget, Sessionize, "
-        f"fortee){': ' + near if near else ''}. It is {records.describe(doc)}. If it is your own JSON, "
-        "say which list holds the sessions and which field is which: --records PATH --map title=… --map start=… "
-        "(or --format to insist on a format)",
+        M("top level"),
+        M(
+            "JSON, but not a timetable format this app knows (frab/pretalx, pretalx API or widget, Sessionize, "
+            "fortee)%(near)s. It is %(shape)s. If it is your own JSON, say which list holds the sessions and "
+            "which field is which: --records PATH --map title=… --map start=… (or --format to insist on a format)",
+            near=M(": %(why)s", why=near) if near else "",
+            shape=records.describe(doc),
+        ),
     )
 
 
@@ -121,14 +126,16 @@ def _load_any_json(data: bytes, filename: str):
     try:
         return json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        raise ParseError("json", f"byte {exc.start}", "not UTF-8 text") from exc
+        raise ParseError("json", M("byte %(n)d", n=exc.start), M("not UTF-8 text")) from exc
     except json.JSONDecodeError as exc:
         hint = ""
         if filename.lower().endswith(".json5") or "property name enclosed in double quotes" in exc.msg:
-            hint = " (keys without quotes and trailing commas are JSON5 or JavaScript, not JSON: convert it to JSON)"
-        raise ParseError("json", f"line {exc.lineno} column {exc.colno}", f"invalid JSON: {exc.msg}{hint}") from exc
+            hint = M(" (keys without quotes and trailing commas are JSON5 or JavaScript, not JSON: convert it to JSON)")
+        raise ParseError(
+            "json", M("line %(line)d column %(column)d", line=exc.lineno, column=exc.colno), invalid_json(exc.msg, hint)
+        ) from exc
     except RecursionError as exc:  # [[[[…: named, never a crash (issue 17)
-        raise ParseError("json", "", "the JSON is nested too deeply") from exc
+        raise ParseError("json", "", M("the JSON is nested too deeply")) from exc
 
 
 def _looks_like_yaml(data: bytes, filename: str) -> bool:
@@ -156,19 +163,19 @@ def detect_format(data: bytes, filename: str = "", content_type: str = "", optio
     options = options or Options()
     head = data[:65536].lstrip(b"\xef\xbb\xbf \t\r\n")
     if not head:
-        raise ParseError("timetable", "", "the file is empty")
+        raise ParseError("timetable", "", M("the file is empty"))
     if b"\x00" in data[:4096]:
-        raise ParseError("timetable", "", "binary data, not a timetable")
+        raise ParseError("timetable", "", M("binary data, not a timetable"))
     if ical.html_comment_wrapped(data):
         return "ics"  # refused by the calendar parser with what to do
     if head.startswith(b"<"):
         if re.search(rb"<schedule[\s>/]", head):
             return "frab-xml"
         if re.search(rb"<html[\s>]|<!doctype html", head, re.IGNORECASE):
-            raise ParseError("timetable", "", "an HTML page, not a timetable (is the URL the schedule's export?)")
+            raise ParseError("timetable", "", M("an HTML page, not a timetable (is the URL the schedule's export?)"))
         root = re.search(rb"<([A-Za-z_][\w.-]*)", head.split(b"?>", 1)[-1])
-        shown = f" (its root is <{root.group(1).decode('ascii', 'replace')}>)" if root else ""
-        raise ParseError("timetable", "", f"XML, but not a frab/pentabarf <schedule>{shown}")
+        shown = M(" (its root is <%(root)s>)", root=root.group(1).decode("ascii", "replace")) if root else ""
+        raise ParseError("timetable", "", M("XML, but not a frab/pentabarf <schedule>%(root)s", root=shown))
     if head.startswith(b"BEGIN:VCALENDAR"):
         return "ics"
     if head[:1] in (b"{", b"["):
@@ -185,10 +192,10 @@ def detect_format(data: bytes, filename: str = "", content_type: str = "", optio
     if name.endswith((".csv", ".tsv", ".txt")) or "csv" in content_type or head.count(b"\n") >= 1:
         if options.records is not None:
             raise ParseError(
-                "csv", "--records", "a spreadsheet has no lists to choose: leave out --records (--map works)"
+                "csv", "--records", M("a spreadsheet has no lists to choose: leave out --records (--map works)")
             )
         return "csv"
-    raise ParseError("timetable", "", "not a timetable format this app knows")
+    raise ParseError("timetable", "", M("not a timetable format this app knows"))
 
 
 def _disambiguate(timetable: Timetable) -> None:
@@ -203,7 +210,9 @@ def _disambiguate(timetable: Timetable) -> None:
         seen[base] += 1
         s.key = base if seen[base] == 1 else f"{base}~{seen[base]}"
     n = sum(counts[k] for k in shared)
-    timetable.notes.append(f"{n} sessions shared {len(shared)} ids in the file; each was given its own key")
+    timetable.notes.append(
+        M("%(n)d sessions shared %(ids)d ids in the file; each was given its own key", n=n, ids=len(shared))
+    )
 
 
 _TEXT_FIELDS = ("key", "code", "title", "subtitle", "abstract", "room", "room_code", "track", "type", "language", "url")
@@ -227,15 +236,19 @@ def _check_what_was_read(fmt: str, timetable: Timetable) -> None:
     good, bad = len(timetable.sessions), len(timetable.skipped)
     if not good and bad:
         first = timetable.skipped[0]
-        more = f"; {bad - 1} other item{'s' if bad > 2 else ''} could not be used either" if bad > 1 else ""
-        raise ParseError(fmt, first.where, f"{first.why}{more}; nothing was imported")
+        more = ""
+        if bad == 2:
+            more = M("; 1 other item could not be used either")
+        elif bad > 2:
+            more = M("; %(n)d other items could not be used either", n=bad - 1)
+        raise ParseError(fmt, first.where, M("%(why)s%(more)s; nothing was imported", why=first.why, more=more))
     if not good:
-        raise ParseError(fmt, "", "no sessions in the file: nothing to import")
+        raise ParseError(fmt, "", M("no sessions in the file: nothing to import"))
     untimed = sum(1 for s in timetable.sessions if s.start is None)
     if untimed == good:
-        timetable.notes.append(f"none of the {good} sessions has a time yet: they are listed as “no time yet”")
+        timetable.notes.append(M("none of the %(n)d sessions has a time yet: they are listed as “no time yet”", n=good))
     elif untimed:
-        timetable.notes.append(f"{untimed} of the {good} sessions have no time yet")
+        timetable.notes.append(M("%(n)d of the %(total)d sessions have no time yet", n=untimed, total=good))
 
 
 def parse(
@@ -245,23 +258,35 @@ def parse(
     options = options or Options()
     if len(data) > MAX_BYTES:
         raise ParseError(
-            "timetable", "", f"the file is {len(data) / 1e6:.1f} MB; the limit is {MAX_BYTES // (1024 * 1024)} MB"
+            "timetable",
+            "",
+            M(
+                "the file is %(size)s MB; the limit is %(limit)d MB",
+                size=format(len(data) / 1e6, ".1f"),
+                limit=MAX_BYTES // (1024 * 1024),
+            ),
         )
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's "Unicode text": UTF-16 with a BOM
         try:
             data = data.decode("utf-16").encode("utf-8")
         except UnicodeDecodeError as exc:
-            raise ParseError("timetable", f"byte {exc.start}", "broken UTF-16 text") from exc
+            raise ParseError("timetable", M("byte %(n)d", n=exc.start), M("broken UTF-16 text")) from exc
     if fmt is None:
         fmt = detect_format(data, filename, options=options)
     if fmt not in PARSERS:
-        raise ParseError("timetable", "format", f"unknown format {fmt!r}; known: {', '.join(PARSERS)}")
+        raise ParseError(
+            "timetable",
+            "format",
+            M("unknown format %(format)r; known: %(known)s", format=fmt, known=", ".join(PARSERS)),
+        )
     if options.records is not None and fmt not in MAPPED:
         raise ParseError(
-            fmt, "--records", f"--records chooses a list in your own JSON or YAML, not in {PARSERS[fmt][0]}"
+            fmt,
+            "--records",
+            M("--records chooses a list in your own JSON or YAML, not in %(format)s", format=PARSERS[fmt][0]),
         )
     if not data.strip():
-        raise ParseError(fmt, "", "the file is empty")
+        raise ParseError(fmt, "", M("the file is empty"))
     # Issue 17: over MAX_SESSIONS sessions is refused before a parser builds them all (a 150,000-event
     # .ics grew a worker by 786 MB); these counts can only overestimate, the CSV parser stops itself.
     marker = {"ics": b"BEGIN:VEVENT", "frab-xml": b"<event"}.get(fmt)
@@ -277,23 +302,25 @@ def parse(
         if s.start and s.end:  # one spelling for every stored time: the conference's own offset
             s.start, s.end = s.start.astimezone(tz), s.end.astimezone(tz)
         if s.start and s.end and s.end < s.start:
-            timetable.skipped.append(Skipped(f"session {s.key!r}", "ends before it starts", s.title))
+            timetable.skipped.append(Skipped(M("session %(key)r", key=s.key), M("ends before it starts"), s.title))
             continue
         kept.append(s)
     timetable.sessions = kept
     _check_what_was_read(fmt, timetable)
     _disambiguate(timetable)
-    used = list(dict.fromkeys(s.room for s in timetable.sessions if s.room))
-    # The source's own order where it gives one, then rooms in order of appearance.
-    timetable.rooms = [r for r in dict.fromkeys(timetable.rooms) if r in used] + [
-        r for r in used if r not in timetable.rooms
-    ]
+    # The source's own order where it gives one, then the other rooms in natural order (A, B, C…), never
+    # in order of first appearance: a refresh without a room's first talk keeps the columns where they were.
+    timetable.rooms = room_order((s.room for s in timetable.sessions), timetable.rooms)
     return fmt, timetable
 
 
-def mapping_help(data: bytes, filename: str = "", path: str | None = None) -> MappingHelp:
-    """For the import form: the lists in a custom JSON/YAML file and the paths inside the chosen one."""
+def mapping_help(data: bytes, filename: str = "", path: str | None = None, encoding: str = "") -> MappingHelp:
+    """For the import form's mapping page: the lists in a custom JSON/YAML file and the paths inside the
+    chosen one; for a CSV, its columns (and the fields recognised by their names)."""
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head[:1] in (b"{", b"["):
         return records.mapping_help(_load_any_json(data, filename), "custom-json", path)
-    return records.mapping_help(records.load_yaml(data), "yaml", path)
+    if _looks_like_yaml(data, filename):
+        return records.mapping_help(records.load_yaml(data), "yaml", path)
+    columns, suggested = csv_table.columns_of(data, Options(encoding=encoding))
+    return MappingHelp(fmt="csv", lists=(), records=None, paths=tuple(columns), suggested=suggested)

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta, tzinfo
 
 from ..errors import BadInput, ParseError
 from ..links import guess_link_kind
+from ..messages import M
 from ..model import MAX_SESSIONS, zone
 
 
@@ -22,7 +23,7 @@ class Options:
     date: date | None = None  # --date: the first day, for CSVs with times or weekdays only
     duration: int | None = None  # --duration: minutes, for CSVs with neither end nor duration
     encoding: str = ""  # --encoding: for CSVs in an encoding the fixed order (UTF-8, cp932, cp1252) misreads
-    default_reason: str = ""  # why default_timezone is the default ("the conference's zone"), for the summary
+    default_reason: str | M = ""  # why default_timezone is the default ("the conference's zone"), for the summary
     records: str | None = None  # --records: dotted path to the list of sessions (custom JSON/YAML); "." = top level
     fields: dict[str, str] = field(default_factory=dict)  # --map FIELD=PATH (custom JSON/YAML, CSV columns)
 
@@ -35,10 +36,19 @@ class Options:
         return self.records is not None or bool(self.fields)
 
 
-def too_many_sessions(count: int | str) -> str:
+def too_many_sessions(count: int | str | M) -> M:
     """The refusal of a timetable over the cap (issue 17)."""
     count = f"{count:,}" if isinstance(count, int) else count
-    return f"{count} sessions; a conference holds at most {MAX_SESSIONS:,} (split the file, or keep the days you need)"
+    return M(
+        "%(count)s sessions; a conference holds at most %(max)s (split the file, or keep the days you need)",
+        count=count,
+        max=format(MAX_SESSIONS, ","),
+    )
+
+
+def more_than(items: list, shown: int) -> M | str:
+    """ " and 3 more" after the first `shown` of `items` named in a note; "" when all were named."""
+    return M(" and %(n)d more", n=len(items) - shown) if len(items) > shown else ""
 
 
 def decode_text(data: bytes, fmt: str) -> str:
@@ -46,7 +56,7 @@ def decode_text(data: bytes, fmt: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ParseError(fmt, f"byte {exc.start}", "not UTF-8 text") from exc
+        raise ParseError(fmt, M("byte %(n)d", n=exc.start), M("not UTF-8 text")) from exc
 
 
 def load_json(data: bytes, fmt: str):
@@ -54,9 +64,16 @@ def load_json(data: bytes, fmt: str):
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ParseError(fmt, f"line {exc.lineno} column {exc.colno}", f"invalid JSON: {exc.msg}") from exc
+        raise ParseError(
+            fmt, M("line %(line)d column %(column)d", line=exc.lineno, column=exc.colno), invalid_json(exc.msg)
+        ) from exc
     except RecursionError as exc:  # [[[[…: named, never a crash
-        raise ParseError(fmt, "", "the JSON is nested too deeply") from exc
+        raise ParseError(fmt, "", M("the JSON is nested too deeply")) from exc
+
+
+def invalid_json(why: str, hint: M | str = "") -> M:
+    """Python's JSON error (English: it names the character) in our sentence."""
+    return M("invalid JSON: %(why)s%(hint)s", why=why, hint=hint)
 
 
 def text(value) -> str:
@@ -107,13 +124,13 @@ def parse_duration(value: str) -> timedelta:
             float(x.replace(",", ".")) if x else 0.0 for x in match.groups()
         )
         if years or months:
-            raise BadInput(f"not a duration in days, hours and minutes: {value!r}")
+            raise BadInput(M("not a duration in days, hours and minutes: %(value)r", value=value))
         return timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes, seconds=round(seconds))
     match = _SPELLED_DURATION.match(value.lower())
     if match and any(match.groups()):
         hours, minutes = (int(x) if x else 0 for x in match.groups())
         return timedelta(hours=hours, minutes=minutes)
-    raise BadInput(f"not a duration: {value!r}")
+    raise BadInput(M("not a duration: %(value)r", value=value))
 
 
 def parse_moment(value: str, tz: tzinfo) -> datetime:
@@ -134,39 +151,49 @@ def first_moment(values) -> datetime | None:
     return None
 
 
-def resolve_zone(fmt: str, declared: str, options: Options, sample: datetime | None = None) -> tuple[str, list[str]]:
+def resolve_zone(fmt: str, declared: str, options: Options, sample: datetime | None = None) -> tuple[str, list[M]]:
     """The conference's zone: the file's, else the user's --timezone, else the app's default.
 
     When the file's times carry an offset that contradicts the zone chosen without the user's say
     (a wrong declaration, or none and a default from elsewhere), the offset wins: the grid must show
     the times the organisers printed.
     """
-    notes: list[str] = []
+    notes: list[M] = []
     if declared:
         try:
             zone(declared)
         except ValueError:
-            notes.append(f"unknown time zone {declared!r} in the file")
+            notes.append(M("unknown time zone %(zone)r in the file", zone=declared))
             declared = ""
     if declared:
-        name, said = declared, f"the file declares {declared}"
+        name, said = declared, M("the file declares %(zone)s", zone=declared)
     elif options.timezone:
         return zone(options.timezone).key, notes  # the user's word; BadInput when unknown
     else:
         name = options.default_timezone
-        said = f"the file names no time zone (default {name})"
+        said = M("the file names no time zone (default %(zone)s)", zone=name)
     if sample is not None and sample.tzinfo is not None:
         offset = sample.utcoffset()
         if offset != sample.astimezone(zone(name)).utcoffset() and offset.total_seconds() % 3600 == 0:
             hours = int(offset.total_seconds() // 3600)
             fixed = f"Etc/GMT{-hours:+d}" if hours else "UTC"
             notes.append(
-                f"{said}, but its times carry UTC{hours:+03d}:00: shown in UTC{hours:+03d}:00 (--timezone names the zone)"
+                M(
+                    "%(said)s, but its times carry UTC%(offset)s: shown in UTC%(offset)s (--timezone names the zone)",
+                    said=said,
+                    offset=format(hours, "+03d") + ":00",
+                )
             )
             return fixed, notes
     if not declared:
-        reason = options.default_reason or "the app's default"
-        notes.append(f"the file names no time zone and no --timezone was given: times read in {name} ({reason})")
+        reason = options.default_reason or M("the app's default")
+        notes.append(
+            M(
+                "the file names no time zone and no --timezone was given: times read in %(zone)s (%(reason)s)",
+                zone=name,
+                reason=reason,
+            )
+        )
     return name, notes
 
 

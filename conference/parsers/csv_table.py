@@ -1,8 +1,11 @@
 """CSV / TSV from a spreadsheet: English, Japanese or German headers in any order and case.
 
-Accepted headers (README lists them too): see `HEADERS`; `--map FIELD=HEADER` names a column the
-list does not know. The header row may come after title rows ("Programme 2026", a blank row); rows
-are read by `rows.RowReader`, shared with custom JSON/YAML. Several speakers in one cell are
+Accepted headers (README lists them too): see `HEADERS`; `--map FIELD=HEADER` (or the import form's
+mapping page) names a column the list does not know. The header row may come after title rows
+("Programme 2026", a blank row): the first of them names the conference ("July Tech Festa 2026
+タイムテーブル" -> "July Tech Festa 2026"). A `時間` column is the talks' length beside a start column,
+and their time ("10:00〜10:45", "10:00") without one. Columns nobody reads are named in the summary.
+Rows are read by `rows.RowReader`, shared with custom JSON/YAML. Several speakers in one cell are
 separated by `;`, `；`, `、`, `,`, `|` or a line break (a leading `12:` id, as voctosched writes, is
 dropped). Encodings, tried in order: the user's `--encoding`, BOM/UTF-8, cp932 (Japanese Excel),
 cp1252. Slash dates are read day/month/year unless the column shows month/day/year (4/29/2016).
@@ -15,6 +18,7 @@ import io
 import re
 
 from ..errors import ParseError
+from ..messages import M
 from ..model import MAX_SESSIONS, Timetable, zone
 from .common import Options, resolve_zone, too_many_sessions
 from .rows import WEEKDAYS, Row, RowReader, date_order, parse_clock, parse_date, split_speakers
@@ -36,8 +40,15 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "タイトル",
         "題名",
         "演題",
+        "セッションタイトル",
         "セッション名",
         "講演タイトル",
+        "講演名",
+        "発表タイトル",
+        "発表名",
+        "演題名",
+        "タイトル名",
+        "セッションのタイトル",
         "titel",
         "talk",
         "session",
@@ -58,6 +69,10 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "開始時刻",
         "開始時間",
         "開始日時",
+        "日時",
+        "時間帯",
+        "time slot",
+        "timeslot",
         "begin",
         "beginn",
         "starts",
@@ -95,6 +110,9 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "ルーム",
         "部屋",
         "場所",
+        "会場名",
+        "ルーム名",
+        "部屋名",
         "raum",
         "saal",
         "location",
@@ -104,6 +122,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "stage",
         "place",
         "トラック",
+        "トラック名",
     ),
     "track": ("track", "track name", "event type", "podcast", "show"),
     "category": ("category", "categories", "カテゴリ", "カテゴリー", "topic", "topics", "kategorie"),
@@ -114,6 +133,13 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "スピーカー",
         "発表者",
         "講演者",
+        "登壇者名",
+        "スピーカー名",
+        "発表者名",
+        "講演者名",
+        "登壇者氏名",
+        "発表者氏名",
+        "講演者氏名",
         "persons",
         "person",
         "presenter",
@@ -126,12 +152,39 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "referent",
         "referenten",
     ),
-    "abstract": ("abstract", "概要", "要旨", "summary", "synopsis", "book description", "zusammenfassung", "body"),
+    "affiliation": (
+        "affiliation",
+        "affiliations",
+        "speaker affiliation",
+        "organization",
+        "organisation",
+        "company",
+        "所属",
+        "所属先",
+        "所属組織",
+        "所属企業",
+        "所属会社",
+        "会社名",
+        "organisation name",
+    ),
+    "abstract": (
+        "abstract",
+        "概要",
+        "要旨",
+        "講演概要",
+        "セッション概要",
+        "内容",
+        "summary",
+        "synopsis",
+        "book description",
+        "zusammenfassung",
+        "body",
+    ),
     "description": ("description", "desc", "説明", "詳細", "details", "info", "beschreibung"),
     "url": ("url", "link", "リンク", "page", "web"),
-    "slides": ("slides", "slide", "スライド", "資料", "slides url", "slide url"),
+    "slides": ("slides", "slide", "スライド", "資料", "slides url", "slide url", "スライドurl", "資料url", "発表資料"),
     "language": ("language", "言語", "lang", "sprache"),
-    "type": ("type", "種別", "種類", "形式", "format", "kind", "session type", "talk type"),
+    "type": ("type", "種別", "種類", "形式", "セッション種別", "format", "kind", "session type", "talk type"),
     "all_day": ("all day event", "all day", "all-day", "allday", "終日"),
 }
 _RANK = {alias: (field, rank) for field, aliases in HEADERS.items() for rank, alias in enumerate(aliases)}
@@ -164,7 +217,9 @@ def _decode(data: bytes, encoding: str) -> str:
         try:
             return data.decode(encoding)
         except (UnicodeDecodeError, LookupError) as exc:
-            raise ParseError(FMT, "encoding", f"cannot read the file as {encoding}: {exc}") from exc
+            raise ParseError(
+                FMT, "encoding", M("cannot read the file as %(encoding)s: %(error)s", encoding=encoding, error=str(exc))
+            ) from exc
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="strict")
     for candidate in ("utf-8", "cp932", "cp1252"):
@@ -172,7 +227,7 @@ def _decode(data: bytes, encoding: str) -> str:
             return data.decode(candidate)
         except UnicodeDecodeError:
             continue
-    raise ParseError(FMT, "encoding", "not UTF-8, cp932/Shift_JIS or cp1252 text; say which with --encoding")
+    raise ParseError(FMT, "encoding", M("not UTF-8, cp932/Shift_JIS or cp1252 text; say which with --encoding"))
 
 
 def _dialect(sample: str):
@@ -220,11 +275,41 @@ def _records(content: str) -> list[tuple[int, list[str]]]:
             records.append((first_line, row))
             filled += any(c.strip() for c in row)
             if filled > MAX_SESSIONS + 1:  # a header and 20,000 rows: stop reading, never hold the rest (issue 17)
-                raise ParseError(FMT, f"line {first_line}", too_many_sessions(f"more than {MAX_SESSIONS:,}"))
+                raise ParseError(
+                    FMT,
+                    M("line %(n)d", n=first_line),
+                    too_many_sessions(M("more than %(n)s", n=format(MAX_SESSIONS, ","))),
+                )
             first_line = reader.line_num + 1
     except csv.Error as exc:
-        raise ParseError(FMT, f"line {reader.line_num}", f"broken CSV: {exc}") from exc
+        raise ParseError(FMT, M("line %(n)d", n=reader.line_num), M("broken CSV: %(error)s", error=str(exc))) from exc
     return records
+
+
+def header_row(records: list[tuple[int, list[str]]]) -> int:
+    """The index of the row that most likely names the columns when none names a title: the first of the
+    fullest rows among the first ones (title rows above a header have one filled cell, the header many)."""
+    filled = [(i, sum(1 for c in row if c.strip())) for i, (_n, row) in enumerate(records[:_HEADER_SEARCH])]
+    filled = [(i, n) for i, n in filled if n]
+    if not filled:
+        return 0
+    most = max(n for _i, n in filled[:10])
+    return next(i for i, n in filled if n == most)
+
+
+def columns_of(data: bytes, options: Options) -> tuple[list[str], dict[str, str]]:
+    """For the import form's mapping page: the header row's column names, and field -> column for the
+    columns recognised by name."""
+    records = _records(_decode(data, options.encoding))
+    try:
+        position, columns = _find_header(records, options)
+    except ParseError:
+        position = header_row(records)
+        columns = match_fields(records[position][1]) if records else {}
+    header = records[position][1] if records else []
+    columns = _time_or_length(columns, header, options)
+    names = [c.strip() for c in header]
+    return [n for n in dict.fromkeys(names) if n], {f: names[i] for f, i in columns.items() if names[i]}
 
 
 def _find_header(records: list[tuple[int, list[str]]], options: Options) -> tuple[int, dict[str, int]]:
@@ -238,7 +323,19 @@ def _find_header(records: list[tuple[int, list[str]]], options: Options) -> tupl
         if wanted:
             if not all(name in keys for name in wanted.values()):
                 continue
+            taken = {keys.index(name) for name in wanted.values()}
+            columns = {f: i for f, i in columns.items() if i not in taken}  # a column is one field
             columns.update({field: keys.index(name) for field, name in wanted.items()})
+            if "title" not in columns:  # the header the user named, but no column is the title
+                raise ParseError(
+                    FMT,
+                    M("line %(n)d", n=_number),
+                    M(
+                        "no column is the title: say which one is (--map title=HEADER); the columns: %(columns)s",
+                        columns=", ".join(c.strip() for c in row if c.strip()),
+                    ),
+                    answer=("map",),
+                )
         if "title" not in columns:
             continue
         if position == 0 or wanted or any(field in columns for field in _CORE):
@@ -249,32 +346,88 @@ def _find_header(records: list[tuple[int, list[str]]], options: Options) -> tupl
     if wanted:
         missing = ", ".join(repr(options.fields[f]) for f in wanted)
         raise ParseError(
-            FMT, "header", f"no row names the columns given with --map ({missing}); the first rows: {shown}"
+            FMT,
+            M("header"),
+            M(
+                "no row names the columns given with --map (%(columns)s); the first rows: %(rows)s",
+                columns=missing,
+                rows=shown,
+            ),
+            answer=("map",),
         )
     raise ParseError(
         FMT,
-        "header",
-        f"no header row naming a title column in the first {_HEADER_SEARCH} rows (they look like: {shown}); "
-        f"the header names the columns, e.g. title,date,start,end,room,speakers "
-        f"(title headers: {', '.join(HEADERS['title'][:6])}, …; or --map title=HEADER)",
+        M("header"),
+        M(
+            "no header row naming a title column in the first %(n)d rows (they look like: %(rows)s); "
+            "the header names the columns, e.g. title,date,start,end,room,speakers "
+            "(title headers: %(titles)s, …; or --map title=HEADER)",
+            n=_HEADER_SEARCH,
+            rows=shown,
+            titles=", ".join(HEADERS["title"][:6]),
+        ),
+        answer=("map",),
     )
+
+
+# Words after a conference's name in a timetable's title row: "July Tech Festa 2026 タイムテーブル".
+_TITLE_WORDS = re.compile(
+    r"[\s:：|｜\-–—]*(?:の)?(?:タイムテーブル|タイムスケジュール|スケジュール|プログラム|時間割|セッション一覧|"
+    r"programme|program|schedule|timetable|agenda|fahrplan|zeitplan)[\s:：]*$",
+    re.IGNORECASE,
+)
+
+
+def name_from_title_row(row: list[str]) -> str:
+    """A conference's name from a title row above the header (one filled cell), without "タイムテーブル"."""
+    cells = [c.strip() for c in row if c.strip()]
+    if len(cells) != 1 or len(cells[0]) > 120:
+        return ""
+    name = _TITLE_WORDS.sub("", cells[0]).strip(" \t:：-–—|｜")
+    return name if re.search(r"[^\W\d_]", name) else ""  # "Programme 2026" names no conference
+
+
+# A header holding the talks' length beside a start column, and their time without one.
+_TIME_OR_LENGTH = ("時間",)
+
+
+def _time_or_length(columns: dict[str, int], header: list[str], options: Options) -> dict[str, int]:
+    """A `時間` column is the talks' time ("10:00〜10:45", "10:00") when no other column gives the start."""
+    index = columns.get("duration")
+    if (
+        index is not None
+        and "start" not in columns
+        and "duration" not in options.fields
+        and header_key(header[index]) in _TIME_OR_LENGTH
+    ):
+        columns = {("start" if f == "duration" else f): i for f, i in columns.items()}
+    return columns
 
 
 def parse(data: bytes, options: Options) -> Timetable:
     content = _decode(data, options.encoding)
     records = _records(content)
     if not any(any(c.strip() for c in row) for _n, row in records):
-        raise ParseError(FMT, "line 1", "the file is empty")
+        raise ParseError(FMT, M("line %(n)d", n=1), M("the file is empty"))
     position, columns = _find_header(records, options)
     header = records[position][1]
+    columns = _time_or_length(columns, header, options)
     tz_name, notes = resolve_zone(FMT, "", options)
-    skipped_above = [", ".join(c for c in row if c.strip()) for _n, row in records[:position]]
-    skipped_above = [x for x in skipped_above if x]
+    above = [row for _n, row in records[:position] if any(c.strip() for c in row)]
+    skipped_above = [", ".join(c for c in row if c.strip()) for row in above]
     if skipped_above:
         notes.append(
-            f"{len(skipped_above)} title rows above the header (line {records[position][0]}) were left out: "
-            + "; ".join(repr(x[:40]) for x in skipped_above[:3])
+            M(
+                "%(n)d title rows above the header (line %(line)d) were left out: %(rows)s",
+                n=len(skipped_above),
+                line=records[position][0],
+                rows="; ".join(repr(x[:40]) for x in skipped_above[:3]),
+            )
         )
+    used = set(columns.values())
+    unused = [c.strip() for i, c in enumerate(header) if i not in used and c.strip()]
+    if unused:
+        notes.append(M("columns not used: %(columns)s", columns=", ".join(dict.fromkeys(unused))))
 
     def cell(row: list[str], index: int) -> str:
         return row[index] if index < len(row) else ""
@@ -290,8 +443,14 @@ def parse(data: bytes, options: Options) -> Timetable:
         date_order=order,
     )
     rows = (
-        Row(f"line {number}", {field: cell(row, index) for field, index in columns.items()})
+        Row(M("line %(n)d", n=number), {field: cell(row, index) for field, index in columns.items()})
         for number, row in records[position + 1 :]
     )
     built = reader.build(rows)
-    return Timetable(sessions=built.sessions, timezone=tz_name, notes=notes + built.notes, skipped=built.skipped)
+    return Timetable(
+        sessions=built.sessions,
+        name=name_from_title_row(above[0]) if above else "",
+        timezone=tz_name,
+        notes=notes + built.notes,
+        skipped=built.skipped,
+    )

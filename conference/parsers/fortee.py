@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from ..errors import ParseError
+from ..messages import M
 from ..model import Session, Skipped, Timetable, derive_key, room_code_for, zone
 from .common import Options, first_moment, line, link, load_json, looks_like_break, parse_moment, resolve_zone, text
 
@@ -28,10 +29,10 @@ def _speaker(item: dict) -> list[str]:
 def parse(data: bytes, options: Options) -> Timetable:
     doc = load_json(data, FMT)
     if not isinstance(doc, dict):
-        raise ParseError(FMT, "top level", 'expected {"timetable": [...]} or {"proposals": [...]}')
+        raise ParseError(FMT, M("top level"), M('expected {"timetable": [...]} or {"proposals": [...]}'))
     items = doc.get("timetable") if isinstance(doc.get("timetable"), list) else doc.get("proposals")
     if not isinstance(items, list):
-        raise ParseError(FMT, "top level", 'expected {"timetable": [...]} or {"proposals": [...]}')
+        raise ParseError(FMT, M("top level"), M('expected {"timetable": [...]} or {"proposals": [...]}'))
     sample = first_moment(
         (item.get("starts_at") or (item.get("timetable") or {}).get("starts_at"))
         for item in items
@@ -47,14 +48,14 @@ def parse(data: bytes, options: Options) -> Timetable:
     for index, item in enumerate(items):
         where = f"{'timetable' if 'timetable' in doc else 'proposals'}[{index}]"
         if not isinstance(item, dict):
-            raise ParseError(FMT, where, "is not an object")
+            raise ParseError(FMT, where, M("is not an object"))
         if item.get("accepted") is False:  # a proposal the organisers did not take
             left_out += 1
             continue
         slot = item.get("timetable") if isinstance(item.get("timetable"), dict) else item  # proposals nest it
         title = line(item.get("title"))
         if not title:
-            skipped.append(Skipped(where, "has no title"))
+            skipped.append(Skipped(where, M("has no title")))
             continue
         start = end = None
         if slot.get("starts_at"):
@@ -62,7 +63,7 @@ def parse(data: bytes, options: Options) -> Timetable:
                 start = parse_moment(slot["starts_at"], tz)
                 end = start + timedelta(minutes=int(slot.get("length_min") or 0))
             except (ValueError, TypeError) as exc:
-                skipped.append(Skipped(where, f"bad starts_at/length_min: {exc}", title))
+                skipped.append(Skipped(where, M("bad starts_at/length_min: %(error)s", error=str(exc)), title))
                 continue
         track = slot.get("track")
         room = line(track.get("name") if isinstance(track, dict) else track)
@@ -94,7 +95,7 @@ def parse(data: bytes, options: Options) -> Timetable:
             )
         )
     if left_out:
-        notes.append(f"{left_out} proposals not accepted were left out")
+        notes.append(M("%(n)d proposals not accepted were left out", n=left_out))
     sorts = {}
     for item in items:
         track = (

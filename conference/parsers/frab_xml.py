@@ -17,6 +17,7 @@ from defusedxml.ElementTree import ParseError as XMLParseError
 from defusedxml.ElementTree import fromstring
 
 from ..errors import ParseError
+from ..messages import M
 from ..model import Session, Skipped, Timetable, derive_key, room_code_for, zone
 from .common import (
     Options,
@@ -65,13 +66,16 @@ def _persons(event) -> list[str]:
 
 def _not_frab(root) -> ParseError:
     tags = Counter(el.tag for el in root.iter() if el is not root)
-    shown = ", ".join(f"<{tag}> ×{n}" for tag, n in tags.most_common(6)) or "nothing inside"
+    shown = ", ".join(f"<{tag}> ×{n}" for tag, n in tags.most_common(6)) or M("nothing inside")
     return ParseError(
         FMT,
         "<schedule>",
-        f"not frab/pentabarf XML: a <schedule> without any <event> (it has {shown}); no format here reads "
-        "this XML as it is: export the timetable as CSV (title, date, start, end, room, speakers) or JSON "
-        "and import that (custom JSON: --records PATH --map FIELD=PATH)",
+        M(
+            "not frab/pentabarf XML: a <schedule> without any <event> (it has %(inside)s); no format here reads "
+            "this XML as it is: export the timetable as CSV (title, date, start, end, room, speakers) or JSON "
+            "and import that (custom JSON: --records PATH --map FIELD=PATH)",
+            inside=shown,
+        ),
     )
 
 
@@ -86,7 +90,7 @@ def _fill_open_ends(pending: list[tuple[str, Session]], sessions: list[Session],
             s.end = s.start + timedelta(minutes=options.duration)
         else:
             skipped.append(
-                Skipped(where, "empty <duration> and no later event in its room: give --duration MINUTES", s.title)
+                Skipped(where, M("empty <duration> and no later event in its room: give --duration MINUTES"), s.title)
             )
             sessions.remove(s)
 
@@ -95,12 +99,16 @@ def parse(data: bytes, options: Options) -> Timetable:
     try:
         root = fromstring(data, forbid_dtd=True)
     except DefusedXmlException as exc:
-        raise ParseError(FMT, "document", f"refused: {type(exc).__name__} (entities and DTDs are not allowed)") from exc
+        raise ParseError(
+            FMT, "document", M("refused: %(error)s (entities and DTDs are not allowed)", error=type(exc).__name__)
+        ) from exc
     except XMLParseError as exc:
         where = f"line {exc.position[0]} column {exc.position[1]}" if getattr(exc, "position", None) else "document"
-        raise ParseError(FMT, where, f"not well-formed XML ({exc.msg if hasattr(exc, 'msg') else exc})") from exc
+        raise ParseError(
+            FMT, where, M("not well-formed XML (%(error)s)", error=exc.msg if hasattr(exc, "msg") else str(exc))
+        ) from exc
     if root.tag != "schedule":
-        raise ParseError(FMT, f"<{root.tag}>", "the root element is not <schedule>")
+        raise ParseError(FMT, f"<{root.tag}>", M("the root element is not <schedule>"))
     if root.find(".//event") is None and any(child.tag != "room" for day in root.iter("day") for child in day):
         raise _not_frab(root)  # days full of something that is not a frab event
     conf = root.find("conference")
@@ -121,7 +129,7 @@ def parse(data: bytes, options: Options) -> Timetable:
         where = f"event {index} (id {ev.get('id', '?')})"
         title = _child(ev, "title")
         if not title:
-            skipped.append(Skipped(where, "has no <title>"))
+            skipped.append(Skipped(where, M("has no <title>")))
             continue
         start = end = None
         open_end = False
@@ -140,7 +148,7 @@ def parse(data: bytes, options: Options) -> Timetable:
                 open_end = not duration
                 end = start + (parse_duration(duration) if duration else timedelta(0))
         except ValueError as exc:
-            skipped.append(Skipped(where, f"bad date or time: {exc}", line(title)))
+            skipped.append(Skipped(where, M("bad date or time: %(error)s", error=str(exc)), line(title)))
             continue
         persons = _persons(ev)
         links = []
@@ -180,4 +188,15 @@ def parse(data: bytes, options: Options) -> Timetable:
     _fill_open_ends(open_ended, sessions, options, skipped)
     name = _child(conf, "title") if conf is not None else ""
     url = (_child(conf, "url") or _child(conf, "base_url")) if conf is not None else ""
-    return Timetable(sessions=sessions, name=line(name), timezone=tz_name, url=line(url), notes=notes, skipped=skipped)
+    # The room order is the schedule's: <conference><rooms> where given, then the days' <room> wrappers.
+    listed = [r.get("name", "") for r in conf.iter("room")] if conf is not None else []
+    wrappers = [child.get("name", "") for day in root.iter("day") for child in day if child.tag == "room"]
+    return Timetable(
+        sessions=sessions,
+        name=line(name),
+        timezone=tz_name,
+        url=line(url),
+        rooms=[line(r) for r in dict.fromkeys(listed + wrappers) if line(r)],
+        notes=notes,
+        skipped=skipped,
+    )

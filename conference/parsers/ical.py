@@ -21,8 +21,9 @@ from itertools import chain, islice
 import icalendar
 
 from ..errors import BadInput, ParseError
+from ..messages import M
 from ..model import Session, Skipped, Timetable, derive_key, room_code_for, zone
-from .common import Options, line, link, looks_like_break, parse_duration, resolve_zone, text, unescape
+from .common import Options, line, link, looks_like_break, more_than, parse_duration, resolve_zone, text, unescape
 
 FMT = "ics"
 _PRETALX_UID = re.compile(r"^pretalx-.+-([A-Za-z0-9]+)@")
@@ -109,7 +110,7 @@ def _when(event, name: str, tz):
     if isinstance(moment, date):
         return moment
     raw = value.to_ical().decode() if hasattr(value, "to_ical") else str(value)
-    raise BadInput(f"bad {name} {raw!r}")
+    raise BadInput(M("bad %(name)s %(value)r", name=name, value=raw))
 
 
 def _duration(event) -> timedelta | None:
@@ -156,8 +157,10 @@ def _calendars(data: bytes) -> tuple[list, Iterator]:
         raise ParseError(
             FMT,
             "line 1",
-            "an iCalendar file wrapped in an HTML comment (<!-- … -->, as a site generator wrote it): "
-            "not a valid calendar; delete the comment lines before BEGIN:VCALENDAR and after END:VCALENDAR",
+            M(
+                "an iCalendar file wrapped in an HTML comment (<!-- … -->, as a site generator wrote it): "
+                "not a valid calendar; delete the comment lines before BEGIN:VCALENDAR and after END:VCALENDAR"
+            ),
         )
     data = data.lstrip(b"\xef\xbb\xbf \t\r\n")
     spans = [m.span() for m in _EVENT.finditer(data)]
@@ -169,17 +172,19 @@ def _calendars(data: bytes) -> tuple[list, Iterator]:
     try:
         calendars = icalendar.Calendar.from_ical(b"".join(rest), multiple=True)
     except ValueError as exc:
-        raise ParseError(FMT, "calendar", f"not a valid iCalendar file: {exc}") from exc
+        raise ParseError(FMT, "calendar", M("not a valid iCalendar file: %(error)s", error=str(exc))) from exc
     calendars = [c for c in calendars if c.name == "VCALENDAR"]
     if not calendars:
-        raise ParseError(FMT, "calendar", "no VCALENDAR in the file")
+        raise ParseError(FMT, "calendar", M("no VCALENDAR in the file"))
 
     def events() -> Iterator:
         for index, (start, end) in enumerate(spans, start=1):
             try:
                 yield icalendar.Event.from_ical(data[start:end])
             except ValueError as exc:
-                raise ParseError(FMT, f"VEVENT {index}", f"not a valid iCalendar event: {exc}") from exc
+                raise ParseError(
+                    FMT, f"VEVENT {index}", M("not a valid iCalendar event: %(error)s", error=str(exc))
+                ) from exc
 
     return calendars, events()
 
@@ -191,7 +196,7 @@ def parse(data: bytes, options: Options) -> Timetable:
     events = chain(first, parsed)
     tz_name, notes = resolve_zone(FMT, _declared_zone(cal), options, _sample(first))
     if len(calendars) > 1:
-        notes.append(f"{len(calendars)} calendars in one file: the events of all of them were read")
+        notes.append(M("%(n)d calendars in one file: the events of all of them were read", n=len(calendars)))
     tz = zone(tz_name)
     pretalx = "pretalx" in str(cal.get("PRODID", "")).lower()
     sessions, skipped, all_day = [], [], []
@@ -203,24 +208,34 @@ def parse(data: bytes, options: Options) -> Timetable:
         try:
             start = _when(event, "DTSTART", tz)
             if start is None:
-                raise BadInput("no DTSTART")
+                raise BadInput(M("no DTSTART"))
             end = _when(event, "DTEND", tz)
             if isinstance(start, date) and not isinstance(start, datetime):
                 all_day.append(title or where)
                 continue
             if isinstance(end, date) and not isinstance(end, datetime):
-                raise BadInput("DTEND is a date, DTSTART a time")
+                raise BadInput(M("DTEND is a date, DTSTART a time"))
             if end is None:
                 end = start + (_duration(event) or timedelta(0))
         except BadInput as exc:
             skipped.append(Skipped(where, exc.why, title))
             continue
         if end < start:
-            skipped.append(Skipped(where, f"ends ({end:%H:%M}) before it starts ({start:%H:%M})", title))
+            skipped.append(
+                Skipped(
+                    where,
+                    M(
+                        "ends (%(end)s) before it starts (%(start)s)",
+                        end=end.strftime("%H:%M"),
+                        start=start.strftime("%H:%M"),
+                    ),
+                    title,
+                )
+            )
             continue
         if not title:  # still a slot in the day: keep it, say so
             title = "(untitled)"
-            notes.append(f"{where}: no SUMMARY; shown as {title!r}")
+            notes.append(M("%(where)s: no SUMMARY; shown as %(title)r", where=where, title=title))
         url = line(str(event.get("URL", "")))
         room = unescape(line(str(event.get("LOCATION", ""))))
         categories = event.get("CATEGORIES")
@@ -248,12 +263,14 @@ def parse(data: bytes, options: Options) -> Timetable:
             )
         )
     if all_day:
-        shown = ", ".join(all_day[:5]) + (f" and {len(all_day) - 5} more" if len(all_day) > 5 else "")
-        notes.append(f"{len(all_day)} all-day events are not talks and were left out: {shown}")
+        shown = M("%(names)s%(more)s", names=", ".join(all_day[:5]), more=more_than(all_day, 5))
+        notes.append(M("%(n)d all-day events are not talks and were left out: %(names)s", n=len(all_day), names=shown))
     if pretalx:
         notes.append(
-            "a pretalx calendar: speakers split from the titles; a re-import keeps the abstract, track and "
-            "links the schedule XML/JSON gave"
+            M(
+                "a pretalx calendar: speakers split from the titles; a re-import keeps the abstract, track and "
+                "links the schedule XML/JSON gave"
+            )
         )
     name = line(str(cal.get("X-WR-CALNAME", "")))
     return Timetable(

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import ParseError
+from ..messages import M
 from ..model import Session, Skipped, Timetable, derive_key, room_code_for, zone
 from .common import (
     Options,
@@ -67,8 +68,8 @@ def parse_api(data: bytes, options: Options) -> Timetable:
     if items is None:
         raise ParseError(
             API,
-            "top level",
-            'expected the pretalx API\'s talks: {"results": [{"code", "title", "slot", …}]} or that list',
+            M("top level"),
+            M('expected the pretalx API\'s talks: {"results": [{"code", "title", "slot", …}]} or that list'),
         )
     slots = [x.get("slot") for x in items if isinstance(x, dict) and isinstance(x.get("slot"), dict)]
     sample = first_moment(s.get("start") for s in slots)
@@ -78,7 +79,7 @@ def parse_api(data: bytes, options: Options) -> Timetable:
     for index, item in enumerate(items):
         where = f"results[{index}]"
         if not isinstance(item, dict):
-            raise ParseError(API, where, "is not an object")
+            raise ParseError(API, where, M("is not an object"))
         state = line(item.get("state")).casefold()
         if state not in _KEPT_STATES:
             left_out += 1
@@ -87,17 +88,17 @@ def parse_api(data: bytes, options: Options) -> Timetable:
         code = line(item.get("code"))
         where = f"{where} ({code})" if code else where
         if not title:
-            skipped.append(Skipped(where, "no title"))
+            skipped.append(Skipped(where, M("no title")))
             continue
         slot = item.get("slot") if isinstance(item.get("slot"), dict) else {}
         try:
             start = parse_moment(slot["start"], tz) if slot.get("start") else None
             end = parse_moment(slot["end"], tz) if slot.get("end") else None
         except (ValueError, TypeError) as exc:
-            skipped.append(Skipped(where, f"bad slot start/end: {exc}", title))
+            skipped.append(Skipped(where, M("bad slot start/end: %(error)s", error=str(exc)), title))
             continue
         if (start is None) != (end is None):
-            skipped.append(Skipped(where, "the slot has only one of start and end", title))
+            skipped.append(Skipped(where, M("the slot has only one of start and end"), title))
             continue
         room = i18n(slot.get("room"))
         speakers = [line(p.get("name")) for p in item.get("speakers") or [] if isinstance(p, dict) and p.get("name")]
@@ -121,7 +122,9 @@ def parse_api(data: bytes, options: Options) -> Timetable:
             )
         )
     if left_out:
-        notes.append(f"{left_out} submissions not confirmed (rejected, withdrawn or still in review) were left out")
+        notes.append(
+            M("%(n)d submissions not confirmed (rejected, withdrawn or still in review) were left out", n=left_out)
+        )
     return Timetable(sessions=sessions, timezone=tz_name, notes=notes, skipped=skipped)
 
 
@@ -129,7 +132,7 @@ def parse_widget(data: bytes, options: Options) -> Timetable:
     doc = load_json(data, WIDGET)
     if not is_widget(doc):
         raise ParseError(
-            WIDGET, "top level", 'expected pretalx widget data: {"talks": [{"code", "title", …}], "rooms"}'
+            WIDGET, M("top level"), M('expected pretalx widget data: {"talks": [{"code", "title", …}], "rooms"}')
         )
     rooms = {r.get("id"): i18n(r.get("name")) for r in doc.get("rooms") or [] if isinstance(r, dict)}
     tracks = {t.get("id"): i18n(t.get("name")) for t in doc.get("tracks") or [] if isinstance(t, dict)}
@@ -141,21 +144,21 @@ def parse_widget(data: bytes, options: Options) -> Timetable:
     for index, talk in enumerate(doc["talks"]):
         where = f"talks[{index}]"
         if not isinstance(talk, dict):
-            raise ParseError(WIDGET, where, "is not an object")
+            raise ParseError(WIDGET, where, M("is not an object"))
         title = i18n(talk.get("title"))
         code = line(talk.get("code"))
         where = f"{where} ({code})" if code else where
         if not title:
-            skipped.append(Skipped(where, "no title"))
+            skipped.append(Skipped(where, M("no title")))
             continue
         try:
             start = parse_moment(talk["start"], tz) if talk.get("start") else None
             end = parse_moment(talk["end"], tz) if talk.get("end") else None
         except (ValueError, TypeError) as exc:
-            skipped.append(Skipped(where, f"bad start/end: {exc}", title))
+            skipped.append(Skipped(where, M("bad start/end: %(error)s", error=str(exc)), title))
             continue
         if (start is None) != (end is None):
-            skipped.append(Skipped(where, "has only one of start and end", title))
+            skipped.append(Skipped(where, M("has only one of start and end"), title))
             continue
         room = rooms.get(talk.get("room"), "") if not isinstance(talk.get("room"), dict) else i18n(talk["room"])
         names = [

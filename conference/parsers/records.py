@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 
 from ..errors import ParseError
+from ..messages import M
 from ..model import Timetable, zone
 from .common import Options, decode_text, first_moment, load_json, resolve_zone
 from .csv_table import match_fields
@@ -66,12 +67,12 @@ def load_yaml(data: bytes) -> Any:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass: no Python objects
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        where = f"line {mark.line + 1} column {mark.column + 1}" if mark else "document"
-        raise ParseError(YAML, where, f"invalid YAML: {exc.problem or exc.context}") from exc
+        where = M("line %(line)d column %(column)d", line=mark.line + 1, column=mark.column + 1) if mark else "document"
+        raise ParseError(YAML, where, M("invalid YAML: %(error)s", error=str(exc.problem or exc.context))) from exc
     except yaml.YAMLError as exc:
-        raise ParseError(YAML, "document", f"invalid YAML: {exc}") from exc
+        raise ParseError(YAML, "document", M("invalid YAML: %(error)s", error=str(exc))) from exc
     except RecursionError as exc:  # [[[[…: named, never a crash (issue 17)
-        raise ParseError(YAML, "document", "the YAML is nested too deeply") from exc
+        raise ParseError(YAML, "document", M("the YAML is nested too deeply")) from exc
 
 
 def load(data: bytes, fmt: str) -> Any:
@@ -116,18 +117,18 @@ def candidates(doc: Any, limit: int = 12) -> list[tuple[str, int, list[str]]]:
     return [(path, count, [k for k, _n in keys.most_common(8)]) for path, (count, keys) in ranked]
 
 
-def describe(doc: Any) -> str:
+def describe(doc: Any) -> M:
     """What a document looks like, for a refusal: its top-level keys and its lists of objects."""
     if isinstance(doc, dict):
-        shape = f"an object with the keys {', '.join(list(map(str, doc))[:12])}"
+        shape = M("an object with the keys %(keys)s", keys=", ".join(list(map(str, doc))[:12]))
     elif isinstance(doc, list):
-        shape = f"a list of {len(doc)} items"
+        shape = M("a list of %(n)d items", n=len(doc))
     else:
-        shape = f"a single {type(doc).__name__} value"
+        shape = M("a single %(kind)s value", kind=type(doc).__name__)
     lists = candidates(doc, limit=5)
     if lists:
         shown = "; ".join(f"{path} ({n}: {', '.join(keys[:6])})" for path, n, keys in lists)
-        shape += f"; lists of items: {shown}"
+        shape = M("%(shape)s; lists of items: %(lists)s", shape=shape, lists=shown)
     return shape
 
 
@@ -194,7 +195,11 @@ def field_map(records: list[dict], options: Options, fmt: str) -> dict[str, str]
     """field -> path: the user's --map, then fields found by name among the records' own keys."""
     for name in options.fields:
         if name not in FIELDS:
-            raise ParseError(fmt, f"--map {name}=…", f"unknown field {name!r}; fields: {', '.join(FIELDS)}")
+            raise ParseError(
+                fmt,
+                f"--map {name}=…",
+                M("unknown field '%(name)s'; fields: %(fields)s", name=name, fields=", ".join(FIELDS)),
+            )
     keys = list(dict.fromkeys(str(k) for r in records[:200] for k in r))
     mapped = dict(options.fields)
     used = set(mapped.values())
@@ -214,17 +219,27 @@ def records_of(doc: Any, options: Options, fmt: str) -> tuple[str, list[dict]]:
             lists = candidates(doc, limit=6)
             kind = "YAML" if fmt == YAML else "JSON"
             if not lists:
-                raise ParseError(fmt, "top level", f"{kind} with no list of items in it: {describe(doc)}")
+                raise ParseError(
+                    fmt,
+                    M("top level"),
+                    M("%(kind)s with no list of items in it: %(shape)s", kind=kind, shape=describe(doc)),
+                )
             shown = "; ".join(f"{p} ({n} items: {', '.join(keys[:6])})" for p, n, keys in lists)
             raise ParseError(
                 fmt,
-                "top level",
-                f"which list holds the sessions? give --records PATH (and --map FIELD=PATH): {shown}",
+                M("top level"),
+                M("which list holds the sessions? give --records PATH (and --map FIELD=PATH): %(lists)s", lists=shown),
+                answer=("map",),
             )
     found = select(doc, path)
     if not found:
-        lists = ", ".join(p for p, _n, _k in candidates(doc, limit=6)) or "none"
-        raise ParseError(fmt, f"--records {path}", f"no list of items there; lists in the file: {lists}")
+        lists = ", ".join(p for p, _n, _k in candidates(doc, limit=6)) or "-"
+        raise ParseError(
+            fmt,
+            f"--records {path}",
+            M("no list of items there; lists in the file: %(lists)s", lists=lists),
+            answer=("map",),
+        )
     return path, found
 
 
@@ -233,7 +248,12 @@ def parse_document(doc: Any, options: Options, fmt: str) -> Timetable:
     mapped = field_map(found, options, fmt)
     if "title" not in mapped and "type" not in mapped:
         keys = ", ".join(dict.fromkeys(str(k) for r in found[:50] for k in r))
-        raise ParseError(fmt, f"--records {path}", f"no title field: give --map title=PATH (the items have: {keys})")
+        raise ParseError(
+            fmt,
+            f"--records {path}",
+            M("no title field: give --map title=PATH (the items have: %(keys)s)", keys=keys),
+            answer=("map",),
+        )
     sample = first_moment(value(r, mapped["start"]) for r in found[:50]) if "start" in mapped else None
     tz_name, notes = resolve_zone(fmt, "", options, sample if sample and sample.tzinfo else None)
     reader = RowReader(fmt, options, zone(tz_name), column=mapped, untitled="skip")
@@ -243,7 +263,18 @@ def parse_document(doc: Any, options: Options, fmt: str) -> Timetable:
         for index, record in enumerate(found)
     )
     built = reader.build(rows)
-    notes.append(f"{len(found)} items in {path}; fields: " + ", ".join(f"{f}={p}" for f, p in mapped.items()))
+    notes.append(
+        M(
+            "%(n)d items in %(path)s; fields: %(fields)s",
+            n=len(found),
+            path=path,
+            fields=", ".join(f"{f}={p}" for f, p in mapped.items()),
+        )
+    )
+    used = {p.split(".")[0] for p in mapped.values()}
+    unused = [k for k in dict.fromkeys(str(k) for r in found[:200] for k in r) if k not in used]
+    if unused:
+        notes.append(M("fields not used: %(fields)s", fields=", ".join(unused[:30])))
     return Timetable(sessions=built.sessions, timezone=tz_name, notes=notes + built.notes, skipped=built.skipped)
 
 
@@ -263,11 +294,16 @@ class MappingHelp:
     """What the import form offers for a custom JSON/YAML file: its lists, the paths inside the chosen
     list's items, and the fields found by name (what the import would use without --map)."""
 
-    fmt: str
+    fmt: str  # custom-json, yaml, or csv (then `paths` are its columns and there are no lists)
     lists: tuple[tuple[str, int, tuple[str, ...]], ...]
     records: str | None  # the chosen (or only) list; None until one is chosen
     paths: tuple[str, ...] = ()
     suggested: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ready(self) -> bool:
+        """Can the fields be chosen (a list is chosen, or the file is a spreadsheet)?"""
+        return self.records is not None or self.fmt == "csv"
 
 
 def paths_in(records: list[dict], depth: int = 2) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..errors import ParseError
+from ..messages import M
 from ..model import Session, Skipped, Timetable, derive_key, room_code_for, zone
 from .common import (
     Options,
@@ -60,11 +61,11 @@ def _events(conference: dict, schedule: dict):
         return
     days = conference.get("days")
     if not isinstance(days, list):
-        raise ParseError(FMT, "schedule.conference", "has neither days[] nor events[]")
+        raise ParseError(FMT, "schedule.conference", M("has neither days[] nor events[]"))
     for d, day in enumerate(days):
         rooms = day.get("rooms") or {}
         if not isinstance(rooms, dict):
-            raise ParseError(FMT, f"days[{d}].rooms", "is not an object of room name -> events")
+            raise ParseError(FMT, f"days[{d}].rooms", M("is not an object of room name -> events"))
         for room, events in rooms.items():
             for e, event in enumerate(events or []):
                 yield f"days[{d}].rooms[{room!r}][{e}]", event, line(room)
@@ -74,7 +75,7 @@ def parse(data: bytes, options: Options) -> Timetable:
     doc = load_json(data, FMT)
     schedule = doc.get("schedule") if isinstance(doc, dict) else None
     if not isinstance(schedule, dict) or not isinstance(schedule.get("conference"), dict):
-        raise ParseError(FMT, "top level", 'expected {"schedule": {"conference": …}}')
+        raise ParseError(FMT, M("top level"), M('expected {"schedule": {"conference": …}}'))
     conference = schedule["conference"]
     raw = list(_events(conference, schedule))
     sample = first_moment((e.get("date") or e.get("start")) for _w, e, _r in raw if isinstance(e, dict))
@@ -84,10 +85,10 @@ def parse(data: bytes, options: Options) -> Timetable:
     skipped: list[Skipped] = []
     for where, event, room in raw:
         if not isinstance(event, dict):
-            raise ParseError(FMT, where, "is not an object")
+            raise ParseError(FMT, where, M("is not an object"))
         title = line(event.get("title"))
         if not title:
-            skipped.append(Skipped(where, "has no title"))
+            skipped.append(Skipped(where, M("has no title")))
             continue
         try:
             if event.get("date"):  # v1: full date with offset in `date`, duration as H:MM
@@ -103,7 +104,7 @@ def parse(data: bytes, options: Options) -> Timetable:
             else:
                 start = end = None
         except (ValueError, TypeError) as exc:
-            skipped.append(Skipped(where, f"bad date, start or duration: {exc}", title))
+            skipped.append(Skipped(where, M("bad date, start or duration: %(error)s", error=str(exc)), title))
             continue
         speakers = _people(event)
         code = line(event.get("code"))

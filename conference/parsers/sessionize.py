@@ -7,6 +7,7 @@ own JSON) is refused with what it has (`missing_fields`).
 from __future__ import annotations
 
 from ..errors import ParseError
+from ..messages import M
 from ..model import Session, Skipped, Timetable, derive_key, room_code_for, zone
 from .common import Options, line, load_json, looks_like_break, parse_moment, resolve_zone, text
 
@@ -49,19 +50,24 @@ def _flatten_grid(days: list) -> list[dict]:
     return sessions
 
 
-def missing_fields(raw: list) -> str:
+def missing_fields(raw: list) -> M | str:
     """Why a sessions list is not Sessionize's ("" when it is)."""
     sample = [s for s in raw[:50] if isinstance(s, dict)]
     if not sample or any("startsAt" in s for s in sample):
         return ""
     keys = ", ".join(dict.fromkeys(str(k) for s in sample for k in s))
-    return f"its sessions[] have no startsAt/endsAt (their keys: {keys}), so this is not Sessionize"
+    return M("its sessions[] have no startsAt/endsAt (their keys: %(keys)s), so this is not Sessionize", keys=keys)
 
 
 def parse(data: bytes, options: Options) -> Timetable:
     doc = load_json(data, FMT)
     if isinstance(doc, list):
-        raw, speakers, rooms, items = _flatten_grid(doc), {}, {}, {}
+        raw, speakers, items = _flatten_grid(doc), {}, {}
+        # GridSmart lists each day's rooms in the event's room order.
+        names = [
+            line(r.get("name")) for d in doc if isinstance(d, dict) for r in d.get("rooms") or [] if isinstance(r, dict)
+        ]
+        rooms = {name: name for name in names if name}
     elif isinstance(doc, dict) and isinstance(doc.get("sessions"), list):
         raw = doc["sessions"]
         if raw and isinstance(raw[0], dict) and "sessions" in raw[0] and "title" not in raw[0]:
@@ -73,10 +79,14 @@ def parse(data: bytes, options: Options) -> Timetable:
         missing = missing_fields(raw)
         if missing:
             raise ParseError(
-                FMT, "sessions", f"{missing}; read it as your own JSON: --records sessions --map title=… --map start=…"
+                FMT,
+                "sessions",
+                M("%(why)s; read it as your own JSON: --records sessions --map title=… --map start=…", why=missing),
             )
     else:
-        raise ParseError(FMT, "top level", "expected Sessionize data: an object with sessions[] or a list of days")
+        raise ParseError(
+            FMT, M("top level"), M("expected Sessionize data: an object with sessions[] or a list of days")
+        )
     tz_name, notes = resolve_zone(FMT, "", options)
     tz = zone(tz_name)  # Sessionize times carry no offset: they are the conference's local time
     sessions = []
@@ -85,16 +95,16 @@ def parse(data: bytes, options: Options) -> Timetable:
         where = f"sessions[{index}] (id {s.get('id')})"
         title = line(s.get("title"))
         if not title:
-            skipped.append(Skipped(where, "has no title"))
+            skipped.append(Skipped(where, M("has no title")))
             continue
         try:
             start = parse_moment(s["startsAt"], tz) if s.get("startsAt") else None
             end = parse_moment(s["endsAt"], tz) if s.get("endsAt") else None
         except ValueError as exc:
-            skipped.append(Skipped(where, f"bad startsAt/endsAt: {exc}", title))
+            skipped.append(Skipped(where, M("bad startsAt/endsAt: %(error)s", error=str(exc)), title))
             continue
         if (start is None) != (end is None):
-            skipped.append(Skipped(where, "has only one of startsAt and endsAt", title))
+            skipped.append(Skipped(where, M("has only one of startsAt and endsAt"), title))
             continue
         names = []
         for sp in s.get("speakers") or []:

@@ -63,6 +63,7 @@ from sqlite_utils import Database
 from ..errors import BadInput, Refused
 from ..links import LINK_KINDS, safe_url
 from ..merge import WATCHED
+from ..messages import is_message_json
 from ..model import now_utc, to_iso, zone
 from ..notes import MAX_NOTE_CHARS
 from ..planning import STATUSES
@@ -326,11 +327,10 @@ def _report(value):
         for r in recordings
     ):
         raise _Bad("recordings: every entry needs a key, a title and a url (texts)")
-    for part in _TEXTS:
-        try:
-            _texts(value.get(part, []))
-        except _Bad:
-            raise _Bad(f"{part} must be a list of texts") from None
+    for part in _TEXTS:  # texts (reports written before messages were kept), or {"msgid", "params"}
+        items = value.get(part, [])
+        if not isinstance(items, list) or not all(isinstance(x, str) or is_message_json(x) for x in items):
+            raise _Bad(f"{part} must be a list of texts or messages")
     for part in _COUNTS:
         try:
             _integer()(value.get(part, 0))

@@ -15,6 +15,7 @@ from sqlite_utils import Database
 from .. import merge
 from ..errors import NeedsConfirmation, NotFound
 from ..links import safe_url
+from ..messages import M, join
 from ..model import (
     Conference,
     Link,
@@ -315,8 +316,12 @@ def preview_import(db: Database, slug: str, timetable: Timetable, fmt: str = "")
 def needs_confirmation(result: ImportResult) -> NeedsConfirmation:
     """The refusal of a risky import, carrying its report."""
     return NeedsConfirmation(
-        f"not imported into {result.slug!r}: " + "; ".join(result.report.risks) + ". Nothing was written: "
-        "look at the report and confirm (the CLI: run again with --force; --dry-run shows the report)",
+        M(
+            "not imported into '%(slug)s': %(risks)s. Nothing was written: look at the report and confirm "
+            "(the CLI: run again with --force; --dry-run shows the report)",
+            slug=result.slug,
+            risks=join(result.report.risks),
+        ),
         result,
     )
 
@@ -477,7 +482,20 @@ def undo_import(db: Database, conf: Conference) -> ImportResult:
     with write(db):
         import_id = can_undo(db, conf)
         if import_id is None:
-            raise NotFound(f"nothing to undo for {conf.slug!r}: no import to take back since it was created")
+            last = db.execute(
+                "select format from imports where conference_id = ? order by id desc limit 1", [conf.id]
+            ).fetchone()
+            if last and last[0] == "undo":
+                raise NotFound(
+                    M(
+                        "nothing to undo: the last import into '%(slug)s' was already undone "
+                        "(only the last import can be undone, once)",
+                        slug=conf.slug,
+                    )
+                )
+            raise NotFound(
+                M("nothing to undo for '%(slug)s': no import to take back since it was created", slug=conf.slug)
+            )
         fields_json, rows_json = db.execute(
             "select conference, sessions from import_undo where conference_id = ?", [conf.id]
         ).fetchone()

@@ -14,6 +14,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ..errors import BadInput, ConferenceError, Conflict, FetchError, NotFound, Refused, TooLarge, TooManyAttempts
+from ..i18n import error_text
 from ..links import LINK_KINDS
 from ..text import render_abstract, render_markdown, safe_url
 from . import agenda, auth, compress, db, exports, imports, media, notes, planning, report, timetable
@@ -109,7 +110,7 @@ def init_app(app: Flask) -> None:
         code = status_of(exc)
         if wants_json():
             return jsonify(error=str(exc)), code
-        return render_template("error.html", message=str(exc), code=code), code
+        return render_template("error.html", message=error_text(exc), code=code), code
 
     @app.errorhandler(413)
     def too_large(_exc):

@@ -34,7 +34,7 @@ from markupsafe import Markup
 from .. import planning, store
 from ..grid import days as day_list
 from ..grid import pages as grid_pages
-from ..model import PlannedSession, conference_day, from_iso, zone
+from ..model import PlannedSession, conference_day, from_iso, room_order, zone
 from .compress import static_url
 from .db import get_db
 from .helpers import day_label, local_path, wants_json
@@ -124,10 +124,6 @@ class Room:
     code: str
 
 
-def _natural(text: str) -> list:
-    return [int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", text)]
-
-
 def day_rooms(sessions: list[PlannedSession], order: list[str]) -> list[Room]:
     """The rooms used on a day, in the timetable's own order, with their short codes."""
     codes: dict[str, str] = {}
@@ -135,8 +131,7 @@ def day_rooms(sessions: list[PlannedSession], order: list[str]) -> list[Room]:
         room = s.room
         if room and not codes.get(room):
             codes[room] = s.room_code or ""
-    rank = {room: i for i, room in enumerate(order)}
-    return [Room(r, codes[r]) for r in sorted(codes, key=lambda r: (rank.get(r, len(rank)), _natural(r)))]
+    return [Room(r, codes[r]) for r in room_order(codes, order)]
 
 
 def slots(sessions: list[PlannedSession], rooms: list[Room]) -> list[Slot]:
@@ -181,9 +176,10 @@ def render_agenda(slug: str) -> str:
     conf = store.conference(db, slug)
     at = clock(conf.timezone)
     # A kept page is good for five minutes of "now" and for exactly the data it shows.
+    versions = store.versions(db, conf)
     key = (
         "agenda",
-        store.versions(db, conf),
+        versions,
         str(get_locale()),
         request.full_path,
         at.replace(minute=at.minute - at.minute % 5, second=0, microsecond=0).isoformat(),
@@ -236,6 +232,7 @@ def render_agenda(slug: str) -> str:
             pages=parts,
             page=page,
             talks=sum(1 for s in shown if not s.is_break),
+            last_import=versions.last_import,  # the grid's "Last import" link and Refresh, here too (#8)
         )
 
     return cached_page(key, render)

@@ -3,8 +3,12 @@
 An import that needs the user's word waits in the store (`store.keep_pending`, by a random token):
 - its change report has risks (more than half of the sessions out, untimed sessions into a timed
   timetable): the confirmation page shows the report and imports only when asked;
-- it is custom JSON/YAML: the mapping page picks the list and the fields and previews the first five
-  sessions before importing.
+- it is custom JSON/YAML, or a CSV whose columns (or first day, or talk length) the importer cannot
+  tell by itself (the refusal's `answer`): the mapping page picks the list, the fields or columns and
+  the options (first day, time zone, talk length), and previews the first five sessions before importing.
+
+Every message of the library (notes, skipped items, refusals) is shown in the reader's language
+(`i18n.tr`, `i18n.error_text`).
 """
 
 from __future__ import annotations
@@ -14,7 +18,8 @@ from dataclasses import replace
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from .. import importer, store
-from ..errors import ConferenceError, NeedsConfirmation, NotFound, ParseError
+from ..errors import BadInput, ConferenceError, NeedsConfirmation, NotFound, ParseError
+from ..i18n import error_text
 from ..parsers import FIELDS, MAPPED, PARSERS, mapping_help
 from .db import get_db
 
@@ -31,6 +36,7 @@ MAP_FIELDS = (
     "room",
     "track",
     "speakers",
+    "affiliation",
     "abstract",
     "url",
     "code",
@@ -125,9 +131,9 @@ def _attempt(request_: importer.ImportRequest, token: str | None = None, *, forc
     except ParseError as exc:
         if not importer.needs_mapping(exc):
             raise
-        if token is None:
-            token = _keep(request_)
-        return redirect(url_for("imports.mapping", token=token), code=303)
+        if token is None:  # kept as asked: the mapping page starts from it
+            return redirect(url_for("imports.mapping", token=_keep(request_)), code=303)
+        return redirect(url_for("imports.mapping", token=token, **_args(request_)), code=303)
     if token:
         store.drop_pending(get_db(), token)
     return redirect(url_for("imports.report", slug=result.slug, import_id=result.import_id), code=303)
@@ -144,31 +150,46 @@ def submit():
         return _attempt(_read(_form_request(request.form, request.files)))
     except ConferenceError as exc:  # the form again, as filled in, with what was wrong
         values = request.form.to_dict()
-        return render_template("import.html", formats=PARSERS, values=values, error=str(exc)), 400
+        return render_template("import.html", formats=PARSERS, values=values, error=error_text(exc)), 400
 
 
 def _mapping_from(args, request_: importer.ImportRequest) -> importer.ImportRequest:
-    """The list and fields chosen on the mapping page (absent: what the waiting import had)."""
-    if "records" not in args:
+    """The list, fields and options chosen on the mapping page (absent: what the waiting import had).
+    BadInput for a talk length that is not a number."""
+    if "mapping" not in args and "records" not in args:
         return request_
     records = args.get("records", "").strip() or None
     fields = {name: args.get(f"map_{name}", "").strip() for name in FIELDS}
-    return replace(request_, records=records, fields={k: v for k, v in fields.items() if v})
+    return replace(
+        request_,
+        records=records,
+        fields={k: v for k, v in fields.items() if v},
+        date=args.get("date", request_.date).strip(),
+        timezone=args.get("timezone", request_.timezone).strip(),
+        duration=importer.duration_field(args["duration"]) if "duration" in args else request_.duration,
+    )
 
 
 @bp.get("/import/pending/<token>")
 def mapping(token: str):
-    """Custom JSON/YAML: pick the list, map the fields, see the first five sessions."""
+    """Custom JSON/YAML or a CSV: pick the list, map the fields or columns, give the first day, time zone
+    or talk length, see the first five sessions."""
     _waiting, request_ = _pending_request(token)
-    request_ = _mapping_from(request.args, request_)
-    help_ = mapping_help(request_.data or b"", request_.filename, request_.records)
+    error, answer = None, ()
+    try:
+        request_ = _mapping_from(request.args, request_)
+    except BadInput as exc:
+        error, answer = error_text(exc), ("duration",)
+    help_ = mapping_help(request_.data or b"", request_.filename, request_.records, request_.encoding)
     if request_.records is None and help_.records is not None:
         request_ = replace(request_, records=help_.records)
     chosen = {**help_.suggested, **request_.fields}
-    sessions, notes, skipped, error, target = [], [], [], None, ""
-    if request_.records is not None:
+    sessions, notes, skipped, target, total = [], [], [], "", 0
+    if help_.fmt == "csv" and "title" not in chosen and error is None:  # nothing to preview yet: ask
+        return _mapping_page(token, help_, request_, chosen, ask_title=True)
+    if help_.ready and error is None:
         try:
-            fmt = request_.fmt if request_.fmt in MAPPED else help_.fmt
+            fmt = help_.fmt if help_.fmt == "csv" or request_.fmt not in MAPPED else request_.fmt
             target, _fmt, timetable = importer.prepare(
                 get_db(),
                 replace(request_, fmt=fmt, fields=chosen),
@@ -178,22 +199,36 @@ def mapping(token: str):
             sessions, notes, skipped = timetable.sessions[:PREVIEW], timetable.notes, timetable.skipped
             total = len(timetable.sessions)
         except ConferenceError as exc:
-            error, total = str(exc), 0
-    else:
-        total = 0
-    return render_template(
-        "import_mapping.html",
-        token=token,
-        help=help_,
-        request_=request_,
-        chosen=chosen,
-        fields=MAP_FIELDS,
+            error, answer = error_text(exc), getattr(exc, "answer", ())
+    return _mapping_page(
+        token,
+        help_,
+        request_,
+        chosen,
         sessions=sessions,
         total=total,
         notes=notes,
         skipped=skipped,
         error=error,
+        answer=answer,
         target=target,
+    )
+
+
+def _mapping_page(token, help_, request_, chosen, **values) -> str:
+    values = {
+        "sessions": [],
+        "total": 0,
+        "notes": [],
+        "skipped": [],
+        "error": None,
+        "answer": (),
+        "target": "",
+        "ask_title": False,
+        **values,
+    }
+    return render_template(
+        "import_mapping.html", token=token, help=help_, request_=request_, chosen=chosen, fields=MAP_FIELDS, **values
     )
 
 
@@ -201,7 +236,10 @@ def mapping(token: str):
 def pending(token: str):
     """Import what waits: with the fields chosen on the mapping page, or confirmed after the report."""
     waiting, request_ = _pending_request(token)
-    request_ = _mapping_from(request.form, request_)
+    try:
+        request_ = _mapping_from(request.form, request_)
+    except BadInput:
+        return redirect(url_for("imports.mapping", token=token, **request.form.to_dict()), code=303)
     if request_.records is not None and request_.fmt not in MAPPED:
         request_ = replace(request_, fmt=mapping_help(request_.data or b"", request_.filename, request_.records).fmt)
     confirmed = request.form.get("confirm") == "1"
@@ -218,7 +256,7 @@ def pending(token: str):
                     dry_run=True,
                 )
             except ConferenceError as exc:
-                return render_template("import.html", formats=PARSERS, values={}, error=str(exc)), 400
+                return render_template("import.html", formats=PARSERS, values={}, error=error_text(exc)), 400
             store.drop_pending(get_db(), token)
             return _confirm_page(_keep(request_, _data_version(slug), slug), result, request_, again=True)
     try:
@@ -226,11 +264,15 @@ def pending(token: str):
     except ConferenceError as exc:
         if request_.records is not None or request_.fields:
             return redirect(url_for("imports.mapping", token=token, **_args(request_)), code=303)
-        return render_template("import.html", formats=PARSERS, values={}, error=str(exc)), 400
+        return render_template("import.html", formats=PARSERS, values={}, error=error_text(exc)), 400
 
 
 def _args(request_: importer.ImportRequest) -> dict:
-    return {"records": request_.records or "", **{f"map_{k}": v for k, v in request_.fields.items()}}
+    """The mapping page's query for what `request_` chose (list, fields, options)."""
+    args = {"mapping": "1", "records": request_.records or ""}
+    args.update({f"map_{k}": v for k, v in request_.fields.items()})
+    args.update(date=request_.date, timezone=request_.timezone, duration=request_.duration or "")
+    return args
 
 
 @bp.post("/import/pending/<token>/cancel")
@@ -246,26 +288,47 @@ def refresh(slug: str):
     try:
         return _attempt(_read(again))
     except ConferenceError as exc:
-        return render_template("refresh_failed.html", conf=conf, error=str(exc)), 502
+        return render_template("refresh_failed.html", conf=conf, error=error_text(exc)), 502
 
 
 @bp.post("/c/<slug>/undo-import")
 def undo(slug: str):
     db = get_db()
-    result = store.undo_import(db, store.conference(db, slug))  # NotFound (404) when nothing to undo
+    conf = store.conference(db, slug)
+    try:
+        result = store.undo_import(db, conf)
+    except NotFound as exc:  # undone already (a second tap, the back button): say so beside the last report
+        last = store.last_import_id(db, conf)
+        if last is None:
+            raise
+        return _report_page(conf, last, notice=error_text(exc)), 409
     return redirect(url_for("imports.report", slug=slug, import_id=result.import_id), code=303)
 
 
 @bp.get("/c/<slug>/imports/<int:import_id>")
 def report(slug: str, import_id: int):
     db = get_db()
-    conf = store.conference(db, slug)
+    return _report_page(store.conference(db, slug), import_id)
+
+
+def _report_page(conf, import_id: int, notice: str = "") -> str:
+    db = get_db()
     from .agenda import session_codes  # the report names talks by their codes (A20), as the timetable does
 
+    imp = store.import_report(db, conf, import_id)
+    undone = None  # an undo names the import it took back by its time and source, not by its number
+    if imp["format"] == "undo" and imp["report"].get("undone"):
+        try:
+            undone = store.import_report(db, conf, imp["report"]["undone"])
+        except NotFound:
+            undone = None
     return render_template(
         "import_report.html",
         conf=conf,
-        imp=store.import_report(db, conf, import_id),
+        imp=imp,
+        undone=undone,
         codes=session_codes(db, conf),
         can_undo=store.can_undo(db, conf) == import_id,
+        formats=PARSERS,
+        notice=notice,
     )

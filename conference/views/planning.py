@@ -8,6 +8,7 @@ from flask import Blueprint, abort, jsonify, redirect, render_template, request,
 
 from .. import planning, store
 from ..grid import days as day_list
+from ..model import room_order
 from .db import get_db
 from .helpers import local_path, wants_json
 
@@ -79,9 +80,8 @@ def listing(slug: str):
     if args.get("status"):
         want = args["status"]
         picked = [s for s in picked if (s.status or "none") == want or (want == "marked" and s.status)]
-    facets = {
-        f: sorted({getattr(s, f) for s in sessions if getattr(s, f)}) for f in ("room", "track", "type", "language")
-    }
+    facets = {f: sorted({getattr(s, f) for s in sessions if getattr(s, f)}) for f in ("track", "type", "language")}
+    facets = {"room": room_order((s.room for s in sessions), conf.rooms), **facets}  # the grid's order
     # Above LIST_PAGE results the list comes in pages (issue 17: 20,000 rows are not one page).
     pages = max(1, -(-len(picked) // LIST_PAGE))
     page = args.get("page", "1")
