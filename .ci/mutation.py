@@ -15,6 +15,7 @@ mutants/mutation-table.md.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import time
@@ -117,6 +118,21 @@ def survivors(package: str) -> list[str]:
     )
 
 
+def fresh_catalogs() -> None:
+    """The compiled translations (.mo, not committed) as the .po files say now, in the tree and in mutants/:
+    mutmut copies conference/ once and keeps its copy's .mo files, which a merge makes stale (the tests
+    then fail on the unmutated code: "failed to collect stats")."""
+    subprocess.run(
+        [str(ROOT / ".venv/bin/python"), "-c", "from conference.i18n import compile_catalogs; compile_catalogs()"],
+        cwd=ROOT,
+        check=True,
+    )
+    for mo in (ROOT / "conference/translations").glob("*/LC_MESSAGES/messages.mo"):
+        copy = MUTANTS / mo.relative_to(ROOT)
+        if copy.parent.is_dir():
+            shutil.copyfile(mo, copy)
+
+
 def run(package: str, mode: str) -> None:
     if mode == "all":
         names = list(PACKAGES[package])
@@ -129,6 +145,7 @@ def run(package: str, mode: str) -> None:
             return
         if len(names) == len(mine):  # all of them (or none generated yet): the globs, quicker for mutmut to match
             names = list(PACKAGES[package])
+    fresh_catalogs()
     print(f"== {package}: mutmut run ({len(names)} names or globs)", flush=True)
     started = time.monotonic()
     done = subprocess.run([str(ROOT / ".venv/bin/mutmut"), "run", *names], cwd=ROOT)
