@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from ..errors import BadInput, ConferenceError, Conflict, FetchError, NotFound, Refused, TooLarge, TooManyAttempts
 from ..links import LINK_KINDS
 from ..text import render_abstract, render_markdown, safe_url
-from . import agenda, auth, compress, db, exports, imports, media, notes, planning, report, timetable
+from . import agenda, auth, compress, db, exports, imports, media, notes, offline, planning, report, timetable
 from .helpers import KeyConverter, day_label, hm, keypath, kind_label, mark_ctx, wants_json, zone_label
 from .pagecache import csp_nonce
 
@@ -83,6 +83,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(exports.bp)
     app.register_blueprint(report.bp)
     app.register_blueprint(media.bp)
+    app.register_blueprint(offline.bp)
     agenda.register(app)
     app.jinja_env.filters.update(
         keypath=keypath,
@@ -99,6 +100,7 @@ def init_app(app: Flask) -> None:
         kind_label=kind_label,
         link_kinds=LINK_KINDS,
         mark_ctx=mark_ctx,
+        offline_pages=offline.offline_pages,
     )
     app.after_request(security_headers)
     app.after_request(one_date_header)

@@ -378,6 +378,9 @@ def ui_labels() -> dict[str, str]:
         "speaking": _("Speaking"),
         "later": _("Watch later"),
         "clash": _("Clash"),
+        "held_speaking": _("Speaking: change the status"),
+        "held_attended": _("Attended: change the status"),
+        "pending": _("Not sent yet"),
     }
 
 

@@ -70,6 +70,8 @@ def mark_ctx(conf: Conference, next_url: str) -> dict:
         "interested": _("Interested"),
         "going": _("Going"),
         "clash": _("Clash"),
+        "held_speaking": _("Speaking: change the status"),
+        "held_attended": _("Attended: change the status"),
         "session_base": url_for("timetable.session", slug=conf.slug, key="-")[:-1],
     }
 
