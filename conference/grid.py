@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from .model import PlannedSession
+from .model import PlannedSession, day_clock
 
 STEP = timedelta(minutes=5)
 
@@ -104,9 +104,7 @@ def layout(day: date, sessions: list[PlannedSession], room_order: Sequence[str] 
     grid.blocks.sort(key=lambda b: (b.row_start, b.col_start))
     tick = first
     while tick < first + rows * STEP:
-        grid.labels.append(
-            (row(tick, False), min(row(tick + timedelta(minutes=30), False), rows + 2), tick.strftime("%H:%M"))
-        )
+        grid.labels.append((row(tick, False), min(row(tick + timedelta(minutes=30), False), rows + 2), day_clock(tick)))
         tick += timedelta(minutes=30)
     return grid
 

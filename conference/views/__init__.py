@@ -15,9 +15,10 @@ from flask_babel import gettext as _
 
 from ..errors import BadInput, ConferenceError, Conflict, FetchError, NotFound, Refused, TooLarge, TooManyAttempts
 from ..links import LINK_KINDS
+from ..model import conference_day
 from ..text import render_abstract, render_markdown, safe_url
 from . import agenda, auth, compress, db, exports, imports, media, notes, offline, planning, report, timetable
-from .helpers import KeyConverter, day_label, hm, keypath, kind_label, mark_ctx, wants_json, zone_label
+from .helpers import KeyConverter, clock, day_label, hm, keypath, kind_label, mark_ctx, wants_json, zone_label
 from .pagecache import csp_nonce
 
 # The most specific first: NonPublicAddress is a Refused and a FetchError, and answers 403.
@@ -89,6 +90,8 @@ def init_app(app: Flask) -> None:
         keypath=keypath,
         zone_label=zone_label,
         hm=hm,
+        clock=clock,
+        conf_day=conference_day,
         day_label=day_label,
         safe_url=safe_url,
         abstract=render_abstract,
