@@ -54,6 +54,7 @@ OPEN_ENDPOINTS = {
     "media.shared_image",  # a photo on the share link, when the attendee chose to show them there
     "notes.service_worker",
     "agenda.favicon",
+    "timetable.set_language",  # the language switch of a shared read-only page: a cookie and a local redirect
 }
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 DEVICE_COOKIE = "conference_device"
