@@ -35,6 +35,7 @@ from .. import planning, store
 from ..grid import days as day_list
 from ..grid import pages as grid_pages
 from ..model import PlannedSession, conference_day, from_iso, zone
+from ..text import plain_excerpt
 from .compress import static_url
 from .db import get_db
 from .helpers import day_label, local_path, wants_json
@@ -315,7 +316,7 @@ def notes_hub(slug: str):
         {
             **n,
             "when": from_iso(n["start"], tz),
-            "first_line": next((line.strip() for line in n["text"].splitlines() if line.strip()), ""),
+            "first_line": plain_excerpt(n["text"]),
         }
         for n in store.all_notes(db, conf)
     ]
