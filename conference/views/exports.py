@@ -8,6 +8,7 @@ conference (timetable, plan, reminder setting, database file) and the options, s
 from __future__ import annotations
 
 import hashlib
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from sqlite_utils import Database
@@ -17,6 +18,7 @@ from ..cache import LRU
 from ..exports import EXPORTERS
 from ..exports.ics import CalendarOptions
 from ..model import Conference, from_iso
+from .auth import is_loopback
 from .db import get_db
 from .helpers import download
 
@@ -62,6 +64,12 @@ def _attachment(body, conf: Conference, name: str, part: str = "") -> Response:
     return download(body, exporter.mimetype, filename, ascii_name)
 
 
+def is_loopback_host(host: str) -> bool:
+    """127.0.0.1, ::1, localhost (and *.localhost): names only this computer answers to."""
+    name = host.lower().rstrip(".")
+    return name == "localhost" or name.endswith(".localhost") or is_loopback(name)
+
+
 @bp.get("/c/<slug>/calendar")
 def page(slug: str):
     db = get_db()
@@ -69,7 +77,12 @@ def page(slug: str):
     token = store.feed_token(db, conf)
     feed = url_for("exports.feed", token=token, _external=True)
     webcal = "webcal://" + feed.split("://", 1)[1]
-    return render_template("calendar.html", conf=conf, feed=feed, webcal=webcal, alarm=store.alarm_minutes(db))
+    # An address on this computer only (127.0.0.1, localhost): a calendar app on a phone or in the cloud
+    # cannot reach it, and the page says so.
+    local = is_loopback_host(urlsplit(feed).hostname or "")
+    return render_template(
+        "calendar.html", conf=conf, feed=feed, webcal=webcal, alarm=store.alarm_minutes(db), feed_is_local=local
+    )
 
 
 @bp.post("/c/<slug>/calendar")
