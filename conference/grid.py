@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from .model import PlannedSession, natural_key
+from .model import PlannedSession, day_clock, natural_key
 
 STEP = timedelta(minutes=5)
 
@@ -99,9 +99,7 @@ def layout(day: date, sessions: list[PlannedSession], room_order: Sequence[str] 
     grid.blocks.sort(key=lambda b: (b.row_start, b.col_start))
     tick = first
     while tick < first + rows * STEP:
-        grid.labels.append(
-            (row(tick, False), min(row(tick + timedelta(minutes=30), False), rows + 2), tick.strftime("%H:%M"))
-        )
+        grid.labels.append((row(tick, False), min(row(tick + timedelta(minutes=30), False), rows + 2), day_clock(tick)))
         tick += timedelta(minutes=30)
     return grid
 

@@ -330,6 +330,13 @@ def advance(previous: str | None, now: datetime) -> str:
     return to_iso(now)
 
 
+def day_clock(moment: datetime) -> str:
+    """A time as the conference day's clock shows it: after midnight the evening goes on, "24:30", "25:00"
+    (as Japanese timetables write it), until DAY_CHANGE_HOUR; the same rule as conference_day()."""
+    hour = moment.hour + (24 if moment.hour < DAY_CHANGE_HOUR else 0)
+    return f"{hour:02d}:{moment.minute:02d}"
+
+
 def conference_day(moment: datetime) -> date:
     """The conference day a local datetime belongs to (after-midnight talks stay on the evening before)."""
     return (moment - timedelta(hours=DAY_CHANGE_HOUR)).date()

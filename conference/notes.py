@@ -77,3 +77,58 @@ def qa_pairs(text: str) -> list[dict]:
 def qa_lines(text: str) -> set[int]:
     """The numbers (0-based) of the lines `qa_pairs` reads: a question, its answers and their continuations."""
     return _qa(text)[1]
+
+
+# Keep both (a note changed on two devices): a line-level merge, the same in static/note.js.
+MERGE_CELLS = 1_000_000  # above this many line pairs to compare, the simple merge below
+
+
+def merge_both(mine: str, theirs: str) -> str:
+    """Both texts, line by line, in order, with the lines they share only once.
+
+    The common first and last lines are kept once; between them, the longest common subsequence of
+    lines is kept once and every other line of each text is kept where it stood (on a tie, this
+    device's line first). Over MERGE_CELLS pairs: this device's lines, then theirs that it lacks.
+    static/note.js mergeBoth() does exactly the same, so the page and a plain form post agree.
+    """
+    if mine == theirs:
+        return mine
+    a, b = mine.split("\n"), theirs.split("\n")
+    head = 0
+    while head < len(a) and head < len(b) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < len(a) - head and tail < len(b) - head and a[len(a) - 1 - tail] == b[len(b) - 1 - tail]:
+        tail += 1
+    x, y = a[head : len(a) - tail], b[head : len(b) - tail]
+    n, m = len(x), len(y)
+    if n * m > MERGE_CELLS:
+        left: dict[str, int] = {}
+        for line in x:
+            left[line] = left.get(line, 0) + 1
+        middle = list(x)
+        for line in y:
+            if left.get(line):
+                left[line] -= 1
+            else:
+                middle.append(line)
+    else:
+        # lcs[i][j]: the length of the longest common subsequence of x[i:] and y[j:]
+        lcs = [[0] * (m + 1) for _ in range(n + 1)]
+        for i in range(n - 1, -1, -1):
+            row, below = lcs[i], lcs[i + 1]
+            for j in range(m - 1, -1, -1):
+                row[j] = below[j + 1] + 1 if x[i] == y[j] else max(below[j], row[j + 1])
+        middle, i, j = [], 0, 0
+        while i < n and j < m:
+            if x[i] == y[j]:
+                middle.append(x[i])
+                i, j = i + 1, j + 1
+            elif lcs[i + 1][j] >= lcs[i][j + 1]:
+                middle.append(x[i])
+                i += 1
+            else:
+                middle.append(y[j])
+                j += 1
+        middle += x[i:] + y[j:]
+    return "\n".join(a[:head] + middle + a[len(a) - tail :])

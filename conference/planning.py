@@ -89,12 +89,51 @@ class DayItem:
     start: datetime
     end: datetime
     session: PlannedSession | None = None
-    breaks: list[PlannedSession] = field(default_factory=list)  # timetable breaks inside a gap (lunch)
+    breaks: list[PlannedSession] = field(default_factory=list)  # the timetable's break this gap is (lunch)
     room_change: str = ""  # the room to go to, when it differs from the previous session's
+    replacement: PlannedSession | None = None  # for a cancelled talk: what the timetable has in its place
+
+
+def replacement_for(cancelled: PlannedSession, sessions: Sequence[PlannedSession]) -> PlannedSession | None:
+    """What took a cancelled talk's place: a talk in the same room at an overlapping time (the same start
+    first); without a room, a talk starting at the same time. None when its slot stayed empty."""
+    if not cancelled.start:
+        return None
+    found = [
+        s
+        for s in sessions
+        if s.key != cancelled.key
+        and s.start
+        and not s.cancelled
+        and not s.is_break
+        and (overlaps(s, cancelled) and s.room == cancelled.room if cancelled.room else s.start == cancelled.start)
+    ]
+    return min(found, key=lambda s: (s.start != cancelled.start, s.start, s.room), default=None)
+
+
+def _gaps(start: datetime, end: datetime, breaks: list[PlannedSession]) -> list[DayItem]:
+    """The time between two talks: free time, and each break of the timetable at its own times (lunch
+    12:00–13:00 stays 12:00–13:00 when the morning's last talk ends at 11:45)."""
+    items: list[DayItem] = []
+    at = start
+    for b in sorted(breaks, key=lambda b: (b.start, b.end)):
+        b_start, b_end = max(b.start, at), min(b.end, end)
+        if b_end <= b_start:
+            continue
+        if b_start - at >= timedelta(minutes=5):
+            items.append(DayItem("gap", at, b_start))
+        items.append(DayItem("gap", b_start, b_end, breaks=[b]))
+        at = b_end
+    if end - at >= timedelta(minutes=5) or not items:
+        items.append(DayItem("gap", at, end))
+    return items
 
 
 def my_day(sessions: Sequence[PlannedSession], day: date) -> list[DayItem]:
-    """The day's chosen sessions in time order, with the gaps between them and room changes."""
+    """The day's chosen sessions in time order, with the gaps between them and room changes.
+
+    A cancelled talk stays in the list (flagged, with what replaced it) but is no stop on the way: no
+    room change to it, and the next talk's room change counts from the last talk that takes place."""
     mine = sorted(
         (s for s in sessions if s.status in ON_MY_DAY and s.start and s.day == day),
         key=lambda s: (s.start, s.end),
@@ -106,11 +145,14 @@ def my_day(sessions: Sequence[PlannedSession], day: date) -> list[DayItem]:
     for s in mine:
         if last_end and s.start - last_end >= timedelta(minutes=5):
             inside = [b for b in breaks if b.start < s.start and b.end > last_end]
-            items.append(DayItem("gap", last_end, s.start, breaks=inside))
-        change = s.room if last_room and s.room and s.room != last_room else ""
-        items.append(DayItem("session", s.start, s.end, session=s, room_change=change))
+            items.extend(_gaps(last_end, s.start, inside))
+        if s.cancelled:
+            items.append(DayItem("session", s.start, s.end, session=s, replacement=replacement_for(s, sessions)))
+        else:
+            change = s.room if last_room and s.room and s.room != last_room else ""
+            items.append(DayItem("session", s.start, s.end, session=s, room_change=change))
+            last_room = s.room or last_room
         last_end = max(last_end, s.end) if last_end else s.end
-        last_room = s.room or last_room
     return items
 
 

@@ -79,3 +79,24 @@ def render_markdown_as(text: str, *, breaks: bool, tasklists: bool, hash_heading
             },
         )
     )
+
+
+_TASK = re.compile(r"^\[[ xX]\]\s+")
+
+
+def plain_excerpt(text: str, limit: int = 200) -> str:
+    """The first line of a Markdown note as plain text: `# 見出し` reads 見出し, `**b**` b, a link its
+    words, `- [ ] x` x (for lists of notes, where raw Markdown is noise)."""
+    for token in _md.parse(text or ""):
+        if token.type != "inline":
+            continue
+        parts = []
+        for child in token.children or []:
+            if child.type in ("text", "code_inline"):
+                parts.append(child.content)
+            elif child.type in ("softbreak", "hardbreak") and "".join(parts).strip():
+                break  # the first line only, as the list showed before
+        words = _TASK.sub("", " ".join("".join(parts).split()))
+        if words:
+            return words[:limit]
+    return ""

@@ -160,7 +160,7 @@ def test_plain_form_conflict_shows_both_texts_and_keeps_both(client, db_path):
     db = connect(db_path)
     text = store.note(db, store.conference(db, SLUG), "B30").text
     db.close()
-    assert text == "from the phone\n\n---\n\nfrom the laptop"
+    assert text == "from the phone\nfrom the laptop"  # both kept, line by line (QA 16: no separator, no doubles)
 
 
 def test_note_page_renders_markdown_safely(client):

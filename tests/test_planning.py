@@ -137,7 +137,8 @@ def test_chooser_and_my_day(client):
     assert 'class="option"' not in client.get(f"/c/{SLUG}/choose").get_data(as_text=True)
     day = client.get(f"/c/{SLUG}/my").get_data(as_text=True)
     assert re.search(r"11:00–11:45</span>\s*<span class=\"where\">Track A", day)
-    assert "11:45–14:00 · 昼休み / Lunch break" in day
+    # The break at its own times, then the free time up to the next talk (QA 15).
+    assert "11:45–13:00 · 昼休み / Lunch break" in day and "13:00–14:00 · Free time" in day
     assert '<strong class="room-change">→ Track C</strong>' in day
 
 

@@ -143,6 +143,12 @@ def end_login(db: Database, token: str | None) -> None:
             db.execute("delete from logins where id = ?", [_hash(token)])
 
 
+def end_login_id(db: Database, login: str) -> bool:
+    """Log out the device whose login has this stored id (the Devices page's choice); False if none."""
+    with write(db):
+        return db.execute("delete from logins where id = ?", [login]).rowcount > 0
+
+
 def end_all_logins(db: Database) -> int:
     """Log every device out and forget the known devices; returns how many logins were open."""
     with write(db):

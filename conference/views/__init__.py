@@ -16,9 +16,10 @@ from flask_babel import gettext as _
 from ..errors import BadInput, ConferenceError, Conflict, FetchError, NotFound, Refused, TooLarge, TooManyAttempts
 from ..i18n import error_text
 from ..links import LINK_KINDS
+from ..model import conference_day
 from ..text import render_abstract, render_markdown, safe_url
-from . import agenda, auth, compress, db, exports, imports, media, notes, planning, report, timetable
-from .helpers import KeyConverter, day_label, hm, keypath, kind_label, mark_ctx, wants_json, zone_label
+from . import agenda, auth, compress, db, exports, imports, media, notes, offline, planning, report, timetable
+from .helpers import KeyConverter, clock, day_label, hm, keypath, kind_label, mark_ctx, wants_json, zone_label
 from .pagecache import csp_nonce
 
 # The most specific first: NonPublicAddress is a Refused and a FetchError, and answers 403.
@@ -84,11 +85,14 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(exports.bp)
     app.register_blueprint(report.bp)
     app.register_blueprint(media.bp)
+    app.register_blueprint(offline.bp)
     agenda.register(app)
     app.jinja_env.filters.update(
         keypath=keypath,
         zone_label=zone_label,
         hm=hm,
+        clock=clock,
+        conf_day=conference_day,
         day_label=day_label,
         safe_url=safe_url,
         abstract=render_abstract,
@@ -100,6 +104,7 @@ def init_app(app: Flask) -> None:
         kind_label=kind_label,
         link_kinds=LINK_KINDS,
         mark_ctx=mark_ctx,
+        offline_pages=offline.offline_pages,
     )
     app.after_request(security_headers)
     app.after_request(one_date_header)

@@ -35,6 +35,7 @@ from .. import planning, store
 from ..grid import days as day_list
 from ..grid import pages as grid_pages
 from ..model import PlannedSession, conference_day, from_iso, room_order, zone
+from ..text import plain_excerpt
 from .compress import static_url
 from .db import get_db
 from .helpers import day_label, local_path, wants_json
@@ -312,7 +313,7 @@ def notes_hub(slug: str):
         {
             **n,
             "when": from_iso(n["start"], tz),
-            "first_line": next((line.strip() for line in n["text"].splitlines() if line.strip()), ""),
+            "first_line": plain_excerpt(n["text"]),
         }
         for n in store.all_notes(db, conf)
     ]
@@ -375,6 +376,9 @@ def ui_labels() -> dict[str, str]:
         "speaking": _("Speaking"),
         "later": _("Watch later"),
         "clash": _("Clash"),
+        "held_speaking": _("Speaking: change the status"),
+        "held_attended": _("Attended: change the status"),
+        "pending": _("Not sent yet"),
     }
 
 

@@ -33,11 +33,13 @@ from flask import (
 from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
+from markupsafe import Markup
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .. import store
+from ..model import from_iso, zone
 from .db import get_db
-from .helpers import local_path, wants_json
+from .helpers import day_label, local_path, wants_json, zone_label
 from .pagecache import csrf_token
 
 csrf = CSRFProtect()
@@ -52,6 +54,7 @@ OPEN_ENDPOINTS = {
     "media.shared_image",  # a photo on the share link, when the attendee chose to show them there
     "notes.service_worker",
     "agenda.favicon",
+    "timetable.set_language",  # the language switch of a shared read-only page: a cookie and a local redirect
 }
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 DEVICE_COOKIE = "conference_device"
@@ -272,12 +275,77 @@ def logout():
     return redirect(url_for("auth.login"), code=303)
 
 
+# (pattern in the User-Agent, name): the first that matches names the browser, then the system. Order
+# matters: Edge, Opera and Samsung Internet say "Chrome" too, and Chrome says "Safari".
+BROWSERS = (
+    ("EdgA/", "Edge"),
+    ("EdgiOS/", "Edge"),
+    ("Edg/", "Edge"),
+    ("OPR/", "Opera"),
+    ("SamsungBrowser/", "Samsung Internet"),
+    ("FxiOS/", "Firefox"),
+    ("Firefox/", "Firefox"),
+    ("CriOS/", "Chrome"),
+    ("Chromium/", "Chromium"),
+    ("Chrome/", "Chrome"),
+    ("Version/", "Safari"),
+    ("curl/", "curl"),
+)
+SYSTEMS = (
+    ("iPhone", "iPhone"),
+    ("iPad", "iPad"),
+    ("Android", "Android"),
+    ("Windows", "Windows"),
+    ("CrOS", "ChromeOS"),
+    ("Macintosh", "macOS"),
+    ("Mac OS X", "macOS"),
+    ("Linux", "Linux"),
+)
+
+
+def device_name(agent: str) -> str:
+    """A logged-in device as a person names it, from its User-Agent: "Chrome on Android", "Safari on iPhone"."""
+    browser = next((name for mark, name in BROWSERS if mark in (agent or "")), "")
+    system = next((name for mark, name in SYSTEMS if mark in (agent or "")), "")
+    if browser and system:
+        return _("%(browser)s on %(system)s", browser=browser, system=system)
+    return browser or system or _("Unknown browser")
+
+
+def local_moment(value: str) -> Markup:
+    """A stored UTC time as `<time>` in the app's zone (CONFERENCE_TIMEZONE), "7月25日(土) 13:05 (Asia/Tokyo)";
+    app.js shows it in the browser's own zone."""
+    tz_name = current_app.config["DEFAULT_TIMEZONE"]
+    try:
+        moment = from_iso(value, zone(tz_name))
+    except ValueError:
+        return Markup("{}").format(value)
+    text = f"{day_label(moment.date())} {moment:%H:%M} ({zone_label(tz_name)})"
+    return Markup('<time datetime="{}" data-local>{}</time>').format(moment.isoformat(), text)
+
+
 @bp.get("/devices")
 def devices():
     db = get_db()
     token = session.get("login")
     here = store.login_id(token) if token else None
-    return render_template("devices.html", logins=store.open_logins(db), here=here)
+    logins = [
+        {**login, "name": device_name(login["agent"]), "since": local_moment(login["created_at"])}
+        for login in store.open_logins(db)
+    ]
+    return render_template("devices.html", logins=logins, here=here, ended=request.args.get("ended") == "1")
+
+
+@bp.post("/devices/<login>/logout")
+def logout_device(login: str):
+    """One device (a lost phone, a shared computer): its login ends; this one's too when it is this one."""
+    db = get_db()
+    ended = store.end_login_id(db, login)
+    token = session.get("login")
+    if token and store.login_id(token) == login:
+        session.clear()
+        return redirect(url_for("auth.login"), code=303)
+    return redirect(url_for("auth.devices", ended=1) if ended else url_for("auth.devices"), code=303)
 
 
 @bp.post("/logout/everywhere")

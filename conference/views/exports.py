@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import replace
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -20,6 +21,7 @@ from ..exports import EXPORTERS, words
 from ..exports.ics import CalendarOptions, plan_part
 from ..exports.table import TableOptions
 from ..model import Conference, from_iso
+from .auth import is_loopback
 from .db import get_db
 from .helpers import download
 
@@ -71,6 +73,12 @@ def _attachment(body, conf: Conference, name: str, part: str = "") -> Response:
     return download(body, exporter.mimetype, filename, ascii_name)
 
 
+def is_loopback_host(host: str) -> bool:
+    """127.0.0.1, ::1, localhost (and *.localhost): names only this computer answers to."""
+    name = host.lower().rstrip(".")
+    return name == "localhost" or name.endswith(".localhost") or is_loopback(name)
+
+
 @bp.get("/c/<slug>/calendar")
 def page(slug: str):
     db = get_db()
@@ -78,7 +86,12 @@ def page(slug: str):
     token = store.feed_token(db, conf)
     feed = url_for("exports.feed", token=token, _external=True)
     webcal = "webcal://" + feed.split("://", 1)[1]
-    return render_template("calendar.html", conf=conf, feed=feed, webcal=webcal, alarm=store.alarm_minutes(db))
+    # An address on this computer only (127.0.0.1, localhost): a calendar app on a phone or in the cloud
+    # cannot reach it, and the page says so.
+    local = is_loopback_host(urlsplit(feed).hostname or "")
+    return render_template(
+        "calendar.html", conf=conf, feed=feed, webcal=webcal, alarm=store.alarm_minutes(db), feed_is_local=local
+    )
 
 
 @bp.post("/c/<slug>/calendar")

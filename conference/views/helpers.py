@@ -12,11 +12,17 @@ from werkzeug.routing import PathConverter
 
 from ..errors import BadInput
 from ..exports.names import ascii_file_name
-from ..model import Conference
+from ..model import Conference, day_clock
 from .pagecache import csrf_token
 
 
 def hm(moment: datetime | None) -> str:
+    """A talk's time on its conference day: "13:05"; after midnight "24:00", "25:30" (model.day_clock)."""
+    return day_clock(moment) if moment else ""
+
+
+def clock(moment: datetime | None) -> str:
+    """A moment on the wall clock ("00:30" after midnight): now, a photo's time."""
     return moment.strftime("%H:%M") if moment else ""
 
 
@@ -70,6 +76,8 @@ def mark_ctx(conf: Conference, next_url: str) -> dict:
         "interested": _("Interested"),
         "going": _("Going"),
         "clash": _("Clash"),
+        "held_speaking": _("Speaking: change the status"),
+        "held_attended": _("Attended: change the status"),
         "session_base": url_for("timetable.session", slug=conf.slug, key="-")[:-1],
     }
 

@@ -46,11 +46,6 @@ def render_note_page(conf, key: str, *, note: Note | None = None, conflict: Conf
     """The note page: the note (or the text of a conflicting save), its photos, its links."""
     db = get_db()
     s = store.planned_session(db, conf, key)
-    offline = [
-        url_for("timetable.grid", slug=conf.slug),
-        url_for("planning.now", slug=conf.slug),
-        url_for("planning.my_day", slug=conf.slug),
-    ]
     return render_template(
         "note.html",
         conf=conf,
@@ -58,7 +53,7 @@ def render_note_page(conf, key: str, *, note: Note | None = None, conflict: Conf
         note=note or store.note(db, conf, key),
         saved=None if conflict else request.args.get("saved"),
         conflict=conflict,
-        offline_urls=offline,
+        both=note_text.merge_both((note or store.note(db, conf, key)).text, conflict.text) if conflict else "",
         photos=store.photos(db, conf, key),
         photo_error=photo_error,
         photos_added=request.args.get("added", type=int),

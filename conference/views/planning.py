@@ -40,13 +40,18 @@ def mark(slug: str):
     status = request.form.get("status", "")
     if not keys or not status:
         abort(400, description="give key and status (interested, going, attended, speaking or none)")
-    store.set_status(db, conf, keys, None if status == "none" else status)
     # "Keep this one": the other side of a clash goes back to the shortlist, or to the Later list
-    # (demote_to=later: watch its recording afterwards).
+    # (demote_to=later: watch its recording afterwards). Checked before anything changes.
     demote = request.form.getlist("demote")
     demote_to = request.form.get("demote_to") or "interested"
     if demote_to not in ("interested", planning.LATER):
         abort(400, description="demote_to must be interested or later")
+    store.require_sessions(db, conf, demote)
+    store.set_status(db, conf, keys, None if status == "none" else status)
+    # A talk the attendee speaks at (the blog draft says 登壇) or attended is never demoted by keeping
+    # another: only its own status choice changes it.
+    kept = ("speaking", "attended")
+    demote = [s.key for s in store.planned_sessions(db, conf, demote, abstracts=False) if s.status not in kept]
     if demote:
         store.set_status(db, conf, demote, demote_to)
     if wants_json():
