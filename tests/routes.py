@@ -7,7 +7,7 @@ import io
 import json
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from flask import Flask
 
@@ -101,6 +101,7 @@ def demo_values(app: Flask) -> dict:
         "variant": ["full", "thumb"],
     }
     values["photo_id"] = _photo(db, conf, "A10")
+    values["login"] = store.login_id(store.new_login(db, lifetime=timedelta(days=1), agent="Mozilla/5.0 (Android)"))
     db.close()
     return values
 
@@ -181,6 +182,7 @@ def make_hostile(app: Flask, client, runner, tmp_path) -> dict:
     link_id = store.planned_session(db, conf, keys[0]).links[-1].id
     share = store.new_share_token(db, conf)
     photo_id = _photo(db, conf, keys[1], caption=f"Ph {PAYLOAD}")
+    login = store.login_id(store.new_login(db, lifetime=timedelta(days=1), agent=f"Mozilla/5.0 {PAYLOAD}"))
     feed = store.feed_token(db, conf)
     import_id = store.last_import_id(db, conf)
     db.close()
@@ -203,6 +205,7 @@ def make_hostile(app: Flask, client, runner, tmp_path) -> dict:
         "import_id": import_id,
         "link_id": link_id,
         "photo_id": photo_id,
+        "login": login,
         "token": pending,
         ("planning.shared", "token"): share,
         ("media.shared_image", "token"): share,

@@ -83,12 +83,19 @@ def hostile(db_path, tmp_path):
     return app, client, values
 
 
+# Pages that show none of the hostile conference's text, and why: the login form; the import form (the
+# conference is chosen, not named); the devices page (a device is named from its User-Agent's browser and
+# system, never the raw header); the offline note shell (the talk's text is filled in by note.js from
+# pages kept on the phone).
+WITHOUT_HOSTILE_TEXT = {"auth.login", "imports.form", "auth.devices", "offline.note_shell"}
+
+
 def test_every_page_shows_hostile_text_escaped(hostile):
     """Script, markup, quotes and javascript: links in every field of a timetable, a note, a link and the
     conference's name: each page a user can reach (walked from the url_map, each session of the hostile
     conference) shows the words, never the markup."""
     app, client, values = hostile
-    seen = shown = 0
+    seen, without = 0, set()
     for route in every_route(app, {"GET"}, values):
         if route.endpoint in NOT_PAGES:
             continue
@@ -99,9 +106,10 @@ def test_every_page_shows_hostile_text_escaped(hostile):
         html = answer.get_data(as_text=True)
         assert unescaped(html) == [], route.url
         seen += 1
-        shown += "&lt;b data-pwned=" in html  # the words are there, as text
+        if "&lt;b data-pwned=" not in html:  # the words are there, as text, on every page but these
+            without.add(route.endpoint)
     assert seen >= 30  # every page of each session (37 when this test was written)
-    assert shown >= seen - 3  # all but the login, devices and import pages show some hostile text
+    assert without <= WITHOUT_HOSTILE_TEXT, without - WITHOUT_HOSTILE_TEXT
 
 
 def test_the_conference_name_is_escaped_on_every_page_that_shows_it(hostile):
