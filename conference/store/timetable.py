@@ -96,7 +96,7 @@ def _clashes(db: Database, conf: Conference, planned: list[PlannedSession] | Non
             for k, a, b, st, c in db.execute(
                 "select s.key, s.start, s.end, st.status, s.cancelled from sessions s join statuses st"
                 " on st.conference_id = s.conference_id and st.key = s.key where s.conference_id = ?"
-                " and st.status in ('going', 'speaking') and s.start is not null",
+                " and st.status in ('going', 'speaking', 'attended') and s.start is not null",
                 [conf.id],
             )
         ]
