@@ -261,7 +261,7 @@ def test_cli_mark_and_sessions_json_show_status_and_clashes(runner):
     rows = {r["key"]: r for r in json.loads(runner.invoke(args=["sessions", SLUG, "--json"]).stdout)}
     assert rows["B20"]["status"] is None and rows["A20"]["clashes"] == []
     bad = runner.invoke(args=["mark", SLUG, "NOPE", "--status", "going"])
-    assert bad.exit_code == 1 and "no session 'NOPE'" in bad.output
+    assert bad.exit_code == 1 and "No session 'NOPE'" in bad.output
 
 
 def test_day_boundaries_in_my_day():

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from markupsafe import escape
+
 
 def test_index_lists_the_demo_conference_marked_as_demo(client):
     html = client.get("/").get_data(as_text=True)
@@ -42,6 +44,31 @@ def test_unknown_conference_and_session_are_404(client):
     assert client.get("/c/nope/").status_code == 404
     assert client.get("/c/demo-tech-festa-2026/s/ZZZ").status_code == 404
     assert client.get("/c/demo-tech-festa-2026/?day=1999-01-01").status_code == 404
+
+
+def test_not_found_pages_speak_the_readers_language(client):
+    """Visual review: a Japanese page said "no session 'ZZZ' in 'demo-tech-festa-2026'" in English."""
+    pages = {
+        "/c/demo-tech-festa-2026/s/ZZZ": (
+            "No session 'ZZZ' in 'demo-tech-festa-2026'.",
+            "'demo-tech-festa-2026' にセッション 'ZZZ' はありません。",
+        ),
+        "/c/nope/": ("No conference 'nope'.", "カンファレンス 'nope' はありません。"),
+        "/p/not-a-token/": ("This link was revoked or never existed.", "このリンクは取り消されたか、存在しません。"),
+        "/c/demo-tech-festa-2026/?day=1999-01-01": (
+            "There is nothing at this address.",
+            "このアドレスには何もありません。",
+        ),
+    }
+    for path, (english, japanese) in pages.items():
+        for lang, sentence in (("en", english), ("ja", japanese)):
+            client.set_cookie("lang", lang)
+            response = client.get(path)
+            assert response.status_code == 404, path
+            html = response.get_data(as_text=True)
+            assert f'<p class="error">{escape(sentence)}</p>' in html, (path, lang)
+    client.set_cookie("lang", "ja")
+    assert "no session" not in client.get("/c/demo-tech-festa-2026/s/ZZZ").get_data(as_text=True).lower()
 
 
 def test_language_follows_accept_language_and_the_switch_sticks(client):
