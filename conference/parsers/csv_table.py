@@ -18,7 +18,7 @@ import io
 import re
 
 from ..errors import ParseError
-from ..messages import M
+from ..messages import M, Mn
 from ..model import MAX_SESSIONS, Timetable, zone
 from .common import Options, resolve_zone, too_many_sessions
 from .rows import WEEKDAYS, Row, RowReader, date_order, parse_clock, parse_date, split_speakers
@@ -417,7 +417,8 @@ def parse(data: bytes, options: Options) -> Timetable:
     skipped_above = [", ".join(c for c in row if c.strip()) for row in above]
     if skipped_above:
         notes.append(
-            M(
+            Mn(
+                "%(n)d title row above the header (line %(line)d) was left out: %(rows)s",
                 "%(n)d title rows above the header (line %(line)d) were left out: %(rows)s",
                 n=len(skipped_above),
                 line=records[position][0],
