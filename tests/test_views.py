@@ -151,3 +151,30 @@ def test_kept_grid_pages_get_fresh_tokens_and_follow_every_change(app, client):
         == 303
     )
     assert 'data-key="B20" data-status=""' in nonce_and_token(client)[2]
+
+
+def test_types_and_languages_read_as_words_in_the_readers_language(client):
+    """Visual review: a Japanese session page and the list's filters showed "talk", "break", "hands-on",
+    "keynote", "ja", "en" as the file has them. Known ones are words now; the filter still sends the value."""
+    client.set_cookie("lang", "ja")
+    page = client.get("/c/demo-tech-festa-2026/s/C10").get_data(as_text=True)
+    assert "<dt>種別</dt><dd>トーク</dd>" in page
+    assert "<dd>英語</dd>" in page and "<dd>en</dd>" not in page and "<dd>talk</dd>" not in page
+    listing = client.get("/c/demo-tech-festa-2026/list").get_data(as_text=True)
+    for value, word in (("break", "休憩"), ("hands-on", "ハンズオン"), ("keynote", "基調講演"), ("talk", "トーク"),
+                        ("ja", "日本語"), ("en", "英語")):  # fmt: skip
+        assert f'<option value="{value}">{word}</option>' in listing, value
+    assert '<option value="sre">sre</option>' in listing  # a track is the organisers' own word
+    client.set_cookie("lang", "en")
+    listing = client.get("/c/demo-tech-festa-2026/list").get_data(as_text=True)
+    assert '<option value="hands-on">Hands-on</option>' in listing and '<option value="ja">Japanese</option>' in listing
+    filtered = client.get("/c/demo-tech-festa-2026/list", query_string={"type": "keynote"}).get_data(as_text=True)
+    assert '<option value="keynote" selected>Keynote</option>' in filtered
+
+
+def test_an_unknown_type_or_language_is_shown_as_the_file_has_it(app):
+    from conference.views.helpers import language_label, type_label
+
+    with app.test_request_context(headers={"Accept-Language": "ja"}):
+        assert (type_label("Hands-On"), type_label("ポスター"), type_label("")) == ("ハンズオン", "ポスター", "")
+        assert (language_label("en-US"), language_label("fr"), language_label("")) == ("英語", "fr", "")
