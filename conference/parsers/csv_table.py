@@ -303,7 +303,9 @@ def columns_of(data: bytes, options: Options) -> tuple[list[str], dict[str, str]
     records = _records(_decode(data, options.encoding))
     try:
         position, columns = _find_header(records, options)
-    except ParseError:
+    except ParseError as exc:
+        if not exc.answer:  # not a table at all: nothing to map
+            raise
         position = header_row(records)
         columns = match_fields(records[position][1]) if records else {}
     header = records[position][1] if records else []
@@ -354,6 +356,18 @@ def _find_header(records: list[tuple[int, list[str]]], options: Options) -> tupl
                 rows=shown,
             ),
             answer=("map",),
+        )
+    filled = [(n, row) for n, row in records[:_HEADER_SEARCH] if any(c.strip() for c in row)]
+    if filled and all(sum(1 for c in row if c.strip()) == 1 and not match_fields(row) for _n, row in filled):
+        # One piece of text a line and no word a header uses: a note or a letter, not a table to map.
+        raise ParseError(
+            FMT,
+            M("line %(n)d", n=filled[0][0]),
+            M(
+                "not a timetable: no line has columns and none names a field (title, date, start, room…); "
+                "it starts: %(rows)s",
+                rows=shown,
+            ),
         )
     raise ParseError(
         FMT,
