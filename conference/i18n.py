@@ -7,7 +7,7 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, request
-from flask_babel import Babel, gettext
+from flask_babel import Babel, get_translations, gettext
 
 from . import messages
 
@@ -40,7 +40,24 @@ def select_locale() -> str:
 def tr(value) -> str:
     """A library message (`messages.Message`, or its stored JSON form) in the reader's language; plain
     text (an old stored report, a title) as it is."""
-    return messages.render(value, gettext)
+    return messages.render(value, gettext, _plural)
+
+
+def _plural(singular: str, plural: str, n: int) -> str:
+    """The catalog's template for `n` things (not yet filled in: the message fills its own values)."""
+    return get_translations().ngettext(singular, plural, n)
+
+
+def tr_sentence(value) -> str:
+    """`tr`, as a sentence of its own in a list: an English text that starts with a lowercase word (the
+    library's messages are fragments, "the file names no time zone") starts with a capital. A text that
+    starts with a value (a file name, a number) is left as it is."""
+    text = tr(value)
+    message = messages.from_json(value)
+    template = message.msgid if isinstance(message, messages.Message) else text
+    if template[:1].isascii() and template[:1].islower() and text[:1] == template[:1]:
+        return text[:1].upper() + text[1:]
+    return text
 
 
 def error_text(exc: Exception) -> str:
@@ -54,4 +71,5 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     Babel(app, locale_selector=select_locale)
     app.jinja_env.filters["tr"] = tr
+    app.jinja_env.filters["tr_sentence"] = tr_sentence
     app.jinja_env.globals["error_text"] = error_text

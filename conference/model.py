@@ -179,7 +179,8 @@ class PlannedSession:
     sequence     bumped by every watched change (the calendar's SEQUENCE)
     updated_at   when our copy last changed (ISO, UTC)
     status       None, "interested", "going", "attended", "speaking" or "later" (watch the recording)
-    clashes      keys of the other going/speaking sessions this one overlaps (only for going/speaking)
+    clashes      keys of the other sessions this one overlaps when both are chosen (going/speaking), or one
+                 is chosen and the other attended (planning.clashes)
     """
 
     key: str

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from .errors import BadInput, NotFound
+from .messages import M
 
 MAX_NOTE_CHARS = 200_000
 
@@ -42,7 +43,7 @@ def tick_todo(text: str, line: int, done: bool) -> str:
     """`text` with the TODO on `line` (0-based) ticked or unticked; NotFound when that line is no TODO."""
     lines = text.split("\n")
     if not 0 <= line < len(lines) or not _TODO.match(lines[line]):
-        raise NotFound("that TODO is no longer in the note")
+        raise NotFound(M("That TODO is no longer in the note."))
     lines[line] = _TODO.sub(lambda m: f"{m.group(1)}{'x' if done else ' '}{m.group(3)}{m.group(4)}", lines[line])
     return "\n".join(lines)
 

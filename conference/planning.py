@@ -12,6 +12,10 @@ from .model import PlannedSession
 STATUSES = ("interested", "going", "attended", "speaking", "later")
 LATER = "later"  # watch the recording afterwards (a talk lost to a clash): on the Later page, not in the plan
 CHOSEN = ("going", "speaking")  # what can clash
+# A chosen talk also clashes with one the attendee attended at the same time (they cannot have been in
+# both rooms); two attended talks are no clash (they moved between rooms, or the notes say so).
+CLASHABLE = (*CHOSEN, "attended")
+HELD = ("speaking", "attended")  # kept when the attendee keeps another talk of a clash: only its own mark changes it
 ON_MY_DAY = ("going", "speaking", "attended")
 # What goes into the attendee's calendar: attended stays, so writing notes never drops a talk from it.
 PLAN = ("going", "speaking", "attended")
@@ -30,9 +34,10 @@ def overlaps(a: PlannedSession, b: PlannedSession) -> bool:
 
 
 def clashes(sessions: Iterable[PlannedSession]) -> dict[str, list[str]]:
-    """key -> keys of the other going/speaking sessions it overlaps (only for going/speaking ones)."""
+    """key -> keys of the other sessions it overlaps, for going/speaking/attended ones: a going or speaking
+    session clashes with any of those, an attended one only with going/speaking ones."""
     chosen = sorted(
-        (s for s in sessions if s.status in CHOSEN and s.start and not s.cancelled),
+        (s for s in sessions if s.status in CLASHABLE and s.start and not s.cancelled),
         key=lambda s: s.start,
     )
     found: dict[str, list[str]] = {s.key: [] for s in chosen}
@@ -40,7 +45,7 @@ def clashes(sessions: Iterable[PlannedSession]) -> dict[str, list[str]]:
         for b in chosen[i + 1 :]:
             if b.start >= a.end:
                 break
-            if overlaps(a, b):
+            if overlaps(a, b) and (a.status in CHOSEN or b.status in CHOSEN):
                 found[a.key].append(b.key)
                 found[b.key].append(a.key)
     return found

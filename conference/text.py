@@ -7,6 +7,7 @@ from functools import lru_cache
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markupsafe import Markup
 from mdit_py_plugins.tasklists import tasklists_plugin
 
@@ -15,7 +16,80 @@ from .links import safe_url
 __all__ = ["clean_html", "render_abstract", "render_markdown", "render_markdown_as", "safe_url"]
 
 URL_SCHEMES = {"http", "https", "mailto"}
+# A bare web address in a note: ASCII only, so a Japanese sentence around it is not part of it
+# ("詳細は https://example.com/ja/を参照" links https://example.com/ja/).
+_BARE_URL = re.compile(r"https?://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
+_URL_TAIL = ".,;:!?'\""
+_TASK_BOX = re.compile(r"^\[([ xX])\][ \t]+")
+
+
+def _trim_url(url: str) -> str:
+    """A bare URL without what ends its sentence: a full stop, a comma, a closing bracket it never opened."""
+    pairs = {")": "(", "]": "["}
+    while url and (url[-1] in _URL_TAIL or (url[-1] in pairs and url.count(url[-1]) > url.count(pairs[url[-1]]))):
+        url = url[:-1]
+    return url
+
+
+def _linkify(state) -> None:
+    """Bare http(s) addresses in text become links (not in code, not inside a link already). The href goes
+    through markdown-it's own check and then nh3, as every link does: javascript: never becomes one."""
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        out, depth = [], 0
+        for token in block.children:
+            if token.type == "link_open":
+                depth += 1
+            elif token.type == "link_close":
+                depth -= 1
+            if token.type != "text" or depth or "http" not in token.content:
+                out.append(token)
+                continue
+            text, at = token.content, 0
+            for match in _BARE_URL.finditer(text):
+                url = _trim_url(match.group(0))
+                href = state.md.normalizeLink(url)
+                if len(url) <= len(match.group(0).split("://")[0]) + 3 or not state.md.validateLink(href):
+                    continue
+                if match.start() > at:
+                    out.append(_text(state, text[at : match.start()], token.level))
+                link = Token("link_open", "a", 1, level=token.level, attrs={"href": href}, markup="linkify")
+                out.extend([link, _text(state, url, token.level + 1), Token("link_close", "a", -1, level=token.level)])
+                at = match.start() + len(url)
+            if at == 0:
+                out.append(token)
+            elif at < len(text):
+                out.append(_text(state, text[at:], token.level))
+        block.children = out
+
+
+def _text(_state, content: str, level: int) -> Token:
+    return Token("text", "", 0, level=level, content=content)
+
+
+def _task_boxes(state) -> None:
+    """`- [ ] x` / `- [x] x` in a note read ☐ x / ☑ x, as on the TODO page and in the draft."""
+    tokens = state.tokens
+    for i, token in enumerate(tokens):
+        if (
+            token.type == "inline"
+            and i >= 2
+            and tokens[i - 1].type == "paragraph_open"
+            and tokens[i - 2].type == "list_item_open"
+            and token.children
+            and token.children[0].type == "text"
+        ):
+            first = token.children[0]
+            match = _TASK_BOX.match(first.content)
+            if match:
+                box = "☐" if match.group(1) == " " else "☑"
+                first.content = f"{box} {first.content[match.end() :]}"
+
+
 _md = MarkdownIt("js-default", {"breaks": True}).enable("table").enable("strikethrough")
+_md.core.ruler.push("task_boxes", _task_boxes)
+_md.core.ruler.push("bare_links", _linkify)
 _LOOKS_HTML = re.compile(r"<(p|br|a|ul|ol|li|strong|em|b|i|div|span|h[1-6])\b[^>]*>", re.IGNORECASE)
 
 

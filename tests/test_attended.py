@@ -127,6 +127,28 @@ def test_a_going_talk_at_the_time_of_a_cancelled_one_is_still_listed(app, db_pat
     assert "C30:" in section(text, "中止になったセッション")
 
 
+def test_two_going_talks_at_the_same_time_are_not_claimed_as_attended(app, client, runner):
+    """Visual review: A30 and D30 both "going" at 14:00 (a clash never resolved) were both listed under
+    参加したセッション. Neither is now: they are named on one line as planned at the same time."""
+    demo = "demo-tech-festa-2026"
+    assert runner.invoke(args=["mark", demo, "A30", "D30", "A10", "--status", "going"]).exit_code == 0
+    clashed = {"ja": "予定が重なっていたセッション: ", "en": "Planned, at the same time as another: "}
+    for preset in report.PRESETS:
+        for lang, (attended, *_rest) in LABELS.items():
+            text = draft(client, demo, preset, lang)
+            listed = [x for x in section(text, attended).splitlines() if x.startswith("- ")]
+            assert any("A10:" in x for x in listed), (preset, lang)
+            assert not any("A30:" in x or "D30:" in x for x in listed), (preset, lang)
+            [line] = [x for x in text.splitlines() if x.startswith(clashed[lang])]
+            assert "14:00-14:45 A30: " in line and "14:00-14:45 D30: " in line, (preset, lang)
+            assert "#### A30" not in text and "#### D30" not in text
+    # A note on one of them marks it attended: it is listed, the other one is left out (they were not there).
+    client.post(f"/api/c/{demo}/note/D30", json={"text": "ゼロトラストの話", "base_version": 0})
+    text = draft(client, demo, "markdown", "ja")
+    assert "D30:" in section(text, "参加したセッション") and "A30:" not in section(text, "参加したセッション")
+    assert not any(x.startswith(clashed["ja"]) for x in text.splitlines())
+
+
 def test_the_plan_spreadsheet_has_a_cancelled_column(day, client):
     # The conference is Japanese: its sheet speaks Japanese to an English reader too (the English demo's
     # sheet has the English header, tests/golden/plan-en.csv).

@@ -45,7 +45,7 @@ def test_sessions_json_has_the_contract_fields_in_stable_order(runner):
 
 def test_sessions_of_unknown_conference_fails_with_one_line(runner):
     result = runner.invoke(args=["sessions", "nope", "--json"])
-    assert result.exit_code == 1 and "no conference 'nope'" in result.output
+    assert result.exit_code == 1 and "No conference 'nope'" in result.output
 
 
 def _free_port() -> int:

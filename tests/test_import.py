@@ -115,6 +115,45 @@ def test_ui_error_names_the_problem_and_keeps_the_form(client):
     assert client.get("/c/x/").status_code == 404
 
 
+def _tables(db_path) -> dict[str, int]:
+    db = connect(db_path)
+    try:
+        return {name: db[name].count for name in ("conferences", "sessions", "imports", "pending_imports")}
+    finally:
+        db.close()
+
+
+def test_a_plain_text_file_is_refused_as_not_a_timetable(client, runner, db_path, tmp_path):
+    """Visual review: "hello world / not a timetable" uploaded in the form got the column-mapping page."""
+    letter = tmp_path / "hello.txt"
+    letter.write_bytes(b"hello world\nnot a timetable\n")
+    before = _tables(db_path)
+    for lang, words in (
+        ("en", "hello.txt: csv: line 1: not a timetable: no line has columns"),
+        ("ja", "hello.txt: csv: 1 行目: タイムテーブルではありません: 列に分かれた行がなく"),
+    ):
+        with letter.open("rb") as f:
+            response = client.post(
+                "/import",
+                data={"file": (f, "hello.txt"), "slug": "hello"},
+                content_type="multipart/form-data",
+                headers={"Accept-Language": lang},
+            )
+        html = response.get_data(as_text=True)
+        assert response.status_code == 400, lang  # the form again with the refusal, not the mapping page
+        assert words in html and "'hello world'; 'not a timetable'" in html.replace("&#39;", "'"), lang
+        assert "map_title" not in html
+    result = runner.invoke(args=["import", str(letter), "--slug", "hello"])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: hello.txt: csv: line 1: not a timetable: ")
+    assert _tables(db_path) == before and client.get("/c/hello/").status_code == 404
+    # A one-column file whose header names a field is a timetable (of titles without times yet).
+    titles = tmp_path / "titles.csv"
+    titles.write_text("title\nOpening\nClosing\n", encoding="utf-8")
+    assert runner.invoke(args=["import", str(titles), "--slug", "titles"]).exit_code == 0
+    assert len(rows(db_path, "titles")) == 2
+
+
 def test_url_import_then_refresh_reports_changes_and_keeps_marks_notes_and_links(client, runner, http_server, db_path):
     http_server.put("/mini/schedule.json", mini_json(), "application/json")
     url = http_server.url + "/mini/schedule.json"

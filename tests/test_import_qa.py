@@ -384,6 +384,20 @@ def test_import_notes_errors_and_format_names_are_japanese_on_japanese_pages(jtf
 # --- item 8: Refresh and Undo on the phone's agenda -----------------------------------------------------
 
 
+def test_the_english_import_report_says_one_title_row_in_sentences(jtf, client, db_path):
+    """Visual review: "1 title rows above the header (line 3) were left out" and notes starting lowercase."""
+    report = visible(client.get(jtf, headers=EN))
+    assert "1 title row above the header (line 3) was left out: 'July Tech Festa 2026 タイムテーブル'" in report
+    assert "title rows" not in report
+    assert "The file names no time zone and none was given" in report
+    assert "the file names no time zone" not in report
+    # The same report stored in the database reads the same after a restart (the message keeps its plural).
+    db = connect(db_path)
+    stored = db.execute("select report from imports order by id desc limit 1").fetchone()[0]
+    db.close()
+    assert '"plural": "%(n)d title rows above the header (line %(line)d) were left out: %(rows)s"' in stored
+
+
 def test_the_agenda_offers_refresh_and_the_last_import(jtf, client):
     page = client.get(f"/c/{JTF}/agenda", headers=JA)
     html_ = page.get_data(as_text=True)

@@ -181,6 +181,32 @@ def test_note_page_renders_markdown_safely(client):
         assert re.findall(r"<a\b", shown) == ["<a", "<a"]
 
 
+def test_a_note_shows_its_tasks_as_boxes_and_bare_urls_as_links(client):
+    """Visual review: `- [ ]` / `- [x]` showed as "[ ]"/"[x]" on the session page and in the preview, and a
+    long URL written bare stayed text. The TODO page and the draft show ☐/☑."""
+    text = (
+        "- [ ] 資料を読む https://speakerdeck.com/example/kubernetes-operations-2026-from-the-field-long.\n"
+        "- [x] リポジトリにスター\n\n"
+        "詳細は https://example.org/ja/を参照 (see https://example.net/a_(b)).\n\n"
+        "`https://in.code.example` javascript:alert(1) https://x.example/javascript:alert(2)\n"
+    )
+    client.post(f"/c/{SLUG}/note/C30", data={"text": text, "base_version": "0"})
+    session = client.get(f"/c/{SLUG}/s/C30").get_data(as_text=True)
+    on_session = session.split('<div class="md">')[1].split("</div>")[0]
+    preview = client.post(f"/c/{SLUG}/preview", data={"text": text}).get_data(as_text=True)
+    for shown in (on_session, preview):
+        assert "<li>☐ 資料を読む " in shown and "<li>☑ リポジトリにスター</li>" in shown
+        assert "[ ]" not in shown and "[x]" not in shown
+        assert re.findall(r'href="([^"]*)"', shown) == [
+            "https://speakerdeck.com/example/kubernetes-operations-2026-from-the-field-long",  # no full stop
+            "https://example.org/ja/",  # the Japanese after it is not part of it
+            "https://example.net/a_(b)",  # its own brackets, not the sentence's
+            "https://x.example/javascript:alert(2)",  # a web address (whatever its path says)
+        ]
+        assert "<code>https://in.code.example</code>" in shown and "</code> javascript:alert(1) <a " in shown
+        assert 'rel="noopener noreferrer nofollow"' in shown
+
+
 def test_history_page_restores(client):
     for i, text in enumerate(["one", "two", "three"]):
         client.post(f"/c/{SLUG}/note/D30", data={"text": text, "base_version": str(i)})

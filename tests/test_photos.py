@@ -403,7 +403,7 @@ def test_cli_add_list_and_rm(runner, tmp_path):
     bad = runner.invoke(args=["photo", "add", SLUG, "A10", str(tmp_path / "notes.txt")])
     assert bad.exit_code == 1 and "notes.txt: not a photo" in bad.output and len(bad.output.strip().splitlines()) == 1
     unknown = runner.invoke(args=["photo", "add", SLUG, "NOPE", str(tmp_path / "slide.jpg")])
-    assert unknown.exit_code == 1 and "no session 'NOPE'" in unknown.output
+    assert unknown.exit_code == 1 and "No session 'NOPE'" in unknown.output
     assert runner.invoke(args=["photo", "rm", SLUG, str(photo_id)]).exit_code == 0
     assert photos_json(runner) == []
     assert runner.invoke(args=["photo", "rm", SLUG, str(photo_id)]).exit_code == 1

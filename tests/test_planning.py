@@ -123,7 +123,9 @@ def test_session_page_shows_clash_and_keep_this_one(client):
     client.post(f"/c/{SLUG}/mark", data={"key": "A20", "status": "going"})
     client.post(f"/c/{SLUG}/mark", data={"key": "C20", "status": "going"})
     html = client.get(f"/c/{SLUG}/s/A20").get_data(as_text=True)
-    assert "Clash: you are also going to" in html and "C20: Looking inside the kernel with eBPF" in html
+    assert (
+        "Clash: at the same time you are also down for" in html and "C20: Looking inside the kernel with eBPF" in html
+    )
     assert '<input type="hidden" name="demote" value="C20">' in html
 
 
@@ -140,6 +142,46 @@ def test_chooser_and_my_day(client):
     # The break at its own times, then the free time up to the next talk (QA 15).
     assert "11:45–13:00 · 昼休み / Lunch break" in day and "13:00–14:00 · Free time" in day
     assert '<strong class="room-change">→ Track C</strong>' in day
+
+
+def _slot(day_html: str, key: str) -> str:
+    """One talk's line on My day (its <li>)."""
+    return re.search(rf'<li class="slot[^"]*" data-key="{key}".*?</li>', day_html, re.S).group(0)
+
+
+def test_a_going_talk_at_the_time_of_an_attended_one_is_a_clash_with_no_walk_to_it(client):
+    """Visual review: A10 attended (11:00, Track A) and B10 going at 11:00 (Track B) read as one after
+    the other, with "→ Track B" to walk to. Both are flagged; keeping the attended one moves B10 back."""
+    client.post(f"/c/{SLUG}/mark", data={"key": "A10", "status": "attended"})
+    client.post(f"/c/{SLUG}/mark", data={"key": "B10", "status": "going"})
+    client.post(f"/c/{SLUG}/share", data={"action": "new"})
+    link = re.search(r'value="http://localhost(/p/[^"]+)"', client.get(f"/c/{SLUG}/share").get_data(as_text=True))
+    for page in (f"/c/{SLUG}/my", link.group(1)):  # my day, and the shared read-only page
+        day = client.get(page).get_data(as_text=True)
+        going, attended = _slot(day, "B10"), _slot(day, "A10")
+        assert 'class="slot clash"' in going and 'class="slot clash"' in attended, page
+        assert "room-change" not in going and "→" not in going, page
+    # On the attended talk, "Keep this one" keeps it attended and moves B10 back to the shortlist; the
+    # going one offers no button that could move an attended talk.
+    keep = _slot(client.get(f"/c/{SLUG}/my").get_data(as_text=True), "A10")
+    assert '<input type="hidden" name="status" value="attended">' in keep
+    assert '<input type="hidden" name="demote" value="B10">' in keep
+    assert "Keep this one" not in _slot(client.get(f"/c/{SLUG}/my").get_data(as_text=True), "B10")
+    client.post(f"/c/{SLUG}/mark", data={"key": "A10", "status": "attended", "demote": "B10"})
+    day = client.get(f"/c/{SLUG}/my").get_data(as_text=True)
+    assert "B10" not in day and 'class="slot clash"' not in day
+    # The session page says it too, with the other talk's status.
+    client.post(f"/c/{SLUG}/mark", data={"key": "B10", "status": "going"})
+    html = client.get(f"/c/{SLUG}/s/B10").get_data(as_text=True)
+    assert "Clash: at the same time you are also down for" in html and "(Track A) · Attended" in html
+
+
+def test_two_attended_talks_at_the_same_time_are_no_clash():
+    a = s("a", T, 45, "attended", "A")
+    b = s("b", T, 45, "attended", "B")
+    c = s("c", T + timedelta(minutes=30), 45, "going", "C")
+    assert planning.clashes([a, b]) == {"a": [], "b": []}
+    assert planning.clashes([a, b, c]) == {"a": ["c"], "b": ["c"], "c": ["a", "b"]}
 
 
 def test_moved_and_cancelled_marked_sessions_are_flagged(client, runner, tmp_path):
@@ -219,7 +261,7 @@ def test_cli_mark_and_sessions_json_show_status_and_clashes(runner):
     rows = {r["key"]: r for r in json.loads(runner.invoke(args=["sessions", SLUG, "--json"]).stdout)}
     assert rows["B20"]["status"] is None and rows["A20"]["clashes"] == []
     bad = runner.invoke(args=["mark", SLUG, "NOPE", "--status", "going"])
-    assert bad.exit_code == 1 and "no session 'NOPE'" in bad.output
+    assert bad.exit_code == 1 and "No session 'NOPE'" in bad.output
 
 
 def test_day_boundaries_in_my_day():

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from markupsafe import escape
+
 
 def test_index_lists_the_demo_conference_marked_as_demo(client):
     html = client.get("/").get_data(as_text=True)
@@ -42,6 +44,31 @@ def test_unknown_conference_and_session_are_404(client):
     assert client.get("/c/nope/").status_code == 404
     assert client.get("/c/demo-tech-festa-2026/s/ZZZ").status_code == 404
     assert client.get("/c/demo-tech-festa-2026/?day=1999-01-01").status_code == 404
+
+
+def test_not_found_pages_speak_the_readers_language(client):
+    """Visual review: a Japanese page said "no session 'ZZZ' in 'demo-tech-festa-2026'" in English."""
+    pages = {
+        "/c/demo-tech-festa-2026/s/ZZZ": (
+            "No session 'ZZZ' in 'demo-tech-festa-2026'.",
+            "'demo-tech-festa-2026' にセッション 'ZZZ' はありません。",
+        ),
+        "/c/nope/": ("No conference 'nope'.", "カンファレンス 'nope' はありません。"),
+        "/p/not-a-token/": ("This link was revoked or never existed.", "このリンクは取り消されたか、存在しません。"),
+        "/c/demo-tech-festa-2026/?day=1999-01-01": (
+            "There is nothing at this address.",
+            "このアドレスには何もありません。",
+        ),
+    }
+    for path, (english, japanese) in pages.items():
+        for lang, sentence in (("en", english), ("ja", japanese)):
+            client.set_cookie("lang", lang)
+            response = client.get(path)
+            assert response.status_code == 404, path
+            html = response.get_data(as_text=True)
+            assert f'<p class="error">{escape(sentence)}</p>' in html, (path, lang)
+    client.set_cookie("lang", "ja")
+    assert "no session" not in client.get("/c/demo-tech-festa-2026/s/ZZZ").get_data(as_text=True).lower()
 
 
 def test_language_follows_accept_language_and_the_switch_sticks(client):
@@ -124,3 +151,30 @@ def test_kept_grid_pages_get_fresh_tokens_and_follow_every_change(app, client):
         == 303
     )
     assert 'data-key="B20" data-status=""' in nonce_and_token(client)[2]
+
+
+def test_types_and_languages_read_as_words_in_the_readers_language(client):
+    """Visual review: a Japanese session page and the list's filters showed "talk", "break", "hands-on",
+    "keynote", "ja", "en" as the file has them. Known ones are words now; the filter still sends the value."""
+    client.set_cookie("lang", "ja")
+    page = client.get("/c/demo-tech-festa-2026/s/C10").get_data(as_text=True)
+    assert "<dt>種別</dt><dd>トーク</dd>" in page
+    assert "<dd>英語</dd>" in page and "<dd>en</dd>" not in page and "<dd>talk</dd>" not in page
+    listing = client.get("/c/demo-tech-festa-2026/list").get_data(as_text=True)
+    for value, word in (("break", "休憩"), ("hands-on", "ハンズオン"), ("keynote", "基調講演"), ("talk", "トーク"),
+                        ("ja", "日本語"), ("en", "英語")):  # fmt: skip
+        assert f'<option value="{value}">{word}</option>' in listing, value
+    assert '<option value="sre">sre</option>' in listing  # a track is the organisers' own word
+    client.set_cookie("lang", "en")
+    listing = client.get("/c/demo-tech-festa-2026/list").get_data(as_text=True)
+    assert '<option value="hands-on">Hands-on</option>' in listing and '<option value="ja">Japanese</option>' in listing
+    filtered = client.get("/c/demo-tech-festa-2026/list", query_string={"type": "keynote"}).get_data(as_text=True)
+    assert '<option value="keynote" selected>Keynote</option>' in filtered
+
+
+def test_an_unknown_type_or_language_is_shown_as_the_file_has_it(app):
+    from conference.views.helpers import language_label, type_label
+
+    with app.test_request_context(headers={"Accept-Language": "ja"}):
+        assert (type_label("Hands-On"), type_label("ポスター"), type_label("")) == ("ハンズオン", "ポスター", "")
+        assert (language_label("en-US"), language_label("fr"), language_label("")) == ("英語", "fr", "")

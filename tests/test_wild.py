@@ -414,7 +414,10 @@ def test_title_rows_above_the_header_are_left_out_and_said():
     data = b"Programme 2026,,\n,,\nTitle,Start,End\nOpening,2026-07-25 10:00,2026-07-25 10:15\n"
     _fmt, tt = parse(data, options=Options(timezone="Asia/Tokyo"))
     assert [s.title for s in tt.sessions] == ["Opening"]
-    assert "1 title rows above the header (line 3) were left out: 'Programme 2026'" in tt.notes
+    assert "1 title row above the header (line 3) was left out: 'Programme 2026'" in tt.notes
+    two = b"Programme 2026,,\nDay 1,,\nTitle,Start,End\nOpening,2026-07-25 10:00,2026-07-25 10:15\n"
+    _fmt, tt = parse(two, options=Options(timezone="Asia/Tokyo"))
+    assert "2 title rows above the header (line 3) were left out: 'Programme 2026'; 'Day 1'" in tt.notes
 
 
 def test_a_file_without_a_header_row_is_refused_with_what_its_rows_look_like():

@@ -58,6 +58,7 @@ LABELS = {
         "own": "登壇しました",
         "talks": "参加したセッション",
         "cancelled_talks": "中止になったセッション",
+        "clashed": "予定が重なっていたセッション",
         "sessions": "セッションごとのメモ",
         "speakers": "登壇者",
         "slides": "スライド",
@@ -93,6 +94,7 @@ LABELS = {
         "own": "My talk",
         "talks": "Talks I attended",
         "cancelled_talks": "Cancelled talks",
+        "clashed": "Planned, at the same time as another",
         "sessions": "Notes per talk",
         "speakers": "Speakers",
         "slides": "Slides",
@@ -532,10 +534,22 @@ def context(conf: Conference, sessions: Sequence[PlannedSession], notes: Mapping
     # What the draft says the attendee did. A talk the organisers cancelled was neither given nor attended,
     # whatever its mark (a note written before the cancellation marked it attended). A "going" talk that
     # overlaps one the attendee attended or gave was not attended: they were in the other room.
-    there = [s for s in wanted if s.status in ("attended", "speaking") and not s.cancelled]
-    elsewhere = {s.key for s in wanted if s.status == "going" and any(overlaps(s, o) for o in there)}
+    # A "going" talk with its own notes or photos was attended (the note marks it so). Two "going" talks
+    # at the same time without either are a clash nobody resolved: the draft does not claim both (nor
+    # picks one), it names them on one line (`clashed_talks`).
+    written = {t.key for t in talks if t.notes or t.photos}
+    live = [s for s in wanted if not s.cancelled]
+    there = [s for s in live if s.status in ("attended", "speaking") or s.key in written]
+    held = {s.key for s in there}
+    going = [s for s in live if s.status == "going" and s.key not in held]
+    elsewhere = {s.key for s in going if any(overlaps(s, o) for o in there)}
+    planned = [s for s in going if s.key not in elsewhere]
+    unresolved = {s.key for s in planned if any(o.key != s.key and overlaps(s, o) for o in planned)}
     own_talks = [t for t in talks if t.own and not t.cancelled]
-    attended_talks = [t for t in talks if not t.own and not t.cancelled and t.key not in elsewhere]
+    attended_talks = [
+        t for t in talks if not t.own and not t.cancelled and t.key not in elsewhere and t.key not in unresolved
+    ]
+    clashed_talks = [t for t in talks if t.key in unresolved]
     cancelled_talks = [t for t in talks if t.cancelled]  # listed on their own, marked 中止 / cancelled
     # Notes per talk: those, and any other talk the attendee wrote about or photographed (a cancelled one
     # marked so).
@@ -573,6 +587,7 @@ def context(conf: Conference, sessions: Sequence[PlannedSession], notes: Mapping
         "own_talks": own_talks,
         "attended_talks": attended_talks,
         "cancelled_talks": cancelled_talks,
+        "clashed_talks": clashed_talks,
         "todos": [{"text": t["text"], "talk": talk} for talk in talks for t in talk.todos],
         "retro": _retro([t.notes for t in talks]) if options.retro else None,
         "later": later,

@@ -18,7 +18,7 @@ import io
 import re
 
 from ..errors import ParseError
-from ..messages import M
+from ..messages import M, Mn
 from ..model import MAX_SESSIONS, Timetable, zone
 from .common import Options, resolve_zone, too_many_sessions
 from .rows import WEEKDAYS, Row, RowReader, date_order, parse_clock, parse_date, split_speakers
@@ -303,7 +303,9 @@ def columns_of(data: bytes, options: Options) -> tuple[list[str], dict[str, str]
     records = _records(_decode(data, options.encoding))
     try:
         position, columns = _find_header(records, options)
-    except ParseError:
+    except ParseError as exc:
+        if not exc.answer:  # not a table at all: nothing to map
+            raise
         position = header_row(records)
         columns = match_fields(records[position][1]) if records else {}
     header = records[position][1] if records else []
@@ -354,6 +356,18 @@ def _find_header(records: list[tuple[int, list[str]]], options: Options) -> tupl
                 rows=shown,
             ),
             answer=("map",),
+        )
+    filled = [(n, row) for n, row in records[:_HEADER_SEARCH] if any(c.strip() for c in row)]
+    if filled and all(sum(1 for c in row if c.strip()) == 1 and not match_fields(row) for _n, row in filled):
+        # One piece of text a line and no word a header uses: a note or a letter, not a table to map.
+        raise ParseError(
+            FMT,
+            M("line %(n)d", n=filled[0][0]),
+            M(
+                "not a timetable: no line has columns and none names a field (title, date, start, room…); "
+                "it starts: %(rows)s",
+                rows=shown,
+            ),
         )
     raise ParseError(
         FMT,
@@ -417,7 +431,8 @@ def parse(data: bytes, options: Options) -> Timetable:
     skipped_above = [", ".join(c for c in row if c.strip()) for row in above]
     if skipped_above:
         notes.append(
-            M(
+            Mn(
+                "%(n)d title row above the header (line %(line)d) was left out: %(rows)s",
                 "%(n)d title rows above the header (line %(line)d) were left out: %(rows)s",
                 n=len(skipped_above),
                 line=records[position][0],

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from sqlite_utils import Database
 
 from ..errors import BadInput, NotFound
+from ..messages import M
 from ..model import Conference, from_iso, now_utc, to_iso
 from .conferences import conference_by_id
 from .connection import write
@@ -196,7 +197,7 @@ def remember_device(db: Database, token: str | None = None, *, now: datetime | N
 # --- share links and calendar feeds -------------------------------------------------------------
 
 
-def _conference_of(db: Database, table: str, token: str, missing: str) -> Conference:
+def _conference_of(db: Database, table: str, token: str, missing: M) -> Conference:
     row = db.execute(f"select conference_id from {table} where token = ?", [token]).fetchone()
     if not row:
         raise NotFound(missing)
@@ -224,7 +225,7 @@ def revoke_share(db: Database, conf: Conference) -> None:
 
 
 def conference_by_share(db: Database, token: str) -> Conference:
-    return _conference_of(db, "shares", token, "this link was revoked or never existed")
+    return _conference_of(db, "shares", token, M("This link was revoked or never existed."))
 
 
 def feed_token(db: Database, conf: Conference) -> str:
@@ -243,7 +244,7 @@ def new_feed_token(db: Database, conf: Conference) -> str:
 
 
 def conference_by_feed(db: Database, token: str) -> Conference:
-    return _conference_of(db, "feeds", token, "no such feed (the link was regenerated or never existed)")
+    return _conference_of(db, "feeds", token, M("No such feed (the link was regenerated or never existed)."))
 
 
 def plan_changed_at(db: Database, conf: Conference) -> str | None:

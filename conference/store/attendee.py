@@ -7,6 +7,7 @@ from sqlite_utils import Database
 from .. import notes as note_text
 from ..errors import BadInput, Conflict, NotFound
 from ..links import check_kind, guess_link_kind, safe_url
+from ..messages import M
 from ..model import Conference, Link, Note, advance, normalise_space, now_utc, to_iso
 from ..planning import check_status
 from .connection import write
@@ -147,7 +148,7 @@ def restore_note_version(db: Database, conf: Conference, key: str, version: int,
         "select text from note_versions where conference_id = ? and key = ? and version = ?", [conf.id, key, version]
     ).fetchone()
     if not row:
-        raise NotFound(f"no version {version} of this note")
+        raise NotFound(M("No version %(n)d of this note.", n=version))
     return save_note(db, conf, key, row[0], base_version)
 
 
@@ -233,7 +234,7 @@ def link_session_key(db: Database, conf: Conference, link_id: int) -> str:
     """The key of the session an attendee's link belongs to, or NotFound."""
     row = db.execute("select key from user_links where id = ? and conference_id = ?", [link_id, conf.id]).fetchone()
     if not row:
-        raise NotFound("no such link")
+        raise NotFound(M("No such link."))
     return row[0]
 
 

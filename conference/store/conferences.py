@@ -12,6 +12,7 @@ from sqlite_utils import Database
 
 from ..errors import BadInput, NotFound
 from ..links import safe_url
+from ..messages import M
 from ..model import Conference, from_iso, now_utc, to_iso
 from .connection import write
 
@@ -64,14 +65,14 @@ def conference(db: Database, slug: str) -> Conference:
     """The conference called `slug`, or NotFound."""
     found = _one(db, "slug = ?", [slug])
     if found is None:
-        raise NotFound(f"no conference {slug!r}")
+        raise NotFound(M("No conference '%(slug)s'.", slug=slug))
     return found
 
 
 def conference_by_id(db: Database, conference_id: int) -> Conference:
     found = _one(db, "id = ?", [conference_id])
     if found is None:
-        raise NotFound(f"no conference {conference_id}")
+        raise NotFound(M("No conference %(n)d.", n=conference_id))
     return found
 
 

@@ -24,6 +24,7 @@ from sqlite_utils import Database
 
 from ..errors import BadInput, NotFound
 from ..media import CAPTION_MAX, PhotoRefused, Prepared, verify
+from ..messages import M
 from ..model import Conference, Photo, from_iso, normalise_space, now_utc, to_iso
 from .attendee import is_cancelled
 from .connection import write
@@ -158,21 +159,21 @@ def photo(db: Database, conf: Conference, photo_id: int) -> Photo:
         f"select {_COLUMNS} from photos where conference_id = ? and id = ?", [conf.id, photo_id]
     ).fetchone()
     if row is None:
-        raise NotFound(f"no photo {photo_id} in {conf.slug!r}")
+        raise NotFound(M("No photo %(n)d in '%(slug)s'.", n=photo_id, slug=conf.slug))
     return _photo(conf, row)
 
 
 def photo_file(db: Database, conf: Conference, photo_id: int, variant: str = "full") -> tuple[bytes, str]:
     """(bytes, mimetype) of a photo ("full") or of its thumbnail ("thumb", always JPEG)."""
     if variant not in VARIANTS:
-        raise NotFound(f"no {variant!r} of a photo")
+        raise NotFound(M("No '%(variant)s' of a photo.", variant=variant))
     row = db.execute(
         "select f.data, p.mimetype from photo_files f join photos p on p.id = f.photo_id"
         " where p.conference_id = ? and p.id = ? and f.variant = ?",
         [conf.id, photo_id, variant],
     ).fetchone()
     if row is None:
-        raise NotFound(f"no photo {photo_id} in {conf.slug!r}")
+        raise NotFound(M("No photo %(n)d in '%(slug)s'.", n=photo_id, slug=conf.slug))
     return row[0], ("image/jpeg" if variant == "thumb" else row[1])
 
 
@@ -216,7 +217,7 @@ def set_share_photos(db: Database, conf: Conference, on: bool) -> None:
     with write(db):
         changed = db.execute("update shares set photos = ? where conference_id = ?", [int(on), conf.id]).rowcount
     if not changed:
-        raise NotFound("there is no share link: create one first")
+        raise NotFound(M("There is no share link: create one first."))
 
 
 # --- recordings --------------------------------------------------------------------------------

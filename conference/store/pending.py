@@ -11,6 +11,7 @@ from datetime import timedelta
 from sqlite_utils import Database
 
 from ..errors import NotFound
+from ..messages import M
 from ..model import from_iso, now_utc, to_iso
 from .connection import write
 
@@ -46,7 +47,7 @@ def pending_import(db: Database, token: str) -> dict:
     """{token, created_at, name, source, request: dict, data: bytes}; NotFound when gone or expired."""
     row = next(db.query("select * from pending_imports where token = ?", [token or ""]), None)
     if row is None or from_iso(row["created_at"]) < now_utc() - KEEP_FOR:
-        raise NotFound("this import is no longer waiting (over a day old, or done): start it again")
+        raise NotFound(M("This import is no longer waiting (over a day old, or done): start it again."))
     return {**row, "request": json.loads(row["request"])}
 
 

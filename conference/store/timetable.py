@@ -62,7 +62,7 @@ def versions(db: Database, conf: Conference) -> Versions:
         [conf.id],
     ).fetchone()
     if row is None:
-        raise NotFound(f"no conference {conf.slug!r}")
+        raise NotFound(M("No conference '%(slug)s'.", slug=conf.slug))
     return Versions(database_path(db), conf.id, *row, alarm=setting(db, "alarm_minutes"))
 
 
@@ -96,7 +96,7 @@ def _clashes(db: Database, conf: Conference, planned: list[PlannedSession] | Non
             for k, a, b, st, c in db.execute(
                 "select s.key, s.start, s.end, st.status, s.cancelled from sessions s join statuses st"
                 " on st.conference_id = s.conference_id and st.key = s.key where s.conference_id = ?"
-                " and st.status in ('going', 'speaking') and s.start is not null",
+                " and st.status in ('going', 'speaking', 'attended') and s.start is not null",
                 [conf.id],
             )
         ]
@@ -190,7 +190,7 @@ def planned_session(db: Database, conf: Conference, key: str, *, abstracts: bool
     """One session (with status, links and clashes), or NotFound."""
     found = planned_sessions(db, conf, [key], abstracts=abstracts)
     if not found:
-        raise NotFound(f"no session {key!r} in {conf.slug!r}")
+        raise NotFound(M("No session '%(key)s' in '%(slug)s'.", key=key, slug=conf.slug))
     return found[0]
 
 
@@ -206,7 +206,7 @@ def require_sessions(db: Database, conf: Conference, keys: list[str]) -> None:
     }
     missing = [k for k in keys if k not in known]
     if missing:
-        raise NotFound(f"no session {missing[0]!r} in {conf.slug!r}")
+        raise NotFound(M("No session '%(key)s' in '%(slug)s'.", key=missing[0], slug=conf.slug))
 
 
 # --- imports -----------------------------------------------------------------------------------
@@ -556,5 +556,5 @@ def import_report(db: Database, conf: Conference, import_id: int) -> dict:
     """One entry of the import history: {id, at, source, format, report (ChangeReport.as_json)}."""
     rows = list(db["imports"].rows_where("id = ? and conference_id = ?", [import_id, conf.id], limit=1))
     if not rows:
-        raise NotFound(f"no import {import_id} for {conf.slug!r}")
+        raise NotFound(M("No import %(n)d in '%(slug)s'.", n=import_id, slug=conf.slug))
     return {**rows[0], "report": json.loads(rows[0]["report"])}

@@ -9,8 +9,8 @@ from babel.messages.extract import extract_from_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 METHODS = [("conference/**.py", "python"), ("templates/**.html", "jinja2.ext:babel_extract")]
-# M(...): a library message (conference/messages.py), translated by the web layer.
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "M": None}
+# M(...), Mn(singular, plural, n=...): a library message (conference/messages.py), translated by the web layer.
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "M": None, "Mn": (1, 2)}
 
 
 def extract() -> Catalog:

@@ -19,7 +19,19 @@ from ..links import LINK_KINDS
 from ..model import conference_day
 from ..text import render_abstract, render_markdown, safe_url
 from . import agenda, auth, compress, db, exports, imports, media, notes, offline, planning, report, timetable
-from .helpers import KeyConverter, clock, day_label, hm, keypath, kind_label, mark_ctx, wants_json, zone_label
+from .helpers import (
+    KeyConverter,
+    clock,
+    day_label,
+    hm,
+    keypath,
+    kind_label,
+    language_label,
+    mark_ctx,
+    type_label,
+    wants_json,
+    zone_label,
+)
 from .pagecache import csp_nonce
 
 # The most specific first: NonPublicAddress is a Refused and a FetchError, and answers 403.
@@ -102,6 +114,8 @@ def init_app(app: Flask) -> None:
         current_locale=lambda: str(get_locale()),
         csp_nonce=csp_nonce,
         kind_label=kind_label,
+        type_label=type_label,
+        language_label=language_label,
         link_kinds=LINK_KINDS,
         mark_ctx=mark_ctx,
         offline_pages=offline.offline_pages,

@@ -59,6 +59,37 @@ def kind_label(kind: str) -> str:
     return labels.get(kind, kind or _("Link"))
 
 
+def _known(value: str) -> str:
+    return " ".join((value or "").strip().lower().replace("_", " ").split())
+
+
+def type_label(value: str) -> str:
+    """A session's type as the reader says it when it is a known one (break, keynote…), else as the file has it."""
+    labels = {
+        "talk": _("Talk"),
+        "session": _("Talk"),
+        "break": _("Break"),
+        "hands-on": _("Hands-on"),
+        "handson": _("Hands-on"),
+        "hands on": _("Hands-on"),
+        "keynote": _("Keynote"),
+        "workshop": _("Workshop"),
+        "panel": _("Panel"),
+        "lightning talk": _("Lightning talk"),
+        "lightning": _("Lightning talk"),
+        "lt": _("Lightning talk"),
+    }
+    return labels.get(_known(value), value)
+
+
+def language_label(value: str) -> str:
+    """A session's language as a word in the reader's language (ja, en-US, English…), else as the file has it."""
+    code = _known(value).split("-")[0].split(" ")[0] if value else ""
+    labels = {"ja": _("Japanese"), "jp": _("Japanese"), "japanese": _("Japanese"), "日本語": _("Japanese"),
+              "en": _("English"), "english": _("English"), "英語": _("English")}  # fmt: skip
+    return labels.get(code, value)
+
+
 def zone_label(name: str) -> str:
     """IANA names as they are; the fixed-offset "Etc/GMT-1" as "UTC+01:00" (its sign is inverted)."""
     if name.startswith("Etc/GMT") and name[7:]:

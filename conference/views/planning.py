@@ -50,8 +50,7 @@ def mark(slug: str):
     store.set_status(db, conf, keys, None if status == "none" else status)
     # A talk the attendee speaks at (the blog draft says 登壇) or attended is never demoted by keeping
     # another: only its own status choice changes it.
-    kept = ("speaking", "attended")
-    demote = [s.key for s in store.planned_sessions(db, conf, demote, abstracts=False) if s.status not in kept]
+    demote = [s.key for s in store.planned_sessions(db, conf, demote, abstracts=False) if s.status not in planning.HELD]
     if demote:
         store.set_status(db, conf, demote, demote_to)
     if wants_json():
@@ -126,6 +125,7 @@ def _my_day(conf, sessions, shared_token: str | None = None, shared_photos: dict
         days=days,
         day=day,
         items=items,
+        held={s.key for s in sessions if s.status in planning.HELD},
         shared_token=shared_token,
         shared_photos=shared_photos or {},
     )
