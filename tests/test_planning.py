@@ -89,6 +89,92 @@ def test_now_and_next():
     assert [x.key for x in state.elsewhere_now] == ["other"]
 
 
+def test_a_talk_without_a_time_overlaps_nothing():
+    tba = PlannedSession(key="tba", code="", title="TBA", status="going")
+    assert not planning.overlaps(tba, s("a", T, 45, "attended")) and not planning.overlaps(s("a", T, 45), tba)
+
+
+def test_a_choice_runs_from_the_first_start_to_the_last_end():
+    """A 90-minute workshop with a short talk inside it: pick one, 13:00-14:30 (not 13:30, not 14:00)."""
+    workshop, talk = s("workshop", T, 90, "interested"), s("talk", T + timedelta(minutes=30), 30, "interested", "B")
+    [choice] = planning.choices([talk, workshop])
+    assert (choice.start, choice.end) == (T, T + timedelta(minutes=90))
+    assert [o.key for o in choice.options] == ["workshop", "talk"]
+
+
+def _read(day):
+    """My day as the page lists it: a talk's own times and title, a gap's times and what it is."""
+    lines = []
+    for i in day:
+        if i.kind == "gap":
+            lines.append((f"{i.start:%H:%M}-{i.end:%H:%M}", ", ".join(b.title for b in i.breaks) or "Free time"))
+        else:
+            lines.append((f"{i.session.start:%H:%M}-{i.session.end:%H:%M}", i.session.title))
+    return lines
+
+
+def test_my_day_gaps_are_free_time_not_the_talks_i_skip_and_five_minutes_count():
+    items = [
+        s("a", T, 45, "going", "A"),
+        s("skipped", T + timedelta(minutes=45), 45, None, "B"),  # on in the gap, not mine
+        s("c", T + timedelta(minutes=90), 40, "going", "A"),
+        s("d", T + timedelta(minutes=135), 45, "going", "A"),  # 5 minutes after c
+    ]
+    assert _read(planning.my_day(items, T.date())) == [
+        ("13:00-13:45", "a"),
+        ("13:45-14:30", "Free time"),
+        ("14:30-15:10", "c"),
+        ("15:10-15:15", "Free time"),
+        ("15:15-16:00", "d"),
+    ]
+
+
+def test_my_day_has_no_free_time_while_a_long_talk_of_mine_is_still_on():
+    """Going to a 2-hour workshop and (a clash) a short talk inside it: no free time after the short one."""
+    items = [
+        s("workshop", T, 120, "going", "A"),
+        s("short", T + timedelta(minutes=30), 30, "going", "B"),
+        s("after", T + timedelta(minutes=120), 45, "going", "A"),
+    ]
+    assert _read(planning.my_day(items, T.date())) == [
+        ("13:00-15:00", "workshop"),
+        ("13:30-14:00", "short"),
+        ("15:00-15:45", "after"),
+    ]
+
+
+def test_now_and_next_at_the_very_start_and_end_of_a_talk():
+    first, second = s("first", T, 45, "going"), s("second", T + timedelta(minutes=45), 45, "going")
+    other = s("other", T, 45, None, "B")
+    at_start = planning.now_and_next([first, second, other], T)
+    assert [x.key for x in at_start.mine_now] == ["first"] and [x.key for x in at_start.mine_next] == ["second"]
+    assert [x.key for x in at_start.elsewhere_now] == ["other"]
+    at_end = planning.now_and_next([first, second, other], T + timedelta(minutes=45))
+    assert [x.key for x in at_end.mine_now] == ["second"] and at_end.mine_next == [] and at_end.elsewhere_now == []
+
+
+def test_a_cancelled_talk_is_neither_now_nor_next():
+    items = [s("gone", T, 45, "going"), s("gone-later", T + timedelta(hours=1), 45, "going")]
+    items = [replace(x, cancelled=True) for x in items] + [s("kept", T + timedelta(hours=2), 45, "going")]
+    state = planning.now_and_next(items, T + timedelta(minutes=10))
+    assert state.mine_now == [] and state.elsewhere_now == [] and [x.key for x in state.mine_next] == ["kept"]
+
+
+def test_without_a_plan_now_shows_what_starts_next_anywhere():
+    """Nothing marked: "Starting next" lists the talks of the next start time (not a past talk, not a break)."""
+    items = [
+        s("morning", T - timedelta(hours=3), 45, None, "B"),
+        s("photo", T - timedelta(minutes=30), 10, room="", is_break=True),
+        s("x", T, 45, None, "A"),
+        s("y", T, 45, None, "B"),
+        s("z", T + timedelta(minutes=45), 45, None, "A"),
+    ]
+    before = planning.now_and_next(items, T - timedelta(minutes=45))
+    assert before.mine_next == [] and [x.key for x in before.next_up] == ["x", "y"]
+    at_start = planning.now_and_next(items, T)
+    assert [x.key for x in at_start.elsewhere_now] == ["x", "y"] and [x.key for x in at_start.next_up] == ["z"]
+
+
 # --- through the app --------------------------------------------------------------------------
 
 
