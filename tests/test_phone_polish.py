@@ -21,7 +21,7 @@ from playwright.sync_api import Page, expect
 from conference import create_app
 from tests.conftest import LiveServer
 from tests.test_phone import LANGS, phone
-from tests.test_phone_qa import OVERLAP_JS, PASSWORD, SHORT_TALKS, run
+from tests.test_phone_qa import OVERLAP_JS, PASSWORD, SHORT_TALKS, log_in, run
 
 pytestmark = pytest.mark.browser
 
@@ -134,3 +134,85 @@ def test_the_grid_on_a_laptop_shows_whole_lines_too(browser, live_server):
             assert abs(lines - round(lines)) < 0.07, (b["key"], part, lines)
     assert page.evaluate(OVERLAP_JS) == []
     page.close()
+
+
+# --- 2: tap targets and spacing ------------------------------------------------------------------------------
+
+TARGETS = (
+    "main button, main input:not([type=hidden]):not([type=checkbox]):not([type=radio]):not([type=file]), main select,"
+    " .conf-nav a, .crumbs a, .tabs a, .pill, .chip, .chips-apply"
+)
+PAGES = {
+    "agenda": "/c/short/agenda",
+    "session": C + "/s/A20",
+    "note": C + "/note/A20",
+    "share": C + "/share",
+    "import": "/import",
+    "list": C + "/list",
+    "report": C + "/report",
+    "todos": C + "/todos",
+}
+
+
+def small_targets(page: Page, selector: str = TARGETS) -> list[dict]:
+    return [b for b in boxes(page, selector) if b["h"] < 44 - 0.5]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_buttons_fields_and_menu_links_are_44px_tall_on_a_phone(browser, live_server, runner, lang):
+    run(runner, "import", "-", "--slug", "short", "--format", "csv", stdin=SHORT_TALKS)  # its last import: ⟳
+    run(runner, "mark", SLUG, "A20", "--status", "going")
+    run(runner, "mark", SLUG, "B20", "--status", "going")  # a clash box on A20
+    page = phone(browser, live_server, lang)
+    page.goto(live_server.url + C + "/share")
+    page.locator("form button[value=new]").first.tap()
+    expect(page.locator("#share-link")).to_be_visible()
+    for name, path in PAGES.items():
+        page.goto(live_server.url + path)
+        found = boxes(page, TARGETS)
+        assert len(found) >= 2, name
+        assert small_targets(page) == [], name
+        if name == "agenda":  # its ⟳ and its room chips are square enough for a thumb
+            square = boxes(page, ".agenda-more > summary, .chip")
+            assert len(square) >= 3 and [b for b in square if b["w"] < 44 or b["h"] < 44] == []
+    page.context.close()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_stacked_controls_keep_8px_apart(browser, live_server, lang):
+    page = phone(browser, live_server, lang)
+    page.goto(live_server.url + C + "/share")
+    page.locator("form button[value=new]").first.tap()
+    expect(page.locator("#share-link")).to_be_visible()
+    link, copy = boxes(page, "#share-link")[0], boxes(page, "button[data-copy]")[0]
+    assert apart(link, copy) >= 8, (link, copy)
+    new, revoke = boxes(page, "button[value=new]")[0], boxes(page, "button[value=revoke]")[0]
+    assert apart(new, revoke) >= 8, (new, revoke)
+    page.context.close()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_login_on_a_phone_has_44px_field_and_button_apart(browser, locked_server, lang):
+    page = phone(browser, locked_server, lang)
+    page.goto(locked_server.url + "/login")
+    field, button = boxes(page, "input[name=password]")[0], boxes(page, "form.login button")[0]
+    assert field["h"] >= 44 and button["h"] >= 44, (field, button)
+    assert apart(field, button) >= 8, (field, button)
+    page.context.close()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_with_a_password_the_header_links_are_44px_tall(browser, locked_server, lang):
+    page = phone(browser, locked_server, lang)
+    log_in(page, locked_server)
+    page.goto(locked_server.url + C + "/agenda")
+    links = boxes(page, "header.top a")
+    assert len(links) >= 3
+    assert [b for b in links if b["h"] < 44 - 0.5] == []
+    # The whole box is the link's: a tap near its bottom edge (below the header's line) still lands on it.
+    for link in page.locator("header.top a").all():
+        assert link.evaluate(
+            "a => { const r = a.getBoundingClientRect();"
+            " return a.contains(document.elementFromPoint(r.x + r.width / 2, r.bottom - 2)); }"
+        ), link.inner_text()
+    page.context.close()
