@@ -15,12 +15,14 @@ tests/fixtures: none; SHORT_TALKS (test_phone_qa.py) is a made-up timetable of s
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from playwright.sync_api import Page, expect
 
 from conference import create_app
 from tests.conftest import LiveServer
-from tests.test_phone import LANGS, phone
+from tests.test_phone import LANGS, PHONE, phone
 from tests.test_phone_qa import OVERLAP_JS, PASSWORD, SHORT_TALKS, log_in, run
 
 pytestmark = pytest.mark.browser
@@ -215,4 +217,69 @@ def test_with_a_password_the_header_links_are_44px_tall(browser, locked_server, 
             "a => { const r = a.getBoundingClientRect();"
             " return a.contains(document.elementFromPoint(r.x + r.width / 2, r.bottom - 2)); }"
         ), link.inner_text()
+    page.context.close()
+
+
+# --- 3-6: the blog draft, TODOs, the import form, the clash box ------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_blog_draft_preview_headings_step_down(browser, live_server, runner, lang):
+    run(runner, "mark", SLUG, "A10", "--status", "attended")
+    run(runner, "note", SLUG, "A10", "--set-from", "-", stdin="### 学んだこと\n本文\n\n#### 詳細\nもっと")
+    page = phone(browser, live_server, lang)
+    page.goto(live_server.url + C + "/report?retro=1")  # its Fun / Done / Learn are ### under ##
+    sizes = page.locator(".report-preview").evaluate(
+        """el => Object.fromEntries(['h1','h2','h3','h4','h5','h6']
+             .filter(h => el.querySelector(h))
+             .map(h => [h, parseFloat(getComputedStyle(el.querySelector(h)).fontSize)]))"""
+    )
+    assert {"h2", "h3"} <= set(sizes), sizes
+    levels = sorted(sizes)
+    for upper, lower in itertools.pairwise(levels):
+        assert sizes[upper] > sizes[lower], sizes
+    page.context.close()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_long_todo_wraps_beside_its_checkbox(browser, live_server, runner, lang):
+    long = "資料を読み返して、チームの運用手順書に反映する。" * 3
+    run(runner, "note", SLUG, "C30", "--set-from", "-", stdin=f"- [ ] {long}\n- [ ] short one")
+    page = phone(browser, live_server, lang)
+    page.goto(live_server.url + C + "/todos")
+    item = page.locator(".todos li", has_text="資料を読み返して")
+    tick, text = item.locator("button.tick").bounding_box(), item.locator(".todo-text").bounding_box()
+    assert text["height"] > 40, "the TODO is long enough to wrap"
+    assert text["x"] >= tick["x"] + tick["width"], (tick, text)  # beside the checkbox, every line
+    assert text["y"] < tick["y"] + tick["height"], (tick, text)  # starting level with it
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.context.close()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_import_forms_fields_stay_inside_their_boxes(browser, live_server, lang):
+    page = phone(browser, live_server, lang)
+    page.goto(live_server.url + "/import")
+    for fieldset in page.locator("form.import fieldset").all():
+        outer = fieldset.bounding_box()
+        for field in fieldset.locator("input:not([type=hidden]), textarea").all():
+            box = field.bounding_box()
+            assert box["x"] >= outer["x"] and box["x"] + box["width"] <= outer["x"] + outer["width"] - 1, (
+                field.get_attribute("name"),
+                box,
+                outer,
+            )
+    page.context.close()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_clash_boxs_buttons_line_up_when_they_wrap(browser, live_server, runner, lang):
+    run(runner, "mark", SLUG, "A20", "--status", "going")
+    run(runner, "mark", SLUG, "B20", "--status", "going")
+    page = phone(browser, live_server, lang)
+    page.goto(live_server.url + C + "/s/A20")
+    first, second = boxes(page, ".clash-box form button")
+    assert second["y"] >= first["y"] + first["h"], "on a phone the second button wraps"
+    assert abs(first["x"] - second["x"]) < 1, (first, second)
+    assert apart(first, second) >= 8, (first, second)
     page.context.close()
