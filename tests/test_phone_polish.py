@@ -16,12 +16,14 @@ tests/fixtures: none; SHORT_TALKS (test_phone_qa.py) is a made-up timetable of s
 from __future__ import annotations
 
 import itertools
+import re
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from conference import create_app
 from tests.conftest import LiveServer
+from tests.test_offline_phone import ANDROID
 from tests.test_phone import LANGS, PHONE, phone
 from tests.test_phone_qa import OVERLAP_JS, PASSWORD, SHORT_TALKS, log_in, run
 
@@ -283,3 +285,33 @@ def test_the_clash_boxs_buttons_line_up_when_they_wrap(browser, live_server, run
     assert abs(first["x"] - second["x"]) < 1, (first, second)
     assert apart(first, second) >= 8, (first, second)
     page.context.close()
+
+
+# --- 7: the devices page ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_another_devices_button_says_log_out_and_names_the_device(browser, locked_server, lang):
+    laptop_agent = (
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 "
+        "Safari/537.36 Edg/131.0.0.0"
+    )
+    laptop = browser.new_context(user_agent=laptop_agent).new_page()
+    log_in(laptop, locked_server)
+    handset = phone(browser, locked_server, lang, user_agent=ANDROID)
+    log_in(handset, locked_server)
+    handset.goto(locked_server.url + "/devices")
+    items = handset.locator(".devices li")
+    expect(items).to_have_count(2)
+    for item in items.all():
+        expect(item.get_by_role("button")).to_have_text(WORDS[lang]["Log out"])
+    expect(items.nth(0).get_by_role("button")).to_have_accessible_name(WORDS[lang]["Log out"])
+    other = items.nth(1).get_by_role("button")
+    expect(other).to_have_accessible_name(WORDS[lang]["Log out Edge"])
+    assert other.bounding_box()["height"] >= 44
+    other.tap()
+    expect(handset.locator(".devices li")).to_have_count(1)
+    laptop.goto(locked_server.url + C + "/")
+    expect(laptop).to_have_url(re.compile(r"/login\?next="))
+    laptop.context.close()
+    handset.context.close()
