@@ -305,8 +305,10 @@ def test_another_devices_button_says_log_out_and_names_the_device(browser, locke
     expect(items).to_have_count(2)
     for item in items.all():
         expect(item.get_by_role("button")).to_have_text(WORDS[lang]["Log out"])
-    expect(items.nth(0).get_by_role("button")).to_have_accessible_name(WORDS[lang]["Log out"])
-    other = items.nth(1).get_by_role("button")
+    # (Logins made in the same second list in either order: find each by what it shows.)
+    here = items.filter(has=handset.locator("strong"))
+    expect(here.get_by_role("button")).to_have_accessible_name(WORDS[lang]["Log out"])
+    other = items.filter(has_not=handset.locator("strong")).get_by_role("button")
     expect(other).to_have_accessible_name(WORDS[lang]["Log out Edge"])
     assert other.bounding_box()["height"] >= 44
     other.tap()
