@@ -47,7 +47,7 @@ WORDS = {
         "Going": "行く",
         "Keep this one": "こちらを残す",
         "Log out": "ログアウト",
-        "Log out this device": "この端末をログアウト",
+        "Log out Edge": "Windows の Edge をログアウト",
         "Devices": "端末",
         "Keep both": "両方残す",
         "Copy": "コピー",
@@ -64,7 +64,7 @@ WORDS = {
         "Going": "Going",
         "Keep this one": "Keep this one",
         "Log out": "Log out",
-        "Log out this device": "Log out this device",
+        "Log out Edge": "Log out Edge on Windows",
         "Devices": "Devices",
         "Keep both": "Keep both",
         "Copy": "Copy",
@@ -273,7 +273,7 @@ def test_devices_page_names_and_times_each_device_and_logs_one_out(browser, lock
     utc = {f"{before.astimezone(ZoneInfo('UTC')):%H:%M}", f"{after.astimezone(ZoneInfo('UTC')):%H:%M}"}
     assert not any(u in shown for u in utc)
     # Log out the laptop alone: it must log in again, the phone stays.
-    items.nth(1).get_by_role("button", name=WORDS["ja"]["Log out this device"]).tap()
+    items.nth(1).get_by_role("button", name=WORDS["ja"]["Log out Edge"]).tap()
     expect(handset.locator(".devices li")).to_have_count(1)
     expect(handset.locator("p.ok")).to_be_visible()
     laptop.goto(locked_server.url + C + "/")
