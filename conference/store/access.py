@@ -164,7 +164,7 @@ def open_logins(db: Database, *, now: datetime | None = None) -> list[dict]:
     return list(
         db.query(
             "select id, created_at, expires_at, address, agent from logins where expires_at > ?"
-            " order by created_at desc",
+            " order by created_at desc, rowid desc",  # two logins in one second: the later one first
             [to_iso(now or now_utc())],
         )
     )
