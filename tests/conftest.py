@@ -207,3 +207,11 @@ class CSRFClient(FlaskClient):
             headers.setdefault("X-CSRFToken", self.token)
             kwargs["headers"] = headers
         return super().open(*args, **kwargs)
+
+
+def pytest_collection_modifyitems(items):
+    """A test that drives the browser is marked `browser` wherever it lives (files mix both kinds), so
+    `-m "not slow and not browser"` (the fast tests, and mutation testing's runs) never starts chromium."""
+    for item in items:
+        if {"browser", "page", "context"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
