@@ -106,6 +106,7 @@ def test_hatena_contents_outline_stays_in_order(day, client):
         assert f'id="{anchor}"' in preview
 
 
+@pytest.mark.slow  # hugo / jekyll / the Node tools in another process
 def test_hugo_and_jekyll_build_the_notes_headings_below_the_talk(day, client):
     text, name = draft(client, day, "hugo")
     page = hugo_build(text, filename=name)
@@ -120,6 +121,7 @@ def test_hugo_and_jekyll_build_the_notes_headings_below_the_talk(day, client):
     assert "<h1" not in post.html and "# これはコメント、見出しではない" in post.html
 
 
+@pytest.mark.slow  # hugo / jekyll / the Node tools in another process
 def test_zenn_and_qiita_still_accept_the_draft(day, client):
     text, name = draft(client, day, "zenn")
     assert zenn_check(text, name.removesuffix(".md")) == []

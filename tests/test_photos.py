@@ -440,6 +440,7 @@ def stored_bytes(db_path, photo_id: int) -> bytes:
         db.close()
 
 
+@pytest.mark.slow  # hugo / jekyll / the Node tools in another process
 def test_hugo_bundle_from_the_cli_is_read_back_and_built_by_hugo(runner, photographed, db_path, tmp_path):
     target = tmp_path / "bundle"
     result = runner.invoke(args=["report", SLUG, "--preset", "hugo", "--lang", "en", "--bundle", str(target)])
@@ -503,6 +504,7 @@ def test_the_report_page_offers_the_hugo_bundle_as_a_zip(client, photographed, d
     assert archive.read("demo-tech-festa-2026-report/b10-1.png") == stored_bytes(db_path, photographed["b1.png"])
 
 
+@pytest.mark.slow  # hugo / jekyll / the Node tools in another process
 def test_zenn_shows_the_photo_markers_as_comments_not_text(runner, photographed):
     text = runner.invoke(args=["report", SLUG, "--preset", "zenn", "--article-slug", "demo-photos-report"]).stdout
     assert "<!-- photo: a10-1.jpg -->" in text
