@@ -143,6 +143,28 @@ def test_my_day_has_no_free_time_while_a_long_talk_of_mine_is_still_on():
     ]
 
 
+def test_my_day_free_time_around_breaks_five_minutes_count_and_a_break_shows_once():
+    """Five minutes before lunch and after coffee are free time; lunch, listed once per room, shows once;
+    breaks come in time order even when the timetable lists them room by room (coffee before lunch)."""
+    h = timedelta(hours=1)
+    items = [
+        s("Coffee", T + h, 15, room="", is_break=True),  # 14:00-14:15
+        s("Lunch", T - h, 60, room="A", is_break=True),  # 12:00-13:00, in every room
+        s("Lunch", T - h, 60, room="B", is_break=True),
+        s("morning", T - timedelta(minutes=110), 45, "going", "A"),  # 11:10-11:55
+        s("afternoon", T + timedelta(minutes=80), 45, "going", "A"),  # 14:20-15:05
+    ]
+    assert _read(planning.my_day(items, T.date())) == [
+        ("11:10-11:55", "morning"),
+        ("11:55-12:00", "Free time"),
+        ("12:00-13:00", "Lunch"),
+        ("13:00-14:00", "Free time"),
+        ("14:00-14:15", "Coffee"),
+        ("14:15-14:20", "Free time"),
+        ("14:20-15:05", "afternoon"),
+    ]
+
+
 def test_now_and_next_at_the_very_start_and_end_of_a_talk():
     first, second = s("first", T, 45, "going"), s("second", T + timedelta(minutes=45), 45, "going")
     other = s("other", T, 45, None, "B")
