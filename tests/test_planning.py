@@ -143,6 +143,75 @@ def test_my_day_has_no_free_time_while_a_long_talk_of_mine_is_still_on():
     ]
 
 
+def test_my_day_free_time_around_breaks_five_minutes_count_and_a_break_shows_once():
+    """Five minutes before lunch and after coffee are free time; lunch, listed once per room, shows once;
+    breaks come in time order even when the timetable lists them room by room (coffee before lunch)."""
+    h = timedelta(hours=1)
+    items = [
+        s("Coffee", T + h, 15, room="", is_break=True),  # 14:00-14:15
+        s("Lunch", T - h, 60, room="A", is_break=True),  # 12:00-13:00, in every room
+        s("Lunch", T - h, 60, room="B", is_break=True),
+        s("morning", T - timedelta(minutes=110), 45, "going", "A"),  # 11:10-11:55
+        s("afternoon", T + timedelta(minutes=80), 45, "going", "A"),  # 14:20-15:05
+    ]
+    assert _read(planning.my_day(items, T.date())) == [
+        ("11:10-11:55", "morning"),
+        ("11:55-12:00", "Free time"),
+        ("12:00-13:00", "Lunch"),
+        ("13:00-14:00", "Free time"),
+        ("14:00-14:15", "Coffee"),
+        ("14:15-14:20", "Free time"),
+        ("14:20-15:05", "afternoon"),
+    ]
+
+
+def _in_its_place(sessions, key):
+    """My day with only the cancelled talk `key` marked: its row as (kind, talk, the talk named in its place)."""
+    marked = [replace(x, status="going", cancelled=True) if x.key == key else x for x in sessions]
+    [row] = planning.my_day(marked, T.date())
+    return row.kind, row.session.key, row.replacement.key if row.replacement else None
+
+
+def test_my_day_names_the_talk_in_a_cancelled_ones_place_from_its_own_room_and_start():
+    """B40 (Track B, 13:00-13:45) was cancelled; two short talks fill its slot. "In its place" names the one
+    starting at 13:00 in Track B: not the talk next door at 13:00, not the second short one, not B's next talk."""
+    sessions = [
+        s("B40-second-half", T + timedelta(minutes=20), 25, None, "B"),
+        s("A40", T, 45, None, "A"),
+        s("B40", T, 45, None, "B"),
+        s("B40-first-half", T, 20, None, "B"),
+        s("B50", T + timedelta(minutes=45), 45, None, "B"),
+    ]
+    assert _in_its_place(sessions, "B40") == ("session", "B40", "B40-first-half")
+
+
+def test_my_day_names_nothing_in_a_cancelled_talks_place_when_its_slot_stayed_empty():
+    """Track B's 14:30 talk was cancelled and nothing replaced it: other rooms at 14:30, Track B's talks before
+    and after it and a coffee break at its time are not "in its place"."""
+    at = T + timedelta(minutes=90)
+    sessions = [
+        s("A50", at, 45, None, "A"),
+        s("B40", at - timedelta(minutes=45), 45, None, "B"),
+        s("B50", at, 45, None, "B"),
+        s("Coffee", at, 15, room="", is_break=True),
+        s("B60", at + timedelta(minutes=45), 45, None, "B"),
+    ]
+    assert _in_its_place(sessions, "B50") == ("session", "B50", None)
+
+
+def test_my_day_names_a_talk_at_the_same_time_for_a_cancelled_talk_without_a_room():
+    """A cancelled talk the timetable gave no room: what starts at its time (the first room's), not a
+    room-less talk that merely overlaps it nor the next talk."""
+    sessions = [
+        s("in-B", T, 45, None, "B"),
+        s("in-A", T, 45, None, "A"),
+        s("lightning", T - timedelta(minutes=15), 30, None, ""),  # 12:45-13:15, no room either
+        s("keynote", T, 45, None, ""),
+        s("next", T + timedelta(minutes=45), 45, None, "A"),
+    ]
+    assert _in_its_place(sessions, "keynote") == ("session", "keynote", "in-A")
+
+
 def test_now_and_next_at_the_very_start_and_end_of_a_talk():
     first, second = s("first", T, 45, "going"), s("second", T + timedelta(minutes=45), 45, "going")
     other = s("other", T, 45, None, "B")
