@@ -26,11 +26,12 @@ from tests.realtools import hugo_build_bundle, zenn_check
 SLUG = "demo-tech-festa-2026"
 C = f"/c/{SLUG}"
 TOKYO = ZoneInfo("Asia/Tokyo")
+PHONE = (4000, 3000)  # a 12 MP phone camera's photo
 XMP = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">creator-secret-xmp</rdf:RDF></x:xmpmeta>'
 
 
 def slide(
-    size=(4000, 3000),
+    size=(1600, 1200),
     *,
     orientation: int | None = 6,
     taken: str | None = "2026:07:25 13:05:12",
@@ -40,7 +41,8 @@ def slide(
     mode: str = "RGB",
     colour="white",
 ) -> bytes:
-    """A photo of a slide as a phone writes it: a red mark in the top-left corner of the sensor, EXIF
+    """A photo of a slide as a phone writes it (small by default: the tests that shrink a phone's 12 MP
+    photo ask for PHONE): a red mark in the top-left corner of the sensor, EXIF
     with the camera's orientation, the time, GPS, the camera's model and serial number, and XMP."""
     image = Image.new(mode, size, colour)
     draw = ImageDraw.Draw(image)
@@ -118,7 +120,7 @@ def upload(client, key: str, *files: tuple[bytes, str], api: bool = False, **fie
 
 
 def test_a_phone_photo_is_turned_upright_shrunk_and_stripped_of_gps_and_every_other_exif():
-    original = slide()
+    original = slide(PHONE)
     assert private_bits(original)  # the camera's file carries all of it
     prepared = media.prepare(original)
     assert private_bits(prepared.data) == []
@@ -138,7 +140,7 @@ def test_a_phone_photo_is_turned_upright_shrunk_and_stripped_of_gps_and_every_ot
     [(1, "top-left", (2560, 1920)), (3, "bottom-right", (2560, 1920)), (8, "bottom-left", (1920, 2560))],
 )
 def test_each_orientation_is_applied(orientation, corner, size):
-    prepared = media.prepare(slide(orientation=orientation, gps=False))
+    prepared = media.prepare(slide(PHONE, orientation=orientation, gps=False))
     assert (prepared.width, prepared.height) == size
     assert red_corner(prepared.data) == corner
 
@@ -251,7 +253,7 @@ def test_a_photo_keeps_its_talk_when_the_organisers_drop_it(runner, tmp_path):
 
 def test_the_plain_form_keeps_several_photos_and_the_note_page_shows_them(client, runner):
     response = upload(
-        client, "A10", (slide(), "IMG_1.jpg"), (slide((1600, 1200), orientation=None), "IMG_2.jpg"), caption="Slides"
+        client, "A10", (slide(PHONE), "IMG_1.jpg"), (slide((1600, 1200), orientation=None), "IMG_2.jpg"), caption="Slides"
     )
     assert response.status_code == 303 and response.headers["Location"].endswith("/note/A10?added=2#photos")
     kept = photos_json(runner, "A10")
@@ -356,7 +358,7 @@ def test_the_viewer_changes_the_caption_and_deletes_only_after_confirming(client
     first, second = photos_json(runner, "A10")
     page = client.get(f"{C}/photo/{first['id']}").get_data(as_text=True)
     assert (
-        "Photo 1 of 2" in page and f'href="{C}/photo/{second["id"]}"' in page and 'width="1920" height="2560"' in page
+        "Photo 1 of 2" in page and f'href="{C}/photo/{second["id"]}"' in page and 'width="1200" height="1600"' in page
     )
     assert "Taken Sat, Jul 25 13:05" in page
     assert client.post(f"{C}/photo/{first['id']}", data={"caption": "The <b>architecture</b>"}).status_code == 303
@@ -391,13 +393,13 @@ def test_cli_add_list_and_rm(runner, tmp_path):
             "key": "A10",
             "caption": "Architecture",
             "taken": "2026-07-25T13:05:12+09:00",
-            "width": 1920,
-            "height": 2560,
+            "width": 1200,
+            "height": 1600,
         }
     ]
     assert photos_json(runner, "B10") == []
     assert runner.invoke(args=["photo", "list", SLUG]).stdout.startswith(
-        f"{photo_id}\tA10\t2026-07-25 13:05\t1920x2560"
+        f"{photo_id}\tA10\t2026-07-25 13:05\t1200x1600"
     )
     (tmp_path / "notes.txt").write_text("not a photo")
     bad = runner.invoke(args=["photo", "add", SLUG, "A10", str(tmp_path / "notes.txt")])

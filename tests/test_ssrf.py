@@ -7,6 +7,8 @@ and conftest stops any connect beyond loopback and records it (a broken guard wo
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from conference import create_app, store
@@ -16,7 +18,7 @@ from conference.model import Session, Timetable
 from conference.store import connect
 from conference.titles import LOOKUPS
 
-from .conftest import CSRFClient
+from .conftest import CSRFClient, TimetableServer
 
 SLUG = "demo-tech-festa-2026"
 PASSWORD = "correct horse battery staple"
@@ -37,10 +39,13 @@ EVERY = [(kind, address) for kind, addresses in ADDRESSES.items() for address in
 IDS = [address for _kind, address in EVERY]
 
 
-@pytest.fixture
-def locked(db_path):
-    """The app with a password, a logged-in client (from another machine), and a page to fetch here."""
-    app = create_app({"TESTING": True, "DATABASE": str(db_path), "PASSWORD": PASSWORD})
+@pytest.fixture(scope="module")
+def locked(tmp_path_factory, demo_database):
+    """The app with a password, a logged-in client (from another machine), and a page to fetch here: one
+    for the module's tests (each refusal writes nothing, and each test checks that on the shared file)."""
+    path = tmp_path_factory.mktemp("locked") / "conference.db"
+    shutil.copyfile(demo_database, path)
+    app = create_app({"TESTING": True, "DATABASE": str(path), "PASSWORD": PASSWORD})
     app.test_client_class = CSRFClient
     assert app.config["FETCH_ALLOW_PRIVATE"] is False
     client = app.test_client()
@@ -49,25 +54,40 @@ def locked(db_path):
     return app, client
 
 
-@pytest.fixture
-def target(http_server):
+@pytest.fixture(scope="module")
+def page_server():
+    server = TimetableServer()
     page = b"<html><head><title>Internal admin</title></head></html>"
-    http_server.put("/t.json", b'{"schedule": {"conference": {"title": "inside", "days": []}}}', "application/json")
-    http_server.put("/page", page, "text/html")
-    port = http_server.url.rsplit(":", 1)[1]
-    return http_server, lambda address, path: f"http://{address.replace(HERE, port)}{path}"
+    server.put("/t.json", b'{"schedule": {"conference": {"title": "inside", "days": []}}}', "application/json")
+    server.put("/page", page, "text/html")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def target(page_server):
+    page_server.hits.clear()
+    port = page_server.url.rsplit(":", 1)[1]
+    return page_server, lambda address, path: f"http://{address.replace(HERE, port)}{path}"
+
+
+def slugs(app) -> list[str]:
+    db = connect(app.config["DATABASE"])
+    try:
+        return [c.slug for c in store.conferences(db)]
+    finally:
+        db.close()
 
 
 @pytest.mark.parametrize(("kind", "address"), EVERY, ids=IDS)
 def test_the_import_form_refuses_every_non_public_address(locked, target, outside_connections, kind, address):
     app, client = locked
     server, url = target
-    answer = client.post("/import", data={"url": url(address, "/t.json"), "slug": "inside"})
+    before = slugs(app)
+    answer = client.post("/import", data={"url": url(address, "/t.json"), "slug": "fetched-inside"})
     assert answer.status_code == 400 and "a non-public address; refused" in answer.get_data(as_text=True), kind
     assert server.hits == [] and outside_connections() == []
-    db = connect(app.config["DATABASE"])
-    assert [c.slug for c in store.conferences(db)] == [SLUG]  # nothing imported
-    db.close()
+    assert slugs(app) == before and "fetched-inside" not in before  # nothing imported
 
 
 @pytest.mark.parametrize(("kind", "address"), EVERY, ids=IDS)
