@@ -253,7 +253,11 @@ def test_a_photo_keeps_its_talk_when_the_organisers_drop_it(runner, tmp_path):
 
 def test_the_plain_form_keeps_several_photos_and_the_note_page_shows_them(client, runner):
     response = upload(
-        client, "A10", (slide(PHONE), "IMG_1.jpg"), (slide((1600, 1200), orientation=None), "IMG_2.jpg"), caption="Slides"
+        client,
+        "A10",
+        (slide(PHONE), "IMG_1.jpg"),
+        (slide((1600, 1200), orientation=None), "IMG_2.jpg"),
+        caption="Slides",
     )
     assert response.status_code == 303 and response.headers["Location"].endswith("/note/A10?added=2#photos")
     kept = photos_json(runner, "A10")
