@@ -1,13 +1,17 @@
 """Mutation testing of the core, one package at a time (docs/testing.md; not part of .ci/run: it is slow).
 
     bash .ci/mutation [--resume | --survivors] [package ...]      (default: every package, in this order)
+    bash .ci/mutation --sample N [package ...]                     (a random N of each package's mutants)
     bash .ci/mutation --table                                      (only print the table of the last runs)
 
 mutmut (configured in pyproject.toml's [tool.mutmut]) copies conference/ to mutants/, writes every mutant of
 the core modules there and runs the fast tests that cover each one. A package's mutants are named by the
 globs below. Without an option every mutant of the package is tested again; --resume tests only those not
 yet tested (after an interrupted run, or after `git merge` changed some functions); --survivors tests again
-those that survived or timed out (after adding tests). The table (mutants made, killed, survived, timeouts,
+those that survived or timed out (after adding tests). --sample N draws N of the package's mutants at random
+(a fixed seed, kept in mutants/mutation-sample.json, so that a later --sample or --survivors works on the same
+ones) and tests those not yet tested: for the big packages, where every mutant is hours of both cores, the
+sample's score estimates the package's, and the table gives its 95% interval (Wilson). The table (mutants made, killed, survived, timeouts,
 suspicious, no tests, the score, how long the run took, the date and the commit) is printed and kept in
 mutants/mutation-table.md.
 """
@@ -15,6 +19,8 @@ mutants/mutation-table.md.
 from __future__ import annotations
 
 import json
+import math
+import random
 import shutil
 import subprocess
 import sys
@@ -27,6 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 MUTANTS = ROOT / "mutants"
 TIMES = MUTANTS / "mutation-times.json"
 TABLE = MUTANTS / "mutation-table.md"
+SAMPLE = MUTANTS / "mutation-sample.json"
+SEED = 20261129
 
 # The core, by package: mutant-name globs (module path + "."). Every module of pyproject's only_mutate is in one.
 PACKAGES: dict[str, tuple[str, ...]] = {
@@ -88,26 +96,57 @@ def commit() -> str:
     return head.stdout.strip() + ("+changes" if dirty.stdout.strip() else "")
 
 
+def wilson(hits: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """The 95% interval of a proportion seen as hits of n (Wilson's score interval), in percent."""
+    if not n:
+        return (0.0, 100.0)
+    p = hits / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return (100 * max(0.0, centre - half), 100 * min(1.0, centre + half))
+
+
+def samples() -> dict[str, list[str]]:
+    return json.loads(SAMPLE.read_text("utf-8")) if SAMPLE.exists() else {}
+
+
+def sample_line(package: str, found: dict[str, int | None]) -> str:
+    """The sample's verdicts and estimate: "412 of 500 tested: 301 killed, 12 timeout -> 76.0% (71.6-79.9)"."""
+    names = [n for n in samples().get(package, []) if n in found]
+    if not names:
+        return "-"
+    verdicts = [verdict(found[n]) for n in names]
+    tested = [v for v in verdicts if v != "not run"]
+    killed, timeouts = tested.count("killed"), tested.count("timeout")
+    low, high = wilson(killed + timeouts, len(tested))
+    score = f"{100 * (killed + timeouts) / len(tested):.1f}% ({low:.1f}-{high:.1f})" if tested else "-"
+    return f"{len(tested)} of {len(names)} tested: {killed} killed, {timeouts} timeout -> {score}"
+
+
 def table() -> str:
     times = json.loads(TIMES.read_text("utf-8")) if TIMES.exists() else {}
+    found = results()
     counts: dict[str, dict[str, int]] = {p: {} for p in PACKAGES}
-    for name, code in results().items():
+    for name, code in found.items():
         package = package_of(name)
         if package:
             counts[package][verdict(code)] = counts[package].get(verdict(code), 0) + 1
     lines = [
-        "| package | mutants | killed | survived | timeout | suspicious | no tests | not run | killed % | run took | run on (commit) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| package | mutants | killed | survived | timeout | suspicious | no tests | not run | killed % | "
+        "detected % | run took | run on (commit) | random sample: detected % (95% interval) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for package, c in counts.items():
         total = sum(c.values())
-        score = f"{100 * c.get('killed', 0) / total:.1f}" if total else "-"
+        tested = total - c.get("not run", 0)
+        score = f"{100 * c.get('killed', 0) / tested:.1f}" if tested else "-"
+        detected = f"{100 * (c.get('killed', 0) + c.get('timeout', 0)) / tested:.1f}" if tested else "-"
         run = times.get(package, {})
         took = f"{run['seconds'] / 60:.0f} min" if run else "-"
         lines.append(
             f"| {package} | {total} | {c.get('killed', 0)} | {c.get('survived', 0)} | {c.get('timeout', 0)} | "
-            f"{c.get('suspicious', 0)} | {c.get('no tests', 0)} | {c.get('not run', 0)} | {score} | {took} | "
-            f"{run.get('date', '-')} ({run.get('commit', '-')}) |"
+            f"{c.get('suspicious', 0)} | {c.get('no tests', 0)} | {c.get('not run', 0)} | {score} | {detected} | "
+            f"{took} | {run.get('date', '-')} ({run.get('commit', '-')}) | {sample_line(package, found)} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -133,9 +172,31 @@ def fresh_catalogs() -> None:
             shutil.copyfile(mo, copy)
 
 
-def run(package: str, mode: str) -> None:
+def draw(package: str, size: int) -> list[str]:
+    """The package's sample: drawn once (seeded), kept; a bigger --sample adds to it, never redraws."""
+    kept = samples()
+    mine = sorted(n for n in results() if package_of(n) == package)
+    have = [n for n in kept.get(package, []) if n in mine]
+    if len(have) < size:
+        rest = [n for n in mine if n not in set(have)]
+        have += random.Random(f"{SEED}-{package}-{len(have)}").sample(rest, min(size - len(have), len(rest)))
+    kept[package] = have
+    SAMPLE.write_text(json.dumps(kept, indent=1), "utf-8")
+    return have
+
+
+def run(package: str, mode: str, size: int = 0) -> None:
     if mode == "all":
         names = list(PACKAGES[package])
+    elif mode == "sample":
+        found = results()
+        if not any(package_of(n) == package for n in found):  # no mutants made yet: let mutmut make them
+            subprocess.run([str(ROOT / ".venv/bin/mutmut"), "run", "conference.__no_such_mutant__"], cwd=ROOT)
+            found = results()
+        names = [n for n in draw(package, size) if found.get(n) is None]
+        if not names:
+            print(f"{package}: every mutant of the sample is tested", flush=True)
+            return
     else:
         wanted = ("not run",) if mode == "resume" else ("survived", "timeout")
         mine = {n: verdict(code) for n, code in results().items() if package_of(n) == package}
@@ -163,15 +224,19 @@ def run(package: str, mode: str) -> None:
 
 
 def main(argv: list[str]) -> None:
-    mode = "all"
-    if argv and argv[0] in ("--resume", "--survivors", "--table"):
+    mode, size = "all", 0
+    if argv and argv[0] in ("--resume", "--survivors", "--table", "--sample"):
         mode = argv.pop(0).removeprefix("--")
+    if mode == "sample":
+        if not argv or not argv[0].isdigit():
+            sys.exit("--sample needs the number of mutants to draw from each package: --sample 400 parsers")
+        size = int(argv.pop(0))
     if mode != "table":
         unknown = [p for p in argv if p not in PACKAGES]
         if unknown:
             sys.exit(f"unknown package(s) {', '.join(unknown)}; the packages are {', '.join(PACKAGES)}")
         for package in argv or list(PACKAGES):
-            run(package, mode)
+            run(package, mode, size)
     text = table()
     TABLE.write_text(text, "utf-8")
     print(text)
