@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import time
 from pathlib import Path
 
@@ -263,6 +264,29 @@ def test_a_slow_drip_is_stopped_at_the_deadline(http_server):
     with pytest.raises(FetchError, match=r"took longer than 1 s"):
         fetch(http_server.url + "/slow", deadline=1, allow_private=True)
     assert time.monotonic() - started < 5
+
+
+def test_a_redirect_to_a_slow_drip_is_cut_at_the_deadline_and_named_by_the_url_given(http_server):
+    """The redirect's connection is closed (Connection: close) by the time the deadline passes; cutting
+    the download must still reach the dripping one, and the message names the URL the user gave."""
+    cut, finished = threading.Event(), threading.Event()
+
+    def drip(out):
+        try:
+            for _ in range(40):
+                out.write(b"x")
+                out.flush()
+                time.sleep(0.25)
+            finished.set()
+        except OSError:
+            cut.set()
+
+    http_server.put("/old.json", b"", status=302, Location="/slow.json", Connection="close")
+    http_server.routes["/slow.json"] = (200, {"Content-Length": "40"}, drip)
+    with pytest.raises(FetchError) as failed:
+        fetch(http_server.url + "/old.json", deadline=1.0, allow_private=True)
+    assert str(failed.value) == f"{http_server.url}/old.json took longer than 1 s; download stopped"
+    assert cut.wait(10) and not finished.is_set()  # the server saw the download given up, not finished
 
 
 def test_private_addresses_are_refused_unless_allowed(http_server):

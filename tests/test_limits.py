@@ -225,6 +225,33 @@ def test_a_full_lookup_pool_refuses_more_at_once(db_path, app, http_server):
         assert pool.wait(timeout=60)
 
 
+def test_the_lookup_pool_runs_two_at_once_and_keeps_thirty_two_waiting(db_path, app):
+    """The app's pool as made (2 workers, 32 waiting): 35 links added at once against a server that does
+    not answer yet. Two lookups reach the server, 32 more wait their turn, the 35th is not taken (that
+    link stays untitled); released, the waiting ones all run."""
+    from conference.titles import TitleLookups
+
+    hanging = Hanging()
+    before = set(threading.enumerate())
+    pool = TitleLookups()
+    try:
+        taken = [pool.submit(str(db_path), 1, n, f"{hanging.url}/deck-{n}", allow_private=True) for n in range(35)]
+        assert taken == [True] * 34 + [False]
+        lookups = [t for t in set(threading.enumerate()) - before if t.name.startswith("title-lookup")]
+        for _ in range(200):  # until the workers' requests have arrived
+            if hanging.waiting >= len(lookups):
+                break
+            time.sleep(0.05)
+        assert len(lookups) == 2 and hanging.waiting == 2
+        hanging.release.set()
+        assert pool.wait(timeout=60)
+        assert pool.submit(str(db_path), 1, 99, f"{hanging.url}/deck-99", allow_private=True) is True  # room again
+    finally:
+        hanging.release.set()
+        assert pool.wait(timeout=60)
+        hanging.close()
+
+
 # --- 7. heavy input ---------------------------------------------------------------------------------
 
 
