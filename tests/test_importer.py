@@ -4,12 +4,15 @@ an import confirmed later still remembers its URL, the form's small fields read 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from conference import importer, store
 from conference.errors import BadInput, ParseError
 from conference.store import connect
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 # A CSV with clock times only: the date, the zone and the talks' length come from the options.
 CSV = "title,start,room\nOpening,10:00,Hall\nDeep dive,11:00,Hall\n"
@@ -85,9 +88,44 @@ def test_the_talk_length_field_reads_whole_minutes(typed, minutes):
 
 @pytest.mark.parametrize("typed", ["4.5", "-5", "forty", "45m", "1e3"])
 def test_the_talk_length_field_refuses_anything_else_naming_what_was_typed(typed):
-    with pytest.raises(BadInput, match=f"duration {typed!r} is not a whole number of minutes") as refused:
+    with pytest.raises(BadInput) as refused:
         importer.duration_field(typed)
+    assert str(refused.value) == f"duration {typed.strip()!r} is not a whole number of minutes"  # the whole message
     assert refused.value.field == "duration"
+
+
+def test_a_long_name_in_brackets_makes_a_slug_of_sixty_characters():
+    """Japanese announcements start with 【速報】: the bracket is dropped first, then the slug is cut at 60."""
+    name = "【速報】July Tech Festa 2026 — インフラ/SRE のための技術カンファレンス in 東京・オンライン同時配信 Day 1"
+    assert (
+        importer.slugify(name)
+        == "速報-july-tech-festa-2026-インフラ-sre-のための技術カンファレンス-in-東京-オンライン同時"
+    )
+
+
+@pytest.mark.parametrize("typed", ["=talk_title", "title=", " = ", "title"])
+def test_a_map_without_a_field_or_a_path_says_how_to_write_one(runner, tmp_path, typed):
+    (tmp_path / "talks.json").write_text('{"talks": [{"talk_title": "Kubernetes 入門"}]}', encoding="utf-8")
+    result = runner.invoke(
+        args=["import", str(tmp_path / "talks.json"), "--slug", "mapped", "--records", "talks", "--map", typed]
+    )
+    assert result.exit_code == 1
+    assert result.output.strip() == f"Error: --map '{typed}': write FIELD=PATH, e.g. --map title=talk_title"
+    assert "mapped" not in runner.invoke(args=["conferences"]).output
+
+
+def test_the_format_named_is_the_one_read_even_when_the_file_is_another(runner, tmp_path):
+    """--format overrides detection: a CSV read as frab XML is refused as XML, and nothing is imported."""
+    (tmp_path / "talks.csv").write_bytes((FIXTURES / "mini.csv").read_bytes())
+    result = runner.invoke(args=["import", str(tmp_path / "talks.csv"), "--slug", "forced", "--format", "frab-xml"])
+    assert result.exit_code == 1
+    assert (
+        result.output.strip()
+        == "Error: talks.csv: frab-xml: line 1 column 0: not well-formed XML (syntax error: line 1, column 0)"
+    )
+    assert "forced" not in runner.invoke(args=["conferences"]).output
+    read_as_csv = runner.invoke(args=["import", str(tmp_path / "talks.csv"), "--slug", "forced", "--format", "csv"])
+    assert read_as_csv.exit_code == 0 and "forced" in runner.invoke(args=["conferences"]).output
 
 
 @pytest.mark.parametrize(

@@ -160,3 +160,15 @@ def test_recording_links_from_c3voc_json_and_the_pretalx_api_are_videos():
     }
     _fmt, timetable = parse(json.dumps(api).encode(), filename="talks.json")
     assert timetable.sessions[0].links == [{"url": "https://vimeo.com/123456", "kind": "video", "title": "Recording"}]
+
+
+def test_slides_or_a_blog_post_added_by_a_refresh_are_not_a_recording(runner, tmp_path):
+    """Only a video link is a recording: the organisers adding a talk's slides is not "recording published"."""
+    source = tmp_path / "mini.xml"
+    source.write_text(MINI, encoding="utf-8")
+    assert runner.invoke(args=["import", str(source), "--slug", "mini"]).exit_code == 0
+    slides = with_link(MINI, A20, "https://speakerdeck.com/example/sre-no-hajimekata", "Slides")
+    source.write_text(with_link(slides, B10, "https://zenn.dev/example/articles/observability", "Blog"), encoding="utf-8")
+    result = runner.invoke(args=["import", str(source), "--slug", "mini"])
+    assert result.exit_code == 0 and "2 changed" in result.output
+    assert "recording published" not in result.output
