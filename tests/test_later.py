@@ -168,7 +168,9 @@ def test_slides_or_a_blog_post_added_by_a_refresh_are_not_a_recording(runner, tm
     source.write_text(MINI, encoding="utf-8")
     assert runner.invoke(args=["import", str(source), "--slug", "mini"]).exit_code == 0
     slides = with_link(MINI, A20, "https://speakerdeck.com/example/sre-no-hajimekata", "Slides")
-    source.write_text(with_link(slides, B10, "https://zenn.dev/example/articles/observability", "Blog"), encoding="utf-8")
+    source.write_text(
+        with_link(slides, B10, "https://zenn.dev/example/articles/observability", "Blog"), encoding="utf-8"
+    )
     result = runner.invoke(args=["import", str(source), "--slug", "mini"])
     assert result.exit_code == 0 and "2 changed" in result.output
     assert "recording published" not in result.output
