@@ -12,6 +12,8 @@ from conference import importer, store
 from conference.errors import BadInput, ParseError
 from conference.store import connect
 
+from .test_import_qa import visible
+
 FIXTURES = Path(__file__).parent / "fixtures"
 
 # A CSV with clock times only: the date, the zone and the talks' length come from the options.
@@ -263,3 +265,45 @@ def test_the_options_of_an_import_waiting_in_the_form_are_kept_but_not_its_bytes
         "duration": None,
         "encoding": "",
     }
+
+
+def test_a_file_without_a_zone_is_read_in_the_apps_zone_and_the_note_says_how_to_name_another(runner, tmp_path):
+    (tmp_path / "talks.csv").write_bytes((FIXTURES / "mini.csv").read_bytes())
+    result = runner.invoke(args=["import", str(tmp_path / "talks.csv")])
+    assert result.exit_code == 0
+    assert result.output.splitlines()[-1] == (
+        "  note: the file names no time zone and no --timezone was given: "
+        "times read in Asia/Tokyo (the app's default; --timezone names another)"
+    )
+
+
+def test_pasting_the_timetable_again_keeps_the_zone_its_conference_was_imported_in(client, runner):
+    """Pasted text has no file or URL to find its conference by: it is found by its name, and keeps that
+    conference's zone (not the app's default) when the text names no zone of its own."""
+    text = (FIXTURES / "mini.csv").read_text(encoding="utf-8")
+    first = client.post("/import", data={"text": text, "name": "Natsu Fest", "timezone": "Europe/Berlin"})
+    assert first.status_code == 303
+    again = client.post("/import", data={"text": text, "name": "Natsu Fest"})
+    assert again.status_code == 303
+    page = visible(client.get(again.headers["Location"]))
+    assert "times read in Europe/Berlin (the zone of 'natsu-fest', imported before)" in page, page
+    [a10] = [
+        s for s in json.loads(runner.invoke(args=["sessions", "natsu-fest", "--json"]).stdout) if s["code"] == "A10"
+    ]
+    assert a10["start"] == "2026-07-25T11:00:00+02:00"
+
+
+def test_a_timetable_from_a_url_is_named_by_its_path_not_its_query(runner, http_server):
+    http_server.put("/export/timetable?format=csv", (FIXTURES / "mini.csv").read_bytes(), "text/csv")
+    result = runner.invoke(args=["import", f"{http_server.url}/export/timetable?format=csv"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("timetable: 4 added")
+    assert "\ttimetable\t" in runner.invoke(args=["conferences"]).output
+
+
+@pytest.mark.parametrize("typed", ["2026-13-01", "25/07/2026", "tomorrow"])
+def test_a_first_day_that_is_not_a_date_is_named_whole(runner, tmp_path, typed):
+    (tmp_path / "talks.csv").write_bytes((FIXTURES / "mini.csv").read_bytes())
+    result = runner.invoke(args=["import", str(tmp_path / "talks.csv"), "--date", typed])
+    assert result.exit_code == 1
+    assert result.output.strip() == f"Error: --date '{typed}' is not a date (YYYY-MM-DD)"
