@@ -307,3 +307,23 @@ def test_a_first_day_that_is_not_a_date_is_named_whole(runner, tmp_path, typed):
     result = runner.invoke(args=["import", str(tmp_path / "talks.csv"), "--date", typed])
     assert result.exit_code == 1
     assert result.output.strip() == f"Error: --date '{typed}' is not a date (YYYY-MM-DD)"
+
+
+def test_a_time_zone_that_does_not_exist_is_named_whole(runner, tmp_path):
+    (tmp_path / "talks.csv").write_bytes((FIXTURES / "mini.csv").read_bytes())
+    result = runner.invoke(args=["import", str(tmp_path / "talks.csv"), "--timezone", "Asia/Tokio"])
+    assert result.exit_code == 1
+    assert result.output.strip() == "Error: --timezone 'Asia/Tokio' is not a time zone (e.g. Asia/Tokyo)"
+
+
+def test_the_import_form_refuses_a_format_it_does_not_know_naming_the_ones_it_does(client):
+    answer = client.post("/import", data={"text": (FIXTURES / "mini.csv").read_text("utf-8"), "format": "excel"})
+    assert answer.status_code == 400
+    known = ", ".join(importer.PARSERS)
+    assert f"unknown format &#39;excel&#39;; known: {known}" in answer.get_data(as_text=True)
+
+
+def test_a_request_mapping_a_field_that_does_not_exist_is_refused_with_the_fields_there_are():
+    with pytest.raises(BadInput) as refused:
+        importer.ImportRequest(source="talks.json", records="talks", fields={"titel": "name"}).parser_options("UTC")
+    assert str(refused.value) == f"--map titel=…: unknown field 'titel'; fields: {', '.join(importer.FIELDS)}"
