@@ -3,7 +3,9 @@ an import confirmed later still remembers its URL, the form's small fields read 
 
 from __future__ import annotations
 
+import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -327,3 +329,31 @@ def test_a_request_mapping_a_field_that_does_not_exist_is_refused_with_the_field
     with pytest.raises(BadInput) as refused:
         importer.ImportRequest(source="talks.json", records="talks", fields={"titel": "name"}).parser_options("UTC")
     assert str(refused.value) == f"--map titel=…: unknown field 'titel'; fields: {', '.join(importer.FIELDS)}"
+
+
+def test_uploading_the_same_file_again_updates_the_conference_it_went_into(client, runner):
+    """Found by the file it came from, even when the first upload named the conference otherwise."""
+    csv = (FIXTURES / "mini.csv").read_bytes()
+    first = {"file": (io.BytesIO(csv), "jtf.csv"), "slug": "jtf2026"}
+    assert client.post("/import", data=first, content_type="multipart/form-data").status_code == 303
+    again = client.post("/import", data={"file": (io.BytesIO(csv), "jtf.csv")}, content_type="multipart/form-data")
+    assert again.status_code == 303 and "/c/jtf2026/" in again.headers["Location"]
+    slugs = [c["slug"] for c in json.loads(runner.invoke(args=["conferences", "--json"]).stdout)]
+    assert sorted(slugs) == ["demo-tech-festa-2026", "jtf2026"]
+
+
+def test_an_uploaded_file_is_named_with_its_format_on_the_import_report(client):
+    """The report (and the import history) say where each import came from: the uploaded file's name."""
+    upload = {"file": (io.BytesIO((FIXTURES / "mini.csv").read_bytes()), "jtf-2026.csv")}
+    answer = client.post("/import", data=upload, content_type="multipart/form-data")
+    assert answer.status_code == 303
+    page = visible(client.get(answer.headers["Location"]))
+    assert "jtf-2026.csv · CSV / TSV spreadsheet · " in page, page
+
+
+@pytest.mark.parametrize("typed", ["/etc/passwd", "file:///etc/passwd", "ftp://example.org/t.csv"])
+def test_the_import_form_reads_no_path_and_says_so_whole(client, typed):
+    answer = client.post("/import", data={"url": typed})
+    assert answer.status_code == 400
+    [alert] = re.findall(r'<p class="error" role="alert">(.*?)</p>', answer.get_data(as_text=True))
+    assert alert == f"&#39;{typed}&#39; is not an http(s) URL"
