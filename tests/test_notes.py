@@ -345,3 +345,8 @@ def test_the_notes_list_shows_each_notes_first_line_as_plain_text(client):
     page = client.get(f"/c/{SLUG}/notes").get_data(as_text=True)
     listed = dict(re.findall(rf'href="/c/{SLUG}/note/(\w+)">.*?<span class="excerpt">(.*?)</span>', page, re.S))
     assert listed == {key: shown for key, (_text, shown) in first_lines.items()}
+
+
+def test_a_cleared_note_previews_as_nothing(client):
+    assert client.post(f"/c/{SLUG}/preview", data={"text": ""}).get_data(as_text=True) == ""
+    assert client.post(f"/c/{SLUG}/preview", data={"text": "x"}).get_data(as_text=True) == "<p>x</p>\n"

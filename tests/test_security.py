@@ -11,6 +11,7 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import pytest
 
@@ -209,6 +210,45 @@ def test_only_http_links_are_ever_rendered(runner, client, tmp_path):
         ).status_code
         == 400
     )
+
+
+def test_abstracts_keep_their_formatting_and_lose_what_loads_or_runs(runner, client, tmp_path):
+    """A timetable's abstract comes as HTML (frab, Sessionize) or Markdown (pretalx); either shows its
+    formatting and links, never a script, an event handler, an image that loads from another site, an
+    ftp address. Markdown's raw HTML stays text."""
+    html = (
+        '<p>Read <a href="ftp://example.org/f" hreflang="ja">the file</a> and <a href="https://example.org/deck"'
+        ' title="Slides">the deck</a>.<img src="https://tracker.example/p.gif" alt="x" width="1"></p>'
+        '<table><tr><td colspan="2" onclick="alert(1)">x</td></tr></table>'
+    )
+    markdown = (
+        '**Bold** [deck](https://example.org/d "Deck") ![](https://tracker.example/p.gif) <script>alert(1)</script>'
+    )
+    xml = (
+        (ROOT / "tests/fixtures/mini.xml")
+        .read_text("utf-8")
+        .replace("<title>Kubernetes 入門</title>", f"<title>Kubernetes 入門</title><abstract>{escape(html)}</abstract>")
+        .replace(
+            "<title>SRE のはじめかた</title>", f"<title>SRE のはじめかた</title><abstract>{escape(markdown)}</abstract>"
+        )
+    )
+    path = tmp_path / "abstracts.xml"
+    path.write_text(xml, "utf-8")
+    assert runner.invoke(args=["import", str(path), "--slug", "abstracts"]).exit_code == 0
+    rel = 'rel="noopener noreferrer nofollow"'
+    shown = {
+        "11111111-0000-4000-8000-000000000001": (
+            f'<p>Read <a {rel}>the file</a> and <a href="https://example.org/deck" title="Slides" {rel}>the deck</a>.'
+            "<img></p><table><tbody><tr><td>x</td></tr></tbody></table>"
+        ),
+        "11111111-0000-4000-8000-000000000003": (
+            f'<p><strong>Bold</strong> <a href="https://example.org/d" title="Deck" {rel}>deck</a> <img>'
+            " &lt;script&gt;alert(1)&lt;/script&gt;</p>\n"
+        ),
+    }
+    for key, abstract in shown.items():
+        page = client.get(f"/c/abstracts/s/{key}").get_data(as_text=True)
+        assert page.split('<section class="abstract"><h2>Abstract</h2>')[1].split("</section>")[0] == abstract
 
 
 def test_csv_export_never_starts_a_formula(client, runner, tmp_path):
