@@ -496,3 +496,82 @@ def test_configured_host_names_are_answered(db_path):
 
 def test_with_a_password_any_host_name_reaches_the_login(locked):
     assert locked.test_client().get("/", headers={"Host": "conference.example.org"}).status_code == 302
+
+
+# --- 11. the Devices page: which device, since when, from where; one logged out --------------------
+
+IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko)"
+    " Version/17.5 Mobile/15E148 Safari/604.1"
+)
+EDGE = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0"
+    " Safari/537.36 Edg/126.0.0.0"
+)
+
+
+def _devices(client, lang: str = "en") -> list[tuple[str, str, str]]:
+    """The Devices page's list: (login id, the device's name with "(this device)", since when from where)."""
+    page = client.get("/devices", headers={"Accept-Language": lang}).get_data(as_text=True)
+    items = re.findall(
+        r'<li><span class="agent">(.*?)</span>(.*?)\s*<span class="meta">(.*?)</span>\s*'
+        r'<form method="post" action="/devices/(\w+)/logout"',
+        page,
+        re.S,
+    )
+    return [(login, name + re.sub(r"</?strong>", "", mark), meta) for name, mark, meta, login in items]
+
+
+def test_the_devices_page_names_each_login_and_logs_out_the_one_chosen(locked, db_path):
+    phone, laptop = locked.test_client(), locked.test_client()
+    phone_at, laptop_at = {"REMOTE_ADDR": "198.51.100.20"}, {"REMOTE_ADDR": "2001:db8::7"}
+    for client, agent, at in ((phone, IPHONE, phone_at), (laptop, EDGE, laptop_at)):
+        answer = client.post("/login", data={"password": PASSWORD}, headers={"User-Agent": agent}, environ_base=at)
+        assert answer.status_code == 303
+    db = connect(db_path)  # a login from the day of the conference, by a script (long-lived, still open)
+    store.new_login(
+        db, lifetime=timedelta(days=3650), address="", agent="curl/8.5.0", now=datetime(2026, 7, 25, 4, 5, tzinfo=UTC)
+    )
+    store.new_login(db, lifetime=timedelta(days=3650), agent="", now=datetime(2026, 7, 25, 4, 6, tzinfo=UTC))
+    db.close()
+    listed = _devices(laptop)
+    (laptop_id, laptop_name, laptop_meta), (phone_id, phone_name, phone_meta) = listed[:2]
+    assert (laptop_name, phone_name) == ("Edge on Windows (this device)", "Safari on iPhone")
+    assert laptop_meta.endswith(" from 2001:db8::7") and phone_meta.endswith(" from 198.51.100.20")
+    assert [(name, meta) for _id, name, meta in listed[2:]] == [
+        (
+            "Unknown browser",
+            'since <time datetime="2026-07-25T13:06:00+09:00" data-local>Sat, Jul 25 13:06 (Asia/Tokyo)</time> from ?',
+        ),
+        (
+            "curl",
+            'since <time datetime="2026-07-25T13:05:00+09:00" data-local>Sat, Jul 25 13:05 (Asia/Tokyo)</time> from ?',
+        ),
+    ]
+    in_japanese = _devices(laptop, "ja")
+    assert in_japanese[0][1] == "Windows の Edge (この端末)" and in_japanese[1][1] == "iPhone の Safari"
+    assert [(name, meta) for _id, name, meta in in_japanese[2:]] == [
+        (
+            "不明なブラウザー",
+            '<time datetime="2026-07-25T13:06:00+09:00" data-local>7月25日(土) 13:06 (Asia/Tokyo)</time> から (?)',
+        ),
+        (
+            "curl",
+            '<time datetime="2026-07-25T13:05:00+09:00" data-local>7月25日(土) 13:05 (Asia/Tokyo)</time> から (?)',
+        ),
+    ]
+    # The phone is lost: logged out from the laptop, it opens nothing, and the page says so.
+    ended = laptop.post(f"/devices/{phone_id}/logout")
+    assert ended.status_code == 303 and ended.headers["Location"] == "/devices?ended=1"
+    said = laptop.get(ended.headers["Location"]).get_data(as_text=True)
+    assert '<p class="ok" role="status">That device is logged out: it must enter the password again.</p>' in said
+    assert phone.get(f"/c/{SLUG}/").status_code == 302
+    assert [login for login, _name, _meta in _devices(laptop)] == [laptop_id, *[login for login, _n, _m in listed[2:]]]
+    # Logged out already (the other tab did it): nothing ended, nothing said.
+    again = laptop.post(f"/devices/{phone_id}/logout")
+    assert again.status_code == 303 and again.headers["Location"] == "/devices"
+    assert "That device is logged out" not in laptop.get(again.headers["Location"]).get_data(as_text=True)
+    # This device: back to the login.
+    own = laptop.post(f"/devices/{laptop_id}/logout")
+    assert own.status_code == 303 and own.headers["Location"] == "/login"
+    assert laptop.get(f"/c/{SLUG}/").status_code == 302
