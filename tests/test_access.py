@@ -8,6 +8,7 @@ the cookie only, forwarded headers believed from anyone, a per-address limit cou
 from __future__ import annotations
 
 import glob
+import json
 import os
 import re
 import socket
@@ -22,9 +23,11 @@ from pathlib import Path
 
 import pytest
 import requests
+from werkzeug.test import Client
 
 from conference import create_app, store
 from conference.store import connect
+from conference.views.auth import TrustedProxies, trusted_networks
 
 from .conftest import CSRFClient, LiveServer
 
@@ -234,6 +237,59 @@ def test_forwarded_headers_count_only_from_the_trusted_proxy(db_path):
         headers={"X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "https"},
     ).get_data(as_text=True)
     assert "evil.example" not in page and 'value="http://localhost/feeds/' in page
+
+
+def test_trusted_proxies_may_be_written_as_networks_and_a_typo_stops_the_start(db_path):
+    """CONFERENCE_TRUSTED_PROXIES takes addresses or networks (host bits allowed: 192.0.2.7/24 is
+    192.0.2.0/24), separated by commas or spaces; a name that is neither stops the app with the entry named."""
+    client = _app(
+        db_path, PASSWORD=PASSWORD, BEHIND_PROXY=True, TRUSTED_PROXIES="192.0.2.7/24, 2001:db8::1/64"
+    ).test_client()
+    for proxy in ("192.0.2.50", "2001:db8::99"):  # each client behind the proxy is its own address
+        codes = [
+            client.post(
+                "/login",
+                data={"password": "guess"},
+                environ_base={"REMOTE_ADDR": proxy},
+                headers={"X-Forwarded-For": f"198.51.{proxy.count(':')}.{i}"},
+            ).status_code
+            for i in range(7)
+        ]
+        assert codes == [401] * 7, proxy
+    with pytest.raises(ValueError) as typo:
+        _app(db_path, PASSWORD=PASSWORD, BEHIND_PROXY=True, TRUSTED_PROXIES="10.0.0.1 proxy.internal")
+    assert str(typo.value) == "CONFERENCE_TRUSTED_PROXIES: 'proxy.internal' is not an address or network"
+
+
+def test_a_client_reaching_the_port_directly_passes_no_forwarded_header_on(db_path):
+    """The proxy middleware's promise, read at the app's door (a WSGI app that answers with what it was
+    given): a stranger's X-Forwarded-* and Forwarded headers are removed; the trusted proxy's are applied."""
+
+    def door(environ, start_response):
+        start_response("200 OK", [("Content-Type", "application/json")])
+        seen = {
+            k: v for k, v in environ.items() if "FORWARDED" in k or k in ("REMOTE_ADDR", "HTTP_HOST", "wsgi.url_scheme")
+        }
+        return [json.dumps(seen).encode()]
+
+    app = TrustedProxies(door, trusted_networks("127.0.0.1"))
+    headers = {
+        "X-Forwarded-For": "127.0.0.1",
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-Host": "evil.example",
+        "X-Forwarded-Port": "443",
+        "X-Forwarded-Prefix": "/x",
+        "Forwarded": "for=127.0.0.1",
+    }
+    stranger = Client(app).get("/", headers=headers, environ_base={"REMOTE_ADDR": "192.0.2.10"})
+    assert stranger.json == {"HTTP_HOST": "localhost", "REMOTE_ADDR": "192.0.2.10", "wsgi.url_scheme": "http"}
+    headers["X-Forwarded-For"] = "203.0.113.9"
+    proxied = Client(app).get("/", headers=headers, environ_base={"REMOTE_ADDR": "127.0.0.1"}).json
+    assert (proxied["REMOTE_ADDR"], proxied["HTTP_HOST"], proxied["wsgi.url_scheme"]) == (
+        "203.0.113.9",
+        "evil.example",
+        "https",
+    )
 
 
 def test_rotating_forwarded_for_over_a_real_server_is_limited(db_path):

@@ -350,3 +350,22 @@ def test_the_notes_list_shows_each_notes_first_line_as_plain_text(client):
 def test_a_cleared_note_previews_as_nothing(client):
     assert client.post(f"/c/{SLUG}/preview", data={"text": ""}).get_data(as_text=True) == ""
     assert client.post(f"/c/{SLUG}/preview", data={"text": "x"}).get_data(as_text=True) == "<p>x</p>\n"
+
+
+def test_a_link_kind_outside_the_list_is_refused_with_the_list(client, db_path):
+    """The form offers five kinds; anything else (a crafted post) is refused, naming them, and nothing is kept."""
+    bad = client.post(f"/c/{SLUG}/links/A10", data={"url": "https://example.org/podcast", "kind": "podcast"})
+    assert bad.status_code == 400
+    assert '<p class="error">kind must be one of slides, video, blog, code, other</p>' in bad.get_data(as_text=True)
+    assert (
+        client.post(f"/c/{SLUG}/links/A10", data={"url": "https://example.org/talk", "kind": "video"}).status_code
+        == 303
+    )
+    db = connect(db_path)
+    conf = store.conference(db, SLUG)
+    [link] = [x for x in store.planned_session(db, conf, "A10").links if "example.org" in x.url]
+    db.close()
+    assert (link.url, link.kind) == ("https://example.org/talk", "video")
+    changed = client.post(f"/c/{SLUG}/link/{link.id}", data={"kind": "audio"})
+    assert changed.status_code == 400
+    assert '<p class="error">kind must be one of slides, video, blog, code, other</p>' in changed.get_data(as_text=True)

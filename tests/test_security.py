@@ -57,6 +57,49 @@ def test_secret_links_work_from_anywhere(client):
     assert client.get("/feeds/not-a-token/plan.ics", environ_base=REMOTE).status_code == 404
 
 
+def test_a_new_share_link_or_feed_url_ends_the_old_one_and_the_old_one_says_so(client):
+    """Each secret is 24 random bytes (32 URL-safe characters) and there is one per conference: making a new
+    one, or revoking, ends the old one at once, and whoever still holds it is told why in their language."""
+
+    def share_link() -> str | None:
+        found = re.search(
+            r'id="share-link" type="text" readonly value="http://localhost/p/([^"/]+)/"',
+            client.get(f"/c/{SLUG}/share").get_data(as_text=True),
+        )
+        return found.group(1) if found else None
+
+    def feed_token() -> str:
+        page = client.get(f"/c/{SLUG}/calendar").get_data(as_text=True)
+        return re.search(r'value="http://localhost/feeds/([^"/]+)/plan.ics"', page).group(1)
+
+    def refused(path: str, lang: str) -> str:
+        answer = client.get(path, environ_base=REMOTE, headers={"Accept-Language": lang})
+        assert answer.status_code == 404, path
+        return re.search(r'<p class="error">(.*?)</p>', answer.get_data(as_text=True)).group(1)
+
+    assert share_link() is None  # none until the attendee makes one
+    client.post(f"/c/{SLUG}/share", data={"action": "new"})
+    first = share_link()
+    client.post(f"/c/{SLUG}/share", data={"action": "new"})
+    second = share_link()
+    feed = feed_token()
+    client.post(f"/c/{SLUG}/calendar", data={"action": "regenerate"})
+    new_feed = feed_token()
+    for token in (first, second, feed, new_feed):
+        assert re.fullmatch(r"[A-Za-z0-9_-]{32}", token), token
+    assert len({first, second, feed, new_feed}) == 4
+    assert client.get(f"/p/{second}/", environ_base=REMOTE).status_code == 200
+    assert client.get(f"/feeds/{new_feed}/plan.ics", environ_base=REMOTE).status_code == 200
+    assert refused(f"/p/{first}/", "en") == "This link was revoked or never existed."
+    assert refused(f"/feeds/{feed}/plan.ics", "en") == "No such feed (the link was regenerated or never existed)."
+    assert (
+        refused(f"/feeds/{feed}/plan.ics", "ja") == "そのフィードはありません（リンクが作り直されたか、存在しません）。"
+    )
+    client.post(f"/c/{SLUG}/share", data={"action": "revoke"})
+    assert share_link() is None
+    assert refused(f"/p/{second}/", "ja") == "このリンクは取り消されたか、存在しません。"
+
+
 def test_password_mode_login_rate_limit_and_logout(locked):
     client = locked.test_client()
     response = client.get(f"/c/{SLUG}/", environ_base=REMOTE)
