@@ -23,6 +23,9 @@ from pathlib import Path
 
 import pytest
 import requests
+from flask.testing import FlaskClient
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+from markupsafe import escape
 from werkzeug.test import Client
 
 from conference import create_app, store
@@ -631,3 +634,160 @@ def test_the_devices_page_names_each_login_and_logs_out_the_one_chosen(locked, d
     own = laptop.post(f"/devices/{laptop_id}/logout")
     assert own.status_code == 303 and own.headers["Location"] == "/login"
     assert laptop.get(f"/c/{SLUG}/").status_code == 302
+
+
+# --- 12. what the guard answers, word for word ------------------------------------------------------
+
+
+def test_a_foreign_host_name_is_told_which_names_are_answered_in_its_language(client):
+    said = {
+        "en": "This app answers only to this computer's own names (localhost, 127.0.0.1, [::1]), not to"
+        " evil.example:5000. Add a name with CONFERENCE_HOSTS.",
+        "ja": "このアプリはこのコンピューター自身の名前 (localhost、127.0.0.1、[::1]) にだけ応答します。"
+        "evil.example:5000 には応答しません。名前を加えるには CONFERENCE_HOSTS を設定してください。",
+    }
+    for lang, message in said.items():
+        page = client.get(f"/c/{SLUG}/", headers={"Host": "evil.example:5000", "Accept-Language": lang})
+        html = page.get_data(as_text=True)
+        assert page.status_code == 400 and "<title>400 · conference</title>" in html
+        assert f'<p class="error">{escape(message)}</p>' in html
+
+
+def test_behind_a_proxy_without_a_password_the_refusal_page_still_gets_its_stylesheet(db_path):
+    client = _app(db_path, BEHIND_PROXY=True).test_client()
+    page = client.get("/")
+    assert page.status_code == 403 and '<link rel="stylesheet" href="/static/app.css' in page.get_data(as_text=True)
+    style = client.get("/static/app.css")
+    assert style.status_code == 200 and style.mimetype == "text/css"
+
+
+def test_without_a_login_scripts_get_json_and_people_get_the_login_page_that_brings_them_back(locked):
+    client = locked.test_client()
+    # The page's script saving a note as it closes (a form post, not JSON), and a fetch asking for JSON.
+    beacon = client.post(f"/api/c/{SLUG}/note/A10", data={"text": "x", "base_version": "0"})
+    fetched = client.get(f"/c/{SLUG}/", headers={"Accept": "application/json"})
+    for answer in (beacon, fetched):
+        assert (answer.status_code, answer.json) == (401, {"error": "login required"})
+    # A person: to the login, and back to the very page afterwards (its query too).
+    page = client.get(f"/c/{SLUG}/list?q=X")
+    assert page.status_code == 302
+    assert page.headers["Location"] == f"/login?next=/c/{SLUG}/list?q%3DX"
+    assert client.get(f"/c/{SLUG}/").headers["Location"] == f"/login?next=/c/{SLUG}/"
+    back = client.post(page.headers["Location"], data={"password": PASSWORD})
+    assert back.status_code == 303 and back.headers["Location"] == f"/c/{SLUG}/list?q=X"
+
+
+# --- 13. CSRF tokens: a page open for hours still saves; HTTPS without a Referer ------------------
+
+
+def test_a_note_page_opened_two_hours_ago_still_saves(app):
+    """A note typed at 16:00 must still save at 18:00 (FIELD-NOTES): the page's token does not expire.
+    The token is made as Flask-WTF makes it, signed two hours ago."""
+
+    class TwoHoursAgo(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return int(time.time()) - 2 * 3600
+
+    client = FlaskClient(app)
+    client.get(f"/c/{SLUG}/note/A10")
+    with client.session_transaction() as session:
+        raw = session["csrf_token"]
+    old = URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token", signer=TwoHoursAgo).dumps(raw)
+    saved = client.post(f"/c/{SLUG}/note/A10", data={"text": "typed at 16:00", "base_version": "0", "csrf_token": old})
+    assert saved.status_code == 303
+    assert "typed at 16:00</textarea>" in client.get(f"/c/{SLUG}/note/A10").get_data(as_text=True)
+
+
+def test_over_https_a_post_without_a_referer_is_accepted(client):
+    """Browsers leave the Referer out (privacy settings, Referrer-Policy): the CSRF token alone decides."""
+    page = client.get(f"/c/{SLUG}/note/B10", base_url="https://localhost")
+    token = re.search(r'<meta name="csrf-token" content="([^"]+)">', page.get_data(as_text=True)).group(1)
+    saved = client.post(
+        f"/c/{SLUG}/note/B10",
+        base_url="https://localhost",
+        data={"text": "over https", "base_version": "0", "csrf_token": token},
+        no_csrf=True,
+    )
+    assert saved.status_code == 303
+    refused = client.post(
+        f"/c/{SLUG}/note/B10",
+        base_url="https://localhost",
+        data={"text": "no token", "base_version": "1"},
+        no_csrf=True,
+    )
+    assert refused.status_code == 400
+
+
+# --- 14. the secret key ----------------------------------------------------------------------------
+
+
+def _session_cookie(client) -> str:
+    return next(c for c in client._cookies.values() if c.key == "session").value
+
+
+def test_the_secret_key_is_made_once_and_kept_unless_the_environment_or_the_config_gives_one(db_path, monkeypatch):
+    monkeypatch.delenv("CONFERENCE_SECRET_KEY", raising=False)
+    first = _app(db_path, PASSWORD=PASSWORD)
+    key = first.config["SECRET_KEY"]
+    assert re.fullmatch(r"[A-Za-z0-9_-]{64}", key)  # 48 random bytes
+    db = connect(db_path)
+    assert store.setting(db, "secret_key") == key  # kept in the file
+    db.close()
+    phone = first.test_client()
+    assert phone.post("/login", data={"password": PASSWORD}).status_code == 303
+    cookie = _session_cookie(phone)
+    # A restart: the same key, so the phone stays logged in.
+    restarted = _app(db_path, PASSWORD=PASSWORD).test_client()
+    restarted.set_cookie("session", cookie)
+    assert restarted.get(f"/c/{SLUG}/").status_code == 200
+    # CONFERENCE_SECRET_KEY (several workers, or a key kept elsewhere) signs instead of the kept one.
+    monkeypatch.setenv("CONFERENCE_SECRET_KEY", "k" * 64)
+    from_environment = _app(db_path, PASSWORD=PASSWORD)
+    assert from_environment.config["SECRET_KEY"] == "k" * 64
+    other = from_environment.test_client()
+    other.set_cookie("session", cookie)
+    assert other.get(f"/c/{SLUG}/").status_code == 302
+    # A deployment's own config wins over both.
+    assert _app(db_path, PASSWORD=PASSWORD, SECRET_KEY="from the config").config["SECRET_KEY"] == "from the config"
+
+
+# --- 15. loopback mode: proxies on this computer, addresses written in other ways ---------------------
+
+
+def test_configured_host_names_may_be_a_list_written_loosely(db_path):
+    client = _app(db_path, HOSTS=["Laptop.Local.", "[fd00::1]"]).test_client()
+    for host in ("laptop.local", "LAPTOP.LOCAL:5000", "[fd00::1]:5000"):
+        assert client.get("/", headers={"Host": host}).status_code == 200, host
+    assert client.get("/", headers={"Host": "other.local"}).status_code == 400
+
+
+def test_loopback_mode_believes_a_chain_of_local_proxies_but_not_a_client_behind_one(client):
+    for headers in ({"X-Forwarded-For": "127.0.0.1, ::1"}, {"X-Forwarded-For": "[::1]"}, {}):
+        assert client.get("/", headers=headers).status_code == 200, headers
+    assert client.get("/", environ_base={"REMOTE_ADDR": "::ffff:127.0.0.1"}).status_code == 200  # a dual-stack socket
+    for headers in (
+        {"X-Forwarded-For": "127.0.0.1, 203.0.113.7"},
+        {"X-Forwarded-For": "[2001:db8::1]"},
+        {"Forwarded": "for=127.0.0.1"},  # a proxy that says there is a client behind it
+    ):
+        assert client.get("/", headers=headers).status_code == 403, headers
+
+
+def test_a_tool_speaking_http_1_0_without_a_host_header_is_answered(live_server):
+    """HTTP/1.0 tools send no Host; browsers always do (DNS rebinding needs a browser)."""
+    with socket.create_connection(("127.0.0.1", live_server.port), timeout=10) as conn:
+        conn.sendall(b"GET / HTTP/1.0\r\n\r\n")
+        first_line = conn.makefile("rb").readline()
+    assert first_line.split()[1] == b"200", first_line
+
+
+def test_an_address_counts_as_itself_whichever_way_the_socket_writes_it(locked):
+    """198.51.100.4 and ::ffff:198.51.100.4 (a dual-stack socket) are one client; fe80::1%eth0 and
+    fe80::2%eth0 (link-local, with the interface) are one /64."""
+    client = locked.test_client()
+    for pair in (("198.51.100.4", "::ffff:198.51.100.4"), ("fe80::1%eth0", "fe80::2%eth0")):
+        codes = [
+            client.post("/login", data={"password": "guess"}, environ_base={"REMOTE_ADDR": pair[i % 2]}).status_code
+            for i in range(6)
+        ]
+        assert codes == [401] * 5 + [429], pair

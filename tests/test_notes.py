@@ -329,7 +329,8 @@ def test_only_list_items_get_task_boxes(client):
 def test_the_notes_list_shows_each_notes_first_line_as_plain_text(client):
     """The Notes page lists every note by its first line, without Markdown: code keeps its words, bold
     its words (all of them), a line break (soft or hard) ends the line, a box reads ☐, a bare `[ ]` is
-    dropped, a note with no words shows none, and a long line stops at 200 characters."""
+    dropped, a note with no words shows none, a first line of blanks is passed over, and a long line stops at
+    200 characters."""
     first_lines = {
         "A10": ("`kubectl get pods` で確認\n二行目", "kubectl get pods で確認"),
         "A20": ("**大事** なのは復元", "大事 なのは復元"),
@@ -339,6 +340,7 @@ def test_the_notes_list_shows_each_notes_first_line_as_plain_text(client):
         "A60": ("[ ] 資料を読む", "資料を読む"),
         "B10": ("---", ""),
         "B20": ("長" * 250, "長" * 200),
+        "B30": ("&nbsp;*&nbsp;*\nsecond line", "second line"),  # a first line that shows nothing is passed over
     }
     for key, (text, _shown) in first_lines.items():
         assert client.post(f"/c/{SLUG}/note/{key}", data={"text": text, "base_version": "0"}).status_code == 303

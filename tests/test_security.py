@@ -14,6 +14,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pytest
+from flask.testing import FlaskClient
 
 from conference import create_app, store
 from conference.store import connect
@@ -186,6 +187,26 @@ def test_a_write_without_the_token_is_refused_and_our_script_gets_a_fresh_one(cl
     )
     assert refused.status_code == 400 and refused.get_json()["error"] == "csrf" and refused.get_json()["csrf_token"]
     assert client.post(f"/c/{SLUG}/mark", data={"key": "A10", "status": "going"}).status_code == 303
+
+
+def test_a_kept_timetable_page_gives_each_device_its_own_token(app):
+    """The grid and the agenda are rendered once and kept; each device that opens them gets a page whose
+    token is its own (the meta the scripts read, the forms), so a second phone can mark talks too."""
+    for path in (f"/c/{SLUG}/", f"/c/{SLUG}/agenda"):
+        devices = [FlaskClient(app) for _ in range(2)]  # browsers of their own: own sessions, no token sent
+        pages = [device.get(path).get_data(as_text=True) for device in devices]  # the second gets the kept page
+        tokens = []
+        for device, html in zip(devices, pages, strict=True):
+            meta = re.search(r'<meta name="csrf-token" content="([^"]+)">', html).group(1)
+            assert set(re.findall(r'name="csrf_token" value="([^"]+)"', html)) == {meta}, path
+            tokens.append(meta)
+            marked = device.post(f"/c/{SLUG}/mark", data={"key": "A10", "status": "going", "csrf_token": meta})
+            assert marked.status_code == 303, path
+            saved = device.post(
+                f"/api/c/{SLUG}/note/A10", json={"text": path, "base_version": 0}, headers={"X-CSRFToken": meta}
+            )
+            assert saved.status_code in (200, 409), path  # past the CSRF check: the note's version decides
+        assert tokens[0] != tokens[1], path
 
 
 def test_security_headers_and_no_inline_script_on_every_page(app, client):
