@@ -770,7 +770,9 @@ def test_loopback_mode_believes_a_chain_of_local_proxies_but_not_a_client_behind
         {"X-Forwarded-For": "[2001:db8::1]"},
         {"Forwarded": "for=127.0.0.1"},  # a proxy that says there is a client behind it
     ):
-        assert client.get("/", headers=headers).status_code == 403, headers
+        refused = client.get("/", headers=headers)
+        assert refused.status_code == 403, headers
+        assert "<h1>This app only answers on its own computer</h1>" in refused.get_data(as_text=True)
 
 
 def test_a_tool_speaking_http_1_0_without_a_host_header_is_answered(live_server):
