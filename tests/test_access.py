@@ -180,6 +180,28 @@ def test_changing_the_password_still_ends_every_login(db_path):
     assert other.get(f"/c/{SLUG}/").status_code == 302
 
 
+def test_a_login_ends_at_the_end_of_its_lifetime_to_the_second(db_path, app):
+    db = connect(db_path)
+    t0 = datetime(2026, 7, 25, 9, 0, tzinfo=UTC)
+    token = store.new_login(db, lifetime=timedelta(days=30), now=t0)
+    end = t0 + timedelta(days=30)
+    assert store.login_is_open(db, token, now=end - timedelta(seconds=1))
+    assert not store.login_is_open(db, token, now=end)
+    assert not store.login_is_open(db, None, now=t0) and not store.login_is_open(db, "", now=t0)
+    db.close()
+
+
+def test_a_signed_cookie_without_a_server_login_opens_nothing(locked):
+    """A session cookie that carries the password's mark but no login the server keeps (one made before
+    logins were kept on the server, or whose login id was lost) is not logged in."""
+    client = locked.test_client()
+    assert client.post("/login", data={"password": PASSWORD}).status_code == 303
+    with client.session_transaction() as session:
+        assert session.get("login")
+        del session["login"]
+    assert client.get(f"/c/{SLUG}/").status_code == 302
+
+
 # --- 3. behind a proxy ----------------------------------------------------------------------------
 
 
@@ -587,6 +609,7 @@ def test_the_devices_page_names_each_login_and_logs_out_the_one_chosen(locked, d
     for client, agent, at in ((phone, IPHONE, phone_at), (laptop, EDGE, laptop_at)):
         answer = client.post("/login", data={"password": PASSWORD}, headers={"User-Agent": agent}, environ_base=at)
         assert answer.status_code == 303
+        assert re.fullmatch(r"[A-Za-z0-9_-]{43}", client.get_cookie("conference_device").value)  # 32 random bytes
     db = connect(db_path)  # a login from the day of the conference, by a script (long-lived, still open)
     store.new_login(
         db, lifetime=timedelta(days=3650), address="", agent="curl/8.5.0", now=datetime(2026, 7, 25, 4, 5, tzinfo=UTC)

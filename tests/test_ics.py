@@ -148,6 +148,21 @@ def test_the_reminder_takes_0_to_1440_minutes_or_off_and_refuses_anything_else_k
     assert shown() == "Reminders are off."
 
 
+def test_each_change_of_the_reminder_raises_every_events_sequence_by_one_and_no_change_by_nothing(runner, client):
+    """A calendar app replaces an event only when its SEQUENCE grows: each new reminder makes every event
+    one revision newer. Choosing the reminder it already has (the default 5 included) changes nothing."""
+    setup_mini(runner, client)
+
+    def sequences() -> dict[str, int]:
+        return {name: int(e["SEQUENCE"]) for name, e in events(client.get(f"/c/{SLUG}/plan.ics").data).items()}
+
+    first = sequences()
+    steps = [("5", 0), ("10", 1), ("10", 1), ("off", 2), ("off", 2), ("5", 3), ("0", 4)]
+    for minutes, revisions in steps:
+        client.post(f"/c/{SLUG}/calendar", data={"alarm": minutes})
+        assert sequences() == {name: n + revisions for name, n in first.items()}, minutes
+
+
 def test_cli_ics_writes_plan_or_everything(runner, client, tmp_path):
     setup_mini(runner, client)
     out = tmp_path / "plan.ics"
