@@ -8,6 +8,7 @@ the cookie only, forwarded headers believed from anyone, a per-address limit cou
 from __future__ import annotations
 
 import glob
+import json
 import os
 import re
 import socket
@@ -22,9 +23,14 @@ from pathlib import Path
 
 import pytest
 import requests
+from flask.testing import FlaskClient
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+from markupsafe import escape
+from werkzeug.test import Client
 
 from conference import create_app, store
 from conference.store import connect
+from conference.views.auth import TrustedProxies, trusted_networks
 
 from .conftest import CSRFClient, LiveServer
 
@@ -174,6 +180,28 @@ def test_changing_the_password_still_ends_every_login(db_path):
     assert other.get(f"/c/{SLUG}/").status_code == 302
 
 
+def test_a_login_ends_at_the_end_of_its_lifetime_to_the_second(db_path, app):
+    db = connect(db_path)
+    t0 = datetime(2026, 7, 25, 9, 0, tzinfo=UTC)
+    token = store.new_login(db, lifetime=timedelta(days=30), now=t0)
+    end = t0 + timedelta(days=30)
+    assert store.login_is_open(db, token, now=end - timedelta(seconds=1))
+    assert not store.login_is_open(db, token, now=end)
+    assert not store.login_is_open(db, None, now=t0) and not store.login_is_open(db, "", now=t0)
+    db.close()
+
+
+def test_a_signed_cookie_without_a_server_login_opens_nothing(locked):
+    """A session cookie that carries the password's mark but no login the server keeps (one made before
+    logins were kept on the server, or whose login id was lost) is not logged in."""
+    client = locked.test_client()
+    assert client.post("/login", data={"password": PASSWORD}).status_code == 303
+    with client.session_transaction() as session:
+        assert session.get("login")
+        del session["login"]
+    assert client.get(f"/c/{SLUG}/").status_code == 302
+
+
 # --- 3. behind a proxy ----------------------------------------------------------------------------
 
 
@@ -234,6 +262,59 @@ def test_forwarded_headers_count_only_from_the_trusted_proxy(db_path):
         headers={"X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "https"},
     ).get_data(as_text=True)
     assert "evil.example" not in page and 'value="http://localhost/feeds/' in page
+
+
+def test_trusted_proxies_may_be_written_as_networks_and_a_typo_stops_the_start(db_path):
+    """CONFERENCE_TRUSTED_PROXIES takes addresses or networks (host bits allowed: 192.0.2.7/24 is
+    192.0.2.0/24), separated by commas or spaces; a name that is neither stops the app with the entry named."""
+    client = _app(
+        db_path, PASSWORD=PASSWORD, BEHIND_PROXY=True, TRUSTED_PROXIES="192.0.2.7/24, 2001:db8::1/64"
+    ).test_client()
+    for proxy in ("192.0.2.50", "2001:db8::99"):  # each client behind the proxy is its own address
+        codes = [
+            client.post(
+                "/login",
+                data={"password": "guess"},
+                environ_base={"REMOTE_ADDR": proxy},
+                headers={"X-Forwarded-For": f"198.51.{proxy.count(':')}.{i}"},
+            ).status_code
+            for i in range(7)
+        ]
+        assert codes == [401] * 7, proxy
+    with pytest.raises(ValueError) as typo:
+        _app(db_path, PASSWORD=PASSWORD, BEHIND_PROXY=True, TRUSTED_PROXIES="10.0.0.1 proxy.internal")
+    assert str(typo.value) == "CONFERENCE_TRUSTED_PROXIES: 'proxy.internal' is not an address or network"
+
+
+def test_a_client_reaching_the_port_directly_passes_no_forwarded_header_on(db_path):
+    """The proxy middleware's promise, read at the app's door (a WSGI app that answers with what it was
+    given): a stranger's X-Forwarded-* and Forwarded headers are removed; the trusted proxy's are applied."""
+
+    def door(environ, start_response):
+        start_response("200 OK", [("Content-Type", "application/json")])
+        seen = {
+            k: v for k, v in environ.items() if "FORWARDED" in k or k in ("REMOTE_ADDR", "HTTP_HOST", "wsgi.url_scheme")
+        }
+        return [json.dumps(seen).encode()]
+
+    app = TrustedProxies(door, trusted_networks("127.0.0.1"))
+    headers = {
+        "X-Forwarded-For": "127.0.0.1",
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-Host": "evil.example",
+        "X-Forwarded-Port": "443",
+        "X-Forwarded-Prefix": "/x",
+        "Forwarded": "for=127.0.0.1",
+    }
+    stranger = Client(app).get("/", headers=headers, environ_base={"REMOTE_ADDR": "192.0.2.10"})
+    assert stranger.json == {"HTTP_HOST": "localhost", "REMOTE_ADDR": "192.0.2.10", "wsgi.url_scheme": "http"}
+    headers["X-Forwarded-For"] = "203.0.113.9"
+    proxied = Client(app).get("/", headers=headers, environ_base={"REMOTE_ADDR": "127.0.0.1"}).json
+    assert (proxied["REMOTE_ADDR"], proxied["HTTP_HOST"], proxied["wsgi.url_scheme"]) == (
+        "203.0.113.9",
+        "evil.example",
+        "https",
+    )
 
 
 def test_rotating_forwarded_for_over_a_real_server_is_limited(db_path):
@@ -496,3 +577,242 @@ def test_configured_host_names_are_answered(db_path):
 
 def test_with_a_password_any_host_name_reaches_the_login(locked):
     assert locked.test_client().get("/", headers={"Host": "conference.example.org"}).status_code == 302
+
+
+# --- 11. the Devices page: which device, since when, from where; one logged out --------------------
+
+IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko)"
+    " Version/17.5 Mobile/15E148 Safari/604.1"
+)
+EDGE = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0"
+    " Safari/537.36 Edg/126.0.0.0"
+)
+
+
+def _devices(client, lang: str = "en") -> list[tuple[str, str, str]]:
+    """The Devices page's list: (login id, the device's name with "(this device)", since when from where)."""
+    page = client.get("/devices", headers={"Accept-Language": lang}).get_data(as_text=True)
+    items = re.findall(
+        r'<li><span class="agent">(.*?)</span>(.*?)\s*<span class="meta">(.*?)</span>\s*'
+        r'<form method="post" action="/devices/(\w+)/logout"',
+        page,
+        re.S,
+    )
+    return [(login, name + re.sub(r"</?strong>", "", mark), meta) for name, mark, meta, login in items]
+
+
+def test_the_devices_page_names_each_login_and_logs_out_the_one_chosen(locked, db_path):
+    phone, laptop = locked.test_client(), locked.test_client()
+    phone_at, laptop_at = {"REMOTE_ADDR": "198.51.100.20"}, {"REMOTE_ADDR": "2001:db8::7"}
+    for client, agent, at in ((phone, IPHONE, phone_at), (laptop, EDGE, laptop_at)):
+        answer = client.post("/login", data={"password": PASSWORD}, headers={"User-Agent": agent}, environ_base=at)
+        assert answer.status_code == 303
+        assert re.fullmatch(r"[A-Za-z0-9_-]{43}", client.get_cookie("conference_device").value)  # 32 random bytes
+    db = connect(db_path)  # a login from the day of the conference, by a script (long-lived, still open)
+    store.new_login(
+        db, lifetime=timedelta(days=3650), address="", agent="curl/8.5.0", now=datetime(2026, 7, 25, 4, 5, tzinfo=UTC)
+    )
+    store.new_login(db, lifetime=timedelta(days=3650), agent="", now=datetime(2026, 7, 25, 4, 6, tzinfo=UTC))
+    db.close()
+    listed = _devices(laptop)
+    (laptop_id, laptop_name, laptop_meta), (phone_id, phone_name, phone_meta) = listed[:2]
+    assert (laptop_name, phone_name) == ("Edge on Windows (this device)", "Safari on iPhone")
+    assert laptop_meta.endswith(" from 2001:db8::7") and phone_meta.endswith(" from 198.51.100.20")
+    assert [(name, meta) for _id, name, meta in listed[2:]] == [
+        (
+            "Unknown browser",
+            'since <time datetime="2026-07-25T13:06:00+09:00" data-local>Sat, Jul 25 13:06 (Asia/Tokyo)</time> from ?',
+        ),
+        (
+            "curl",
+            'since <time datetime="2026-07-25T13:05:00+09:00" data-local>Sat, Jul 25 13:05 (Asia/Tokyo)</time> from ?',
+        ),
+    ]
+    in_japanese = _devices(laptop, "ja")
+    assert in_japanese[0][1] == "Windows の Edge (この端末)" and in_japanese[1][1] == "iPhone の Safari"
+    assert [(name, meta) for _id, name, meta in in_japanese[2:]] == [
+        (
+            "不明なブラウザー",
+            '<time datetime="2026-07-25T13:06:00+09:00" data-local>7月25日(土) 13:06 (Asia/Tokyo)</time> から (?)',
+        ),
+        (
+            "curl",
+            '<time datetime="2026-07-25T13:05:00+09:00" data-local>7月25日(土) 13:05 (Asia/Tokyo)</time> から (?)',
+        ),
+    ]
+    # The phone is lost: logged out from the laptop, it opens nothing, and the page says so.
+    ended = laptop.post(f"/devices/{phone_id}/logout")
+    assert ended.status_code == 303 and ended.headers["Location"] == "/devices?ended=1"
+    said = laptop.get(ended.headers["Location"]).get_data(as_text=True)
+    assert '<p class="ok" role="status">That device is logged out: it must enter the password again.</p>' in said
+    assert phone.get(f"/c/{SLUG}/").status_code == 302
+    assert [login for login, _name, _meta in _devices(laptop)] == [laptop_id, *[login for login, _n, _m in listed[2:]]]
+    # Logged out already (the other tab did it): nothing ended, nothing said.
+    again = laptop.post(f"/devices/{phone_id}/logout")
+    assert again.status_code == 303 and again.headers["Location"] == "/devices"
+    assert "That device is logged out" not in laptop.get(again.headers["Location"]).get_data(as_text=True)
+    # This device: back to the login.
+    own = laptop.post(f"/devices/{laptop_id}/logout")
+    assert own.status_code == 303 and own.headers["Location"] == "/login"
+    assert laptop.get(f"/c/{SLUG}/").status_code == 302
+
+
+# --- 12. what the guard answers, word for word ------------------------------------------------------
+
+
+def test_a_foreign_host_name_is_told_which_names_are_answered_in_its_language(client):
+    said = {
+        "en": "This app answers only to this computer's own names (localhost, 127.0.0.1, [::1]), not to"
+        " evil.example:5000. Add a name with CONFERENCE_HOSTS.",
+        "ja": "このアプリはこのコンピューター自身の名前 (localhost、127.0.0.1、[::1]) にだけ応答します。"
+        "evil.example:5000 には応答しません。名前を加えるには CONFERENCE_HOSTS を設定してください。",
+    }
+    for lang, message in said.items():
+        page = client.get(f"/c/{SLUG}/", headers={"Host": "evil.example:5000", "Accept-Language": lang})
+        html = page.get_data(as_text=True)
+        assert page.status_code == 400 and "<title>400 · conference</title>" in html
+        assert f'<p class="error">{escape(message)}</p>' in html
+
+
+def test_behind_a_proxy_without_a_password_the_refusal_page_still_gets_its_stylesheet(db_path):
+    client = _app(db_path, BEHIND_PROXY=True).test_client()
+    page = client.get("/")
+    assert page.status_code == 403 and '<link rel="stylesheet" href="/static/app.css' in page.get_data(as_text=True)
+    style = client.get("/static/app.css")
+    assert style.status_code == 200 and style.mimetype == "text/css"
+
+
+def test_without_a_login_scripts_get_json_and_people_get_the_login_page_that_brings_them_back(locked):
+    client = locked.test_client()
+    # The page's script saving a note as it closes (a form post, not JSON), and a fetch asking for JSON.
+    beacon = client.post(f"/api/c/{SLUG}/note/A10", data={"text": "x", "base_version": "0"})
+    fetched = client.get(f"/c/{SLUG}/", headers={"Accept": "application/json"})
+    for answer in (beacon, fetched):
+        assert (answer.status_code, answer.json) == (401, {"error": "login required"})
+    # A person: to the login, and back to the very page afterwards (its query too).
+    page = client.get(f"/c/{SLUG}/list?q=X")
+    assert page.status_code == 302
+    assert page.headers["Location"] == f"/login?next=/c/{SLUG}/list?q%3DX"
+    assert client.get(f"/c/{SLUG}/").headers["Location"] == f"/login?next=/c/{SLUG}/"
+    back = client.post(page.headers["Location"], data={"password": PASSWORD})
+    assert back.status_code == 303 and back.headers["Location"] == f"/c/{SLUG}/list?q=X"
+
+
+# --- 13. CSRF tokens: a page open for hours still saves; HTTPS without a Referer ------------------
+
+
+def test_a_note_page_opened_two_hours_ago_still_saves(app):
+    """A note typed at 16:00 must still save at 18:00 (FIELD-NOTES): the page's token does not expire.
+    The token is made as Flask-WTF makes it, signed two hours ago."""
+
+    class TwoHoursAgo(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return int(time.time()) - 2 * 3600
+
+    client = FlaskClient(app)
+    client.get(f"/c/{SLUG}/note/A10")
+    with client.session_transaction() as session:
+        raw = session["csrf_token"]
+    old = URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token", signer=TwoHoursAgo).dumps(raw)
+    saved = client.post(f"/c/{SLUG}/note/A10", data={"text": "typed at 16:00", "base_version": "0", "csrf_token": old})
+    assert saved.status_code == 303
+    assert "typed at 16:00</textarea>" in client.get(f"/c/{SLUG}/note/A10").get_data(as_text=True)
+
+
+def test_over_https_a_post_without_a_referer_is_accepted(client):
+    """Browsers leave the Referer out (privacy settings, Referrer-Policy): the CSRF token alone decides."""
+    page = client.get(f"/c/{SLUG}/note/B10", base_url="https://localhost")
+    token = re.search(r'<meta name="csrf-token" content="([^"]+)">', page.get_data(as_text=True)).group(1)
+    saved = client.post(
+        f"/c/{SLUG}/note/B10",
+        base_url="https://localhost",
+        data={"text": "over https", "base_version": "0", "csrf_token": token},
+        no_csrf=True,
+    )
+    assert saved.status_code == 303
+    refused = client.post(
+        f"/c/{SLUG}/note/B10",
+        base_url="https://localhost",
+        data={"text": "no token", "base_version": "1"},
+        no_csrf=True,
+    )
+    assert refused.status_code == 400
+
+
+# --- 14. the secret key ----------------------------------------------------------------------------
+
+
+def _session_cookie(client) -> str:
+    return next(c for c in client._cookies.values() if c.key == "session").value
+
+
+def test_the_secret_key_is_made_once_and_kept_unless_the_environment_or_the_config_gives_one(db_path, monkeypatch):
+    monkeypatch.delenv("CONFERENCE_SECRET_KEY", raising=False)
+    first = _app(db_path, PASSWORD=PASSWORD)
+    key = first.config["SECRET_KEY"]
+    assert re.fullmatch(r"[A-Za-z0-9_-]{64}", key)  # 48 random bytes
+    db = connect(db_path)
+    assert store.setting(db, "secret_key") == key  # kept in the file
+    db.close()
+    phone = first.test_client()
+    assert phone.post("/login", data={"password": PASSWORD}).status_code == 303
+    cookie = _session_cookie(phone)
+    # A restart: the same key, so the phone stays logged in.
+    restarted = _app(db_path, PASSWORD=PASSWORD).test_client()
+    restarted.set_cookie("session", cookie)
+    assert restarted.get(f"/c/{SLUG}/").status_code == 200
+    # CONFERENCE_SECRET_KEY (several workers, or a key kept elsewhere) signs instead of the kept one.
+    monkeypatch.setenv("CONFERENCE_SECRET_KEY", "k" * 64)
+    from_environment = _app(db_path, PASSWORD=PASSWORD)
+    assert from_environment.config["SECRET_KEY"] == "k" * 64
+    other = from_environment.test_client()
+    other.set_cookie("session", cookie)
+    assert other.get(f"/c/{SLUG}/").status_code == 302
+    # A deployment's own config wins over both.
+    assert _app(db_path, PASSWORD=PASSWORD, SECRET_KEY="from the config").config["SECRET_KEY"] == "from the config"
+
+
+# --- 15. loopback mode: proxies on this computer, addresses written in other ways ---------------------
+
+
+def test_configured_host_names_may_be_a_list_written_loosely(db_path):
+    client = _app(db_path, HOSTS=["Laptop.Local.", "[fd00::1]"]).test_client()
+    for host in ("laptop.local", "LAPTOP.LOCAL:5000", "[fd00::1]:5000"):
+        assert client.get("/", headers={"Host": host}).status_code == 200, host
+    assert client.get("/", headers={"Host": "other.local"}).status_code == 400
+
+
+def test_loopback_mode_believes_a_chain_of_local_proxies_but_not_a_client_behind_one(client):
+    for headers in ({"X-Forwarded-For": "127.0.0.1, ::1"}, {"X-Forwarded-For": "[::1]"}, {}):
+        assert client.get("/", headers=headers).status_code == 200, headers
+    assert client.get("/", environ_base={"REMOTE_ADDR": "::ffff:127.0.0.1"}).status_code == 200  # a dual-stack socket
+    for headers in (
+        {"X-Forwarded-For": "127.0.0.1, 203.0.113.7"},
+        {"X-Forwarded-For": "[2001:db8::1]"},
+        {"Forwarded": "for=127.0.0.1"},  # a proxy that says there is a client behind it
+    ):
+        refused = client.get("/", headers=headers)
+        assert refused.status_code == 403, headers
+        assert "<h1>This app only answers on its own computer</h1>" in refused.get_data(as_text=True)
+
+
+def test_a_tool_speaking_http_1_0_without_a_host_header_is_answered(live_server):
+    """HTTP/1.0 tools send no Host; browsers always do (DNS rebinding needs a browser)."""
+    with socket.create_connection(("127.0.0.1", live_server.port), timeout=10) as conn:
+        conn.sendall(b"GET / HTTP/1.0\r\n\r\n")
+        first_line = conn.makefile("rb").readline()
+    assert first_line.split()[1] == b"200", first_line
+
+
+def test_an_address_counts_as_itself_whichever_way_the_socket_writes_it(locked):
+    """198.51.100.4 and ::ffff:198.51.100.4 (a dual-stack socket) are one client; fe80::1%eth0 and
+    fe80::2%eth0 (link-local, with the interface) are one /64."""
+    client = locked.test_client()
+    for pair in (("198.51.100.4", "::ffff:198.51.100.4"), ("fe80::1%eth0", "fe80::2%eth0")):
+        codes = [
+            client.post("/login", data={"password": "guess"}, environ_base={"REMOTE_ADDR": pair[i % 2]}).status_code
+            for i in range(6)
+        ]
+        assert codes == [401] * 5 + [429], pair

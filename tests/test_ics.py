@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -120,6 +121,46 @@ def test_alarm_setting_and_single_session_download(runner, client):
     assert one.headers["Content-Disposition"].startswith("attachment;")
     assert list(events(one.data)) == ["A20: SRE のはじめかた"]
     assert len(events(client.get(f"/c/{SLUG}/timetable.ics").data)) == 3
+
+
+def test_the_reminder_takes_0_to_1440_minutes_or_off_and_refuses_anything_else_keeping_the_last(runner, client):
+    """0 (at the start) and a whole day (1440) are reminders; anything else is refused with the rule, and
+    the reminder stays what it was."""
+    setup_mini(runner, client)
+
+    def shown() -> str:
+        page = client.get(f"/c/{SLUG}/calendar").get_data(as_text=True)
+        return re.search(r'<p class="meta">(Reminder[^<]*|Reminders are off\.)</p>', page).group(1)
+
+    for minutes in ("0", "1440"):
+        assert client.post(f"/c/{SLUG}/calendar", data={"alarm": minutes}).status_code == 303
+        assert shown() == f"Reminder {minutes} minutes before."
+        [alarm] = events(client.get(f"/c/{SLUG}/plan.ics").data)["A10: Kubernetes 入門"].walk("VALARM")
+        assert alarm["TRIGGER"].dt == timedelta(minutes=-int(minutes))
+    for wrong in ("1441", "-1", "abc", "5.5", "", "OFF"):
+        refused = client.post(f"/c/{SLUG}/calendar", data={"alarm": wrong})
+        assert refused.status_code == 400, wrong
+        assert '<p class="error">the reminder is a number of minutes (0 to 1440) or off</p>' in refused.get_data(
+            as_text=True
+        )
+        assert shown() == "Reminder 1440 minutes before."
+    client.post(f"/c/{SLUG}/calendar", data={"alarm": " off "})
+    assert shown() == "Reminders are off."
+
+
+def test_each_change_of_the_reminder_raises_every_events_sequence_by_one_and_no_change_by_nothing(runner, client):
+    """A calendar app replaces an event only when its SEQUENCE grows: each new reminder makes every event
+    one revision newer. Choosing the reminder it already has (the default 5 included) changes nothing."""
+    setup_mini(runner, client)
+
+    def sequences() -> dict[str, int]:
+        return {name: int(e["SEQUENCE"]) for name, e in events(client.get(f"/c/{SLUG}/plan.ics").data).items()}
+
+    first = sequences()
+    steps = [("5", 0), ("10", 1), ("10", 1), ("off", 2), ("off", 2), ("5", 3), ("0", 4)]
+    for minutes, revisions in steps:
+        client.post(f"/c/{SLUG}/calendar", data={"alarm": minutes})
+        assert sequences() == {name: n + revisions for name, n in first.items()}, minutes
 
 
 def test_cli_ics_writes_plan_or_everything(runner, client, tmp_path):

@@ -275,3 +275,99 @@ def test_cli_note_and_link_twins(runner, tmp_path):
     bad = runner.invoke(args=["link", SLUG, "B40", "javascript:alert(1)"])
     assert bad.exit_code == 1 and "only http and https" in bad.output
     assert runner.invoke(args=["note", SLUG, "NOPE"]).exit_code == 1
+
+
+# --- what a note shows, exactly (issue 19: the security package's mutants) -------------------------
+
+REL = 'rel="noopener noreferrer nofollow"'
+
+
+def _a(href: str, text: str | None = None) -> str:
+    return f'<a href="{href}" {REL}>{href if text is None else text}</a>'
+
+
+def test_bare_addresses_become_links_beside_written_links_and_nowhere_else(client):
+    """Each line as the preview (and the note page) shows it, whole: a written link is left as it is (its
+    words are not linked again inside it), text after it still gets its bare address linked, a scheme with
+    nothing after it is no link, and a word that only contains "http" stays a word."""
+    shown = {
+        "[slides](https://example.org/slides) then https://example.org/after.": (
+            f"<p>{_a('https://example.org/slides', 'slides')} then {_a('https://example.org/after')}.</p>"
+        ),
+        "[https://example.org/shown](https://example.org/target) and **https://example.org/bold**": (
+            f"<p>{_a('https://example.org/target', 'https://example.org/shown')} and "
+            f"<strong>{_a('https://example.org/bold')}</strong></p>"
+        ),
+        "(http://) and https://. lead nowhere; http://a does, and so does https://example.net/b": (
+            f"<p>(http://) and https://. lead nowhere; {_a('http://a')} does, and so does {_a('https://example.net/b')}</p>"
+        ),
+        "the http protocol, httpbin": "<p>the http protocol, httpbin</p>",
+        # brackets: the sentence's are left out, the address's own stay (balanced, or before its last character)
+        "[see https://example.org/x] https://example.org/search?tag[] https://example.org/wiki/Go_(game)"
+        " https://example.org/items[1]/": (
+            f"<p>[see {_a('https://example.org/x')}] "
+            f"{_a('https://example.org/search?tag%5B%5D', 'https://example.org/search?tag[]')} "
+            f"{_a('https://example.org/wiki/Go_(game)')} "
+            f"{_a('https://example.org/items%5B1%5D/', 'https://example.org/items[1]/')}</p>"
+        ),
+    }
+    for text, html in shown.items():
+        assert client.post(f"/c/{SLUG}/preview", data={"text": text}).get_data(as_text=True) == html + "\n", text
+    client.post(f"/c/{SLUG}/note/C30", data={"text": "\n\n".join(shown), "base_version": "0"})
+    page = client.get(f"/c/{SLUG}/note/C30").get_data(as_text=True)
+    assert page.split('<div class="md">')[1].split("</div>")[0].strip() == "\n".join(shown.values())
+
+
+def test_only_list_items_get_task_boxes(client):
+    """`[ ]` / `[x]` at the start of a list item is a box; at the start of a paragraph it is text."""
+    text = "[ ] not a task\n\nintro\n\n[x] neither\n\n- [ ] a task\n- [x] done"
+    assert client.post(f"/c/{SLUG}/preview", data={"text": text}).get_data(as_text=True) == (
+        "<p>[ ] not a task</p>\n<p>intro</p>\n<p>[x] neither</p>\n<ul>\n<li>☐ a task</li>\n<li>☑ done</li>\n</ul>\n"
+    )
+
+
+def test_the_notes_list_shows_each_notes_first_line_as_plain_text(client):
+    """The Notes page lists every note by its first line, without Markdown: code keeps its words, bold
+    its words (all of them), a line break (soft or hard) ends the line, a box reads ☐, a bare `[ ]` is
+    dropped, a note with no words shows none, a first line of blanks is passed over, and a long line stops at
+    200 characters."""
+    first_lines = {
+        "A10": ("`kubectl get pods` で確認\n二行目", "kubectl get pods で確認"),
+        "A20": ("**大事** なのは復元", "大事 なのは復元"),
+        "A30": ("first line  \nsecond", "first line"),
+        "A40": ("first\\\nsecond", "first"),
+        "A50": ("- [ ] スライドを読む", "☐ スライドを読む"),
+        "A60": ("[ ] 資料を読む", "資料を読む"),
+        "B10": ("---", ""),
+        "B20": ("長" * 250, "長" * 200),
+        "B30": ("&nbsp;*&nbsp;*\nsecond line", "second line"),  # a first line that shows nothing is passed over
+    }
+    for key, (text, _shown) in first_lines.items():
+        assert client.post(f"/c/{SLUG}/note/{key}", data={"text": text, "base_version": "0"}).status_code == 303
+    page = client.get(f"/c/{SLUG}/notes").get_data(as_text=True)
+    listed = dict(re.findall(rf'href="/c/{SLUG}/note/(\w+)">.*?<span class="excerpt">(.*?)</span>', page, re.S))
+    assert listed == {key: shown for key, (_text, shown) in first_lines.items()}
+
+
+def test_a_cleared_note_previews_as_nothing(client):
+    assert client.post(f"/c/{SLUG}/preview", data={"text": ""}).get_data(as_text=True) == ""
+    assert client.post(f"/c/{SLUG}/preview", data={"text": "x"}).get_data(as_text=True) == "<p>x</p>\n"
+
+
+def test_a_link_kind_outside_the_list_is_refused_with_the_list(client, db_path):
+    """The form offers five kinds; anything else (a crafted post) is refused, naming them, and nothing is kept."""
+    bad = client.post(f"/c/{SLUG}/links/A10", data={"url": "https://example.org/podcast", "kind": "podcast"})
+    assert bad.status_code == 400
+    assert '<p class="error">kind must be one of slides, video, blog, code, other</p>' in bad.get_data(as_text=True)
+    assert (
+        client.post(f"/c/{SLUG}/links/A10", data={"url": "https://example.org/talk", "kind": "video"}).status_code
+        == 303
+    )
+    db = connect(db_path)
+    conf = store.conference(db, SLUG)
+    [link] = [x for x in store.planned_session(db, conf, "A10").links if "example.org" in x.url]
+    db.close()
+    assert (link.url, link.kind) == ("https://example.org/talk", "video")
+    changed = client.post(f"/c/{SLUG}/link/{link.id}", data={"kind": "audio"})
+    assert changed.status_code == 400
+    assert '<p class="error">kind must be one of slides, video, blog, code, other</p>' in changed.get_data(as_text=True)

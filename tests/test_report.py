@@ -16,6 +16,7 @@ from conference import store
 from conference.demo import demo_timetable
 from conference.exports import kana, names, report
 from conference.store import connect
+from conference.text import render_markdown_as
 
 SLUG = "demo-tech-festa-2026"
 NOW = datetime(2026, 7, 25, 20, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
@@ -410,6 +411,53 @@ def test_preview_follows_the_platforms_markdown_rules(client, db):
     assert "<p>one line\nnext line</p>" in hatena and "<input" not in hatena and "☐ open one" in hatena
     for html in (hugo, zenn, hatena):
         assert "<script" not in html and "&lt;!--" not in html
+
+
+def test_preview_shows_task_boxes_and_links_as_the_blog_would_and_nothing_that_loads_from_elsewhere(client, db):
+    """The preview keeps what a platform's page shows (checked and open boxes, disabled; a link with its
+    title, opened without referrer) and drops what it must not: an ftp link's address, an image's source
+    (a note's image never makes the preview load another site). A `#` line in a code block stays code."""
+    conf = store.conference(db, SLUG)
+    store.save_note(
+        db,
+        conf,
+        "D40",
+        '- [x] done\n- [ ] todo\n\n[deck](https://example.org/deck "Slides") [file](ftp://example.org/f)'
+        " ![diagram](https://tracker.example/p.png)\n\n```c\n#include <stdio.h>\n```",
+        0,
+    )
+
+    def preview(preset):
+        html = client.get(f"/c/{SLUG}/report?preset={preset}").get_data(as_text=True)
+        return html.split('<article class="report-preview md">')[1].split("</article>")[0]
+
+    hugo, hatena = preview("hugo"), preview("hatena")
+    assert '<input checked="checked" disabled="disabled" type="checkbox"> done' in hugo
+    assert (
+        '<ul class="contains-task-list">\n<li class="task-list-item"><input disabled="disabled" type="checkbox"> todo'
+        "</li>\n</ul>" in hugo
+    )
+    assert "<li>☑ done</li>" in hatena and "<li>☐ todo</li>" in hatena and "<input" not in hatena
+    for html in (hugo, hatena):
+        assert (
+            '<p><a href="https://example.org/deck" title="Slides" rel="noopener noreferrer nofollow">deck</a>'
+            ' <a rel="noopener noreferrer nofollow">file</a> <img></p>' in html
+        )
+        assert "<pre><code>#include &lt;stdio.h&gt;\n</code></pre>" in html
+        assert "tracker.example" not in html and "ftp:" not in html
+
+
+def test_the_hatena_emulation_reads_a_hash_at_a_lines_start_as_a_heading_outside_code():
+    """Hatena's Markdown mode makes `#tag` a heading even without a space; the preview's emulation (and the
+    test of drafts that relies on it, test_report_platforms) must too, on every line, except in a fence."""
+    text = "#tag 見出し\n本文\n##2 も\n```\n#include <x>\n```\n#after"
+    assert str(render_markdown_as(text, breaks=False, tasklists=False, hash_headings=True)) == (
+        "<h1>tag 見出し</h1>\n<p>本文</p>\n<h2>2 も</h2>\n<pre><code>#include &lt;x&gt;\n</code></pre>\n<h1>after</h1>\n"
+    )
+    assert str(render_markdown_as(text, breaks=False, tasklists=False)) == (  # other platforms: no headings
+        "<p>#tag 見出し\n本文\n##2 も</p>\n<pre><code>#include &lt;x&gt;\n</code></pre>\n<p>#after</p>\n"
+    )
+    assert str(render_markdown_as("", breaks=False, tasklists=False, hash_headings=True)) == ""  # nothing: nothing
 
 
 def test_report_page_names_the_download_and_takes_a_slug(client, db):

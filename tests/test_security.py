@@ -11,8 +11,10 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import pytest
+from flask.testing import FlaskClient
 
 from conference import create_app, store
 from conference.store import connect
@@ -54,6 +56,49 @@ def test_secret_links_work_from_anywhere(client):
     feed = re.search(r'value="http://localhost(/feeds/[^"]+)"', page).group(1)
     assert client.get(feed, environ_base=REMOTE).status_code == 200
     assert client.get("/feeds/not-a-token/plan.ics", environ_base=REMOTE).status_code == 404
+
+
+def test_a_new_share_link_or_feed_url_ends_the_old_one_and_the_old_one_says_so(client):
+    """Each secret is 24 random bytes (32 URL-safe characters) and there is one per conference: making a new
+    one, or revoking, ends the old one at once, and whoever still holds it is told why in their language."""
+
+    def share_link() -> str | None:
+        found = re.search(
+            r'id="share-link" type="text" readonly value="http://localhost/p/([^"/]+)/"',
+            client.get(f"/c/{SLUG}/share").get_data(as_text=True),
+        )
+        return found.group(1) if found else None
+
+    def feed_token() -> str:
+        page = client.get(f"/c/{SLUG}/calendar").get_data(as_text=True)
+        return re.search(r'value="http://localhost/feeds/([^"/]+)/plan.ics"', page).group(1)
+
+    def refused(path: str, lang: str) -> str:
+        answer = client.get(path, environ_base=REMOTE, headers={"Accept-Language": lang})
+        assert answer.status_code == 404, path
+        return re.search(r'<p class="error">(.*?)</p>', answer.get_data(as_text=True)).group(1)
+
+    assert share_link() is None  # none until the attendee makes one
+    client.post(f"/c/{SLUG}/share", data={"action": "new"})
+    first = share_link()
+    client.post(f"/c/{SLUG}/share", data={"action": "new"})
+    second = share_link()
+    feed = feed_token()
+    client.post(f"/c/{SLUG}/calendar", data={"action": "regenerate"})
+    new_feed = feed_token()
+    for token in (first, second, feed, new_feed):
+        assert re.fullmatch(r"[A-Za-z0-9_-]{32}", token), token
+    assert len({first, second, feed, new_feed}) == 4
+    assert client.get(f"/p/{second}/", environ_base=REMOTE).status_code == 200
+    assert client.get(f"/feeds/{new_feed}/plan.ics", environ_base=REMOTE).status_code == 200
+    assert refused(f"/p/{first}/", "en") == "This link was revoked or never existed."
+    assert refused(f"/feeds/{feed}/plan.ics", "en") == "No such feed (the link was regenerated or never existed)."
+    assert (
+        refused(f"/feeds/{feed}/plan.ics", "ja") == "そのフィードはありません（リンクが作り直されたか、存在しません）。"
+    )
+    client.post(f"/c/{SLUG}/share", data={"action": "revoke"})
+    assert share_link() is None
+    assert refused(f"/p/{second}/", "ja") == "このリンクは取り消されたか、存在しません。"
 
 
 def test_password_mode_login_rate_limit_and_logout(locked):
@@ -144,6 +189,26 @@ def test_a_write_without_the_token_is_refused_and_our_script_gets_a_fresh_one(cl
     assert client.post(f"/c/{SLUG}/mark", data={"key": "A10", "status": "going"}).status_code == 303
 
 
+def test_a_kept_timetable_page_gives_each_device_its_own_token(app):
+    """The grid and the agenda are rendered once and kept; each device that opens them gets a page whose
+    token is its own (the meta the scripts read, the forms), so a second phone can mark talks too."""
+    for path in (f"/c/{SLUG}/", f"/c/{SLUG}/agenda"):
+        devices = [FlaskClient(app) for _ in range(2)]  # browsers of their own: own sessions, no token sent
+        pages = [device.get(path).get_data(as_text=True) for device in devices]  # the second gets the kept page
+        tokens = []
+        for device, html in zip(devices, pages, strict=True):
+            meta = re.search(r'<meta name="csrf-token" content="([^"]+)">', html).group(1)
+            assert set(re.findall(r'name="csrf_token" value="([^"]+)"', html)) == {meta}, path
+            tokens.append(meta)
+            marked = device.post(f"/c/{SLUG}/mark", data={"key": "A10", "status": "going", "csrf_token": meta})
+            assert marked.status_code == 303, path
+            saved = device.post(
+                f"/api/c/{SLUG}/note/A10", json={"text": path, "base_version": 0}, headers={"X-CSRFToken": meta}
+            )
+            assert saved.status_code in (200, 409), path  # past the CSRF check: the note's version decides
+        assert tokens[0] != tokens[1], path
+
+
 def test_security_headers_and_no_inline_script_on_every_page(app, client):
     """Every page and file, walked from the url_map with the demo's real arguments, and a missing page."""
     routes = [r.url for r in every_route(app, {"GET"}, demo_values(app))] + ["/nope"]
@@ -209,6 +274,45 @@ def test_only_http_links_are_ever_rendered(runner, client, tmp_path):
         ).status_code
         == 400
     )
+
+
+def test_abstracts_keep_their_formatting_and_lose_what_loads_or_runs(runner, client, tmp_path):
+    """A timetable's abstract comes as HTML (frab, Sessionize) or Markdown (pretalx); either shows its
+    formatting and links, never a script, an event handler, an image that loads from another site, an
+    ftp address. Markdown's raw HTML stays text."""
+    html = (
+        '<p>Read <a href="ftp://example.org/f" hreflang="ja">the file</a> and <a href="https://example.org/deck"'
+        ' title="Slides">the deck</a>.<img src="https://tracker.example/p.gif" alt="x" width="1"></p>'
+        '<table><tr><td colspan="2" onclick="alert(1)">x</td></tr></table>'
+    )
+    markdown = (
+        '**Bold** [deck](https://example.org/d "Deck") ![](https://tracker.example/p.gif) <script>alert(1)</script>'
+    )
+    xml = (
+        (ROOT / "tests/fixtures/mini.xml")
+        .read_text("utf-8")
+        .replace("<title>Kubernetes 入門</title>", f"<title>Kubernetes 入門</title><abstract>{escape(html)}</abstract>")
+        .replace(
+            "<title>SRE のはじめかた</title>", f"<title>SRE のはじめかた</title><abstract>{escape(markdown)}</abstract>"
+        )
+    )
+    path = tmp_path / "abstracts.xml"
+    path.write_text(xml, "utf-8")
+    assert runner.invoke(args=["import", str(path), "--slug", "abstracts"]).exit_code == 0
+    rel = 'rel="noopener noreferrer nofollow"'
+    shown = {
+        "11111111-0000-4000-8000-000000000001": (
+            f'<p>Read <a {rel}>the file</a> and <a href="https://example.org/deck" title="Slides" {rel}>the deck</a>.'
+            "<img></p><table><tbody><tr><td>x</td></tr></tbody></table>"
+        ),
+        "11111111-0000-4000-8000-000000000003": (
+            f'<p><strong>Bold</strong> <a href="https://example.org/d" title="Deck" {rel}>deck</a> <img>'
+            " &lt;script&gt;alert(1)&lt;/script&gt;</p>\n"
+        ),
+    }
+    for key, abstract in shown.items():
+        page = client.get(f"/c/abstracts/s/{key}").get_data(as_text=True)
+        assert page.split('<section class="abstract"><h2>Abstract</h2>')[1].split("</section>")[0] == abstract
 
 
 def test_csv_export_never_starts_a_formula(client, runner, tmp_path):

@@ -245,15 +245,3 @@ def new_feed_token(db: Database, conf: Conference) -> str:
 
 def conference_by_feed(db: Database, token: str) -> Conference:
     return _conference_of(db, "feeds", token, M("No such feed (the link was regenerated or never existed)."))
-
-
-def plan_changed_at(db: Database, conf: Conference) -> str | None:
-    """The latest change to anything a plan feed shows: a mark, or a planned session's timetable entry."""
-    row = db.execute(
-        "select max(m) from (select plan_changed_at as m from conferences where id = ?"
-        " union all select max(updated_at) from statuses where conference_id = ?"
-        " union all select max(s.updated_at) from sessions s join statuses st on st.conference_id = s.conference_id"
-        " and st.key = s.key where s.conference_id = ?)",
-        [conf.id, conf.id, conf.id],
-    ).fetchone()
-    return row[0] if row else None
