@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from conference import store
 
@@ -103,3 +104,11 @@ def test_a_re_import_keeps_the_name_hashtag_and_url_the_user_gave(runner, tmp_pa
     assert again.exit_code == 0, again.output
     shown = json.loads(runner.invoke(args=["conference", "mini", "--json"]).stdout)
     assert (shown["name"], shown["hashtag"], shown["url"]) == ("JTF 2026", "#JTF2026", "https://techfesta.jp/")
+
+
+def test_an_empty_name_marks_the_name_field_and_no_other(client):
+    bad = client.post(f"/c/{SLUG}/edit", data={"name": "   ", "hashtag": "#JTF2026", "url": ""})
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 400
+    [invalid] = re.findall(r'<input name="(\w+)"[^>]*aria-invalid="true"', html)
+    assert invalid == "name"

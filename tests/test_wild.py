@@ -210,7 +210,11 @@ def test_cli_dry_run_force_and_undo(runner, tmp_path):
     assert (
         "  needs --force: it would take 12 of the 12 sessions out of the timetable (more than half)" in refused.stdout
     )
-    assert "run again with --force" in refused.stderr
+    assert refused.stderr.strip() == (
+        "Error: not imported into 'cw': it would take 12 of the 12 sessions out of the timetable (more than half);"
+        " it would bring 14 sessions without a time into a timetable that has times. Nothing was written: look at the report and confirm (the CLI: run again with --force; --dry-run shows"
+        " the report)"
+    )
     assert cli("sessions", "cw", "--json").stdout == sessions
     assert cli("import", WILD / "fortee-iosdc-2022-proposals-first42.json", "--slug", "cw", "--force").exit_code == 0
     assert cli("sessions", "cw", "--json").stdout != sessions
