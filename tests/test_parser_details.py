@@ -1,0 +1,48 @@
+"""What the golden files of real timetables cannot reach: each parser's refusals and skipped items (which
+item, where and why, word for word), the rules for times, lengths, zones and encodings, and how a JSON or
+YAML file is recognised. Inputs are a few inline lines each, shaped as the real files are (the corpus and
+tests/fixtures hold the real ones; tests/test_parser_golden.py pins what they give)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conference.errors import ParseError
+from conference.parsers import Options, parse
+
+HERE = Path(__file__).parent
+
+
+def refusal(data: bytes | str, fmt: str | None = None, **options) -> str:
+    """The one line a user reads when the file is refused."""
+    with pytest.raises(ParseError) as caught:
+        parse(data.encode() if isinstance(data, str) else data, fmt, options=Options(**options))
+    return str(caught.value)
+
+
+def frab(events: str, conference: str = "<time_zone_name>Europe/Berlin</time_zone_name>") -> bytes:
+    return (
+        f"<schedule><conference><title>T</title>{conference}</conference>"
+        f"<day date='2026-07-25'><room name='Hall'>{events}</room></day></schedule>"
+    ).encode()
+
+
+# --- frab XML ---------------------------------------------------------------------------------------
+
+
+def test_frab_links_with_href_keep_their_title_and_bare_url_links_are_links_too():
+    """35C3's wiki export writes <link>URL</link>: the session page is the only link it gives."""
+    data = frab(
+        "<event id='1' guid='g1'><title>Talk</title><date>2026-07-25T10:00:00+02:00</date><duration>00:30</duration>"
+        "<links><link href='https://example.org/slides.pdf'>Slides</link><link>https://example.org/wiki</link>"
+        "<link>not a url</link></links>"
+        "<attachments><attachment href='https://example.org/paper'>Paper</attachment></attachments></event>"
+    )
+    _fmt, tt = parse(data)
+    assert tt.sessions[0].links == [
+        {"url": "https://example.org/slides.pdf", "kind": "slides", "title": "Slides"},
+        {"url": "https://example.org/wiki", "kind": "other", "title": ""},
+        {"url": "https://example.org/paper", "kind": "other", "title": "Paper"},
+    ]
