@@ -5,6 +5,7 @@ tests/fixtures hold the real ones; tests/test_parser_golden.py pins what they gi
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -45,4 +46,37 @@ def test_frab_links_with_href_keep_their_title_and_bare_url_links_are_links_too(
         {"url": "https://example.org/slides.pdf", "kind": "slides", "title": "Slides"},
         {"url": "https://example.org/wiki", "kind": "other", "title": ""},
         {"url": "https://example.org/paper", "kind": "other", "title": "Paper"},
+    ]
+
+
+# --- Sessionize -------------------------------------------------------------------------------------
+
+
+def sessionize(*sessions: dict, **extra) -> bytes:
+    return json.dumps({"sessions": list(sessions), "speakers": [], "rooms": [], "categories": [], **extra}).encode()
+
+
+def test_sessionize_times_with_an_offset_are_shown_as_the_file_says_and_floating_ones_in_the_zone_given():
+    """Sessionize writes local times without an offset; an export with "Z" (its own sample event) printed
+    09:00, and the grid must show 09:00, not 18:00 in the app's default zone."""
+    utc = sessionize({"id": "1", "title": "Talk", "startsAt": "2017-05-27T09:00:00Z", "endsAt": "2017-05-27T10:00:00Z"})
+    _fmt, tt = parse(utc)
+    assert (tt.timezone, tt.sessions[0].start.isoformat()) == ("UTC", "2017-05-27T09:00:00+00:00")
+    assert tt.notes == [
+        "the file names no time zone (default Asia/Tokyo), but its times carry UTC+00:00: shown in UTC+00:00 "
+        "(--timezone names the zone)"
+    ]
+    floating = sessionize(
+        {"id": "1", "title": "Talk", "startsAt": "2017-05-27T09:00:00", "endsAt": "2017-05-27T10:00:00"}
+    )
+    _fmt, tt = parse(floating, options=Options(timezone="Europe/Madrid"))
+    assert (tt.timezone, tt.sessions[0].start.isoformat(), tt.notes) == (
+        "Europe/Madrid",
+        "2017-05-27T09:00:00+02:00",
+        [],
+    )
+    _fmt, tt = parse(floating)
+    assert (tt.timezone, tt.sessions[0].start.isoformat()) == ("Asia/Tokyo", "2017-05-27T09:00:00+09:00")
+    assert tt.notes == [
+        "the file names no time zone and no --timezone was given: times read in Asia/Tokyo (the app's default)"
     ]

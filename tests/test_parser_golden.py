@@ -175,7 +175,7 @@ REVIEWED: dict[str, str] = {
     "hardware 09:00 + 00:30 in Gray Room; Networked modular help-desk's two persons in order",
     "schedule-json-good-2025-pretalx": "the same sessions, field for field, as frab-good-2025-pretalx (compared "
     "with a diff); room order from conference.rooms",
-    "sessionize-sample-all": "times carry Z; Aiden's Session 09:00Z-10:00Z, Green Room (roomId 215), format "
+    "sessionize-sample-all": "times carry Z: shown in UTC (note), as printed; Aiden's Session 09:00Z-10:00Z, Green Room (roomId 215), format "
     "Session, track Technical, language Italian from categoryItems; Lunch is a service session (break)",
     "sessionize-sample-gridsmart": "the same event as sessionize-sample-all from the GridSmart view: embedded "
     "speakers and categories (no Language category there), rooms from each day's rooms",
