@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conference.errors import ParseError
-from conference.parsers import Options, parse
+from conference.parsers import MAX_BYTES, Options, detect_format, json_format, parse
 
 HERE = Path(__file__).parent
 
@@ -80,3 +80,247 @@ def test_sessionize_times_with_an_offset_are_shown_as_the_file_says_and_floating
     assert tt.notes == [
         "the file names no time zone and no --timezone was given: times read in Asia/Tokyo (the app's default)"
     ]
+
+
+# --- detection: what a file is, or why it is none of the formats ------------------------------------
+
+UNKNOWN_JSON_TAIL = (
+    "If it is your own JSON, say which list holds the sessions and which field is which: --records PATH "
+    "--map title=… --map start=… (or --format to insist on a format)"
+)
+NOT_KNOWN = "json: top level: JSON, but not a timetable format this app knows (frab/pretalx, pretalx API or widget, Sessionize, fortee)"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "timetable: the file is empty"),
+        (b"\xef\xbb\xbf \r\n\t\n", "timetable: the file is empty"),
+        (b"title,start\n\x00\x01", "timetable: binary data, not a timetable"),
+        (
+            b"<html><body>Not found</body></html>",
+            "timetable: an HTML page, not a timetable (is the URL the schedule's export?)",
+        ),
+        (b"<!DOCTYPE html>\n<p>x", "timetable: an HTML page, not a timetable (is the URL the schedule's export?)"),
+        (
+            b"<?xml version='1.0'?><rss version='2.0'><channel/></rss>",
+            "timetable: XML, but not a frab/pentabarf <schedule> (its root is <rss>)",
+        ),
+        (b"<?xml version='1.0'?>", "timetable: XML, but not a frab/pentabarf <schedule>"),
+        (b'"just text"', "timetable: not a timetable format this app knows"),
+        (
+            b"<!-- generated -->\nBEGIN:VCALENDAR\nEND:VCALENDAR\n-->",
+            "ics: line 1: an iCalendar file wrapped in an HTML comment (<!-- … -->, as a site generator wrote it): "
+            "not a valid calendar; delete the comment lines before BEGIN:VCALENDAR and after END:VCALENDAR",
+        ),
+        (
+            b'{"hello": "world"}',
+            f"{NOT_KNOWN}. It is an object with the keys hello. {UNKNOWN_JSON_TAIL}",
+        ),
+        (
+            b'{"sessions": [{"name": "x", "when": 1}]}',
+            f"{NOT_KNOWN}: its sessions[] have no startsAt/endsAt (their keys: name, when), so this is not "
+            "Sessionize. It is an object with the keys sessions; lists of items: sessions (1: name, when). "
+            + UNKNOWN_JSON_TAIL,
+        ),
+        (
+            b'{"schedule": {"days": []}}',
+            f'{NOT_KNOWN}: it has "schedule", but not pretalx/frab\'s {{"schedule": {{"conference": …}}}}. It '
+            f"is an object with the keys schedule. {UNKNOWN_JSON_TAIL}",
+        ),
+        (
+            b'{"proposals": [{"name": 1}]}',
+            f"{NOT_KNOWN}: it has a timetable/proposals list, but not fortee's fields (uuid, title, starts_at). It "
+            f"is an object with the keys proposals; lists of items: proposals (1: name). {UNKNOWN_JSON_TAIL}",
+        ),
+        (
+            b'{"talks": [{"code": "A"}]}',
+            f"{NOT_KNOWN}: it has talks[], but not pretalx's (code, title, and rooms/speakers beside them). It is an "
+            f"object with the keys talks; lists of items: talks (1: code). {UNKNOWN_JSON_TAIL}",
+        ),
+        (b"[1, 2, 3]", f"{NOT_KNOWN}. It is a list of 3 items. {UNKNOWN_JSON_TAIL}"),
+        (b'{"a": [1,]}', "json: line 1 column 10: invalid JSON: Expecting value"),
+        (
+            b"{a: 1}",
+            "json: line 1 column 2: invalid JSON: Expecting property name enclosed in double quotes (keys without "
+            "quotes and trailing commas are JSON5 or JavaScript, not JSON: convert it to JSON)",
+        ),
+        (b'{"a": "\xff"}', "json: byte 7: not UTF-8 text"),
+        (b"[" * 100_000, "json: the JSON is nested too deeply"),
+        (b"\xff\xfe" + "xy".encode("utf-16-le") + b"\x00\xdcz\x00", "timetable: byte 6: broken UTF-16 text"),
+    ],
+)
+def test_a_file_in_no_known_format_is_refused_saying_what_it_looks_like(data, message):
+    assert refusal(data) == message
+
+
+def test_json5_is_named_by_the_file_name_too():
+    with pytest.raises(ParseError) as caught:
+        parse(b'{"a": [1,]}', filename="Timetable.JSON5")
+    assert str(caught.value) == (
+        "json: line 1 column 10: invalid JSON: Expecting value (keys without quotes and trailing commas are "
+        "JSON5 or JavaScript, not JSON: convert it to JSON)"
+    )
+    assert caught.value.line == 1
+
+
+@pytest.mark.parametrize(
+    ("doc", "fmt"),
+    [
+        ({"schedule": {"conference": {"title": "x"}}}, "schedule-json"),
+        ({"schedule": {"conference": "x"}}, None),
+        ({"timetable": []}, "fortee"),
+        ({"timetable": [{"title": "t", "uuid": "u"}]}, "fortee"),
+        ({"proposals": [{"title": "t", "accepted": True}]}, "fortee"),
+        ({"timetable": [{"title": "t"}]}, None),  # a title alone is anybody's
+        ({"timetable": [{"uuid": "u", "starts_at": "x"}]}, None),  # fortee's fields without a title
+        ({"timetable": "x", "proposals": [{"title": "t", "timetable": {}}]}, "fortee"),
+        ({"talks": [{"code": "C", "title": "t"}], "rooms": []}, "pretalx-widget"),
+        ({"talks": [{"code": "C", "title": "t"}], "speakers": []}, "pretalx-widget"),
+        ({"talks": [{"code": "C", "title": "t"}]}, None),  # neither rooms nor speakers beside the talks
+        ({"talks": [{"code": "C"}], "rooms": []}, None),
+        ({"results": [{"code": "C", "slot": None}]}, "pretalx-api"),
+        ({"results": [{"code": "C", "submission_type": "Talk"}]}, "pretalx-api"),
+        ({"results": [{"code": "C", "state": "confirmed"}]}, "pretalx-api"),
+        ({"results": [{"code": "C", "title": "t"}]}, None),
+        ({"results": [{"slot": {}}]}, None),
+        ({"results": []}, None),
+        ([{"code": "C", "state": "accepted"}, "noise"], "pretalx-api"),
+        ({"sessions": [{"title": "t", "startsAt": "x"}]}, "sessionize"),
+        ({"sessions": [{"groupName": "g", "sessions": [{"title": "t", "startsAt": "x"}]}]}, "sessionize"),
+        ({"sessions": [{"groupName": "g", "sessions": [{"title": "t"}]}]}, None),
+        ([{"date": "2017-05-27", "rooms": []}], "sessionize"),
+        ([{"date": "2017-05-27", "timeSlots": []}], "sessionize"),
+        ([{"date": "2017-05-27"}], None),
+        ([], None),
+    ],
+)
+def test_a_json_document_is_the_format_whose_required_fields_it_has(doc, fmt):
+    assert json_format(doc) == fmt
+
+
+@pytest.mark.parametrize(
+    ("data", "filename", "fmt"),
+    [
+        (b"<?xml version='1.0'?>\n<schedule version='1'>", "x.ics", "frab-xml"),
+        (b"\xef\xbb\xbf<schedule>", "", "frab-xml"),
+        (b"BEGIN:VCALENDAR\r\n", "x.json", "ics"),
+        (b'\xef\xbb\xbf\n{"timetable": []}', "", "fortee"),
+        (b"talks:\n- title: x\n", "", "yaml"),
+        (b"---\n- a\n", "", "yaml"),
+        (b"%YAML 1.1\n---\ntitle: x\n", "", "yaml"),
+        (b"---\n", "", "csv"),  # YAML, but neither a mapping nor a list: nothing to read
+        (b"- title: x\n", "", "yaml"),
+        (b"title: x\n", "x.csv", "csv"),  # a spreadsheet's name wins over a YAML look
+        (b"anything", "x.yml", "yaml"),
+        (b"anything", "x.YAML", "yaml"),
+        (b"title: a, b, c\n", "", "csv"),  # two commas in the first line: a CSV row
+        (b"title:\tstart\n", "", "csv"),  # a tab: a TSV row
+        (b"title: [\n", "", "csv"),  # not YAML after all
+        (b"title: x", "", "yaml"),
+        (b"\xef\xbb\xbftitle,start\nA,10:00\n", "", "csv"),
+        (b"title;start\nA;10:00\n", "", "csv"),
+        (b"one line only", "x.txt", "csv"),
+        (b"one line only", "x.TSV", "csv"),
+    ],
+)
+def test_detection_reads_the_content_and_the_name_only_breaks_ties(data, filename, fmt):
+    assert detect_format(data, filename) == fmt
+
+
+def test_a_line_without_any_format_is_refused():
+    with pytest.raises(ParseError) as caught:
+        detect_format(b"one line only", "notes")
+    assert str(caught.value) == "timetable: not a timetable format this app knows"
+
+
+def test_a_spreadsheet_with_records_is_refused_naming_the_option():
+    with pytest.raises(ParseError) as caught:
+        detect_format(b"title,start\nA,10:00\n", "x.csv", options=Options(records="talks"))
+    assert (
+        str(caught.value) == "csv: --records: a spreadsheet has no lists to choose: leave out --records (--map works)"
+    )
+
+
+def test_own_json_with_records_or_map_is_custom_json_whatever_it_looks_like():
+    fortee_like = b'{"timetable": [{"title": "t", "uuid": "u"}]}'
+    assert detect_format(fortee_like, options=Options(records="timetable")) == "custom-json"
+    assert detect_format(fortee_like, options=Options(fields={"title": "title"})) == "custom-json"
+    assert detect_format(fortee_like) == "fortee"
+
+
+# --- what parse() does for every format ---------------------------------------------------------------
+
+
+def test_an_unknown_format_and_records_outside_own_json_are_refused_by_name():
+    assert refusal("title,start\n", "excel") == (
+        "timetable: format: unknown format 'excel'; known: frab-xml, schedule-json, pretalx-api, pretalx-widget, "
+        "sessionize, fortee, ics, csv, custom-json, yaml"
+    )
+    assert refusal(b'{"timetable": []}', "fortee", records="timetable") == (
+        "fortee: --records: --records chooses a list in your own JSON or YAML, not in fortee timetable JSON"
+    )
+    assert refusal(b" \n", "csv") == "csv: the file is empty"
+
+
+def test_an_oversized_file_says_its_size_and_the_limit():
+    assert refusal(b" " * (MAX_BYTES + 1)) == "timetable: the file is 21.0 MB; the limit is 20 MB"
+    assert refusal(b"x" * (MAX_BYTES + 1), "csv").startswith("timetable: the file is 21.0 MB")
+
+
+def test_over_twenty_thousand_events_are_refused_before_parsing_them():
+    ics = b"BEGIN:VCALENDAR\n" + b"BEGIN:VEVENT\nEND:VEVENT\n" * 20_001 + b"END:VCALENDAR\n"
+    assert refusal(ics) == (
+        "ics: 20,001 sessions; a conference holds at most 20,000 (split the file, or keep the days you need)"
+    )
+    xml = b"<schedule><day date='2026-07-25'>" + b"<event/>" * 20_001 + b"</day></schedule>"
+    assert refusal(xml).startswith("frab-xml: 20,001 sessions; a conference holds at most 20,000")
+
+
+def test_excel_unicode_text_is_read_as_utf16():
+    data = "\ufeffタイトル\t日付\t開始\t終了\n講演\t2026-07-25\t10:00\t10:45\n".encode("utf-16-le")
+    data = b"\xff\xfe" + data[2:]
+    fmt, tt = parse(data)
+    assert fmt == "csv"
+    assert [(s.title, s.start.isoformat(), s.end.isoformat()) for s in tt.sessions] == [
+        ("講演", "2026-07-25T10:00:00+09:00", "2026-07-25T10:45:00+09:00")
+    ]
+    big_endian = "title,date,start,end\nTalk,2026-07-25,10:00,10:45\n".encode("utf-16")  # BOM first
+    assert parse(big_endian)[1].sessions[0].title == "Talk"
+
+
+def test_control_characters_go_from_every_text_a_session_carries():
+    event = {
+        "guid": "g\u0001",
+        "code": "C\u0002",
+        "title": "Ti\u0007tle",
+        "subtitle": "S\u001b[31m",
+        "abstract": "line\n\tkept\u0000",
+        "start": "2026-07-25T10:00:00+02:00",
+        "end": "2026-07-25T10:30:00+02:00",
+        "room": {"name": "R\u007foom"},
+        "track": "T\u0008",
+        "type": "k\u000eind",
+        "language": "e\u0010n",
+        "url": "https://example.org/\u009b",
+        "persons": [{"name": "Ann\u0005"}],
+        "links": [{"url": "https://example.org/s\u0003", "title": "Sl\u0004ides"}],
+    }
+    doc = {
+        "schedule": {
+            "conference": {
+                "url": "https://con.example/\u0006",
+                "title": "Con\u007ff",
+                "time_zone_name": "Europe/Berlin",
+                "rooms": [{"name": "R\u007foom"}],
+            },
+            "events": [event],
+        }
+    }
+    _fmt, tt = parse(json.dumps(doc).encode())
+    assert (tt.name, tt.url, tt.rooms) == ("Conf", "https://con.example/", ["Room"])
+    s = tt.sessions[0]
+    assert (s.key, s.code, s.title, s.subtitle, s.abstract) == ("g", "C", "Title", "S[31m", "line\n\tkept")
+    assert (s.room, s.track, s.type, s.language, s.url) == ("Room", "T", "kind", "en", "https://example.org/")
+    assert s.speakers == ["Ann"]
+    assert s.links == [{"url": "https://example.org/s", "kind": "other", "title": "Slides"}]
