@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conference.errors import ParseError
+from conference.model import derive_key
 from conference.parsers import MAX_BYTES, Options, detect_format, json_format, parse
 
 HERE = Path(__file__).parent
@@ -324,3 +325,376 @@ def test_control_characters_go_from_every_text_a_session_carries():
     assert (s.room, s.track, s.type, s.language, s.url) == ("Room", "T", "kind", "en", "https://example.org/")
     assert s.speakers == ["Ann"]
     assert s.links == [{"url": "https://example.org/s", "kind": "other", "title": "Slides"}]
+
+
+# --- frab XML, item by item ---------------------------------------------------------------------------
+
+
+def test_frab_refusals_name_the_element_or_the_line():
+    assert refusal("<schedule><day date='2026-07-25'><entry><title>x</title></entry><entry/></day></schedule>") == (
+        "frab-xml: <schedule>: not frab/pentabarf XML: a <schedule> without any <event> (it has <entry> ×2, "
+        "<day> ×1, <title> ×1); no format here reads this XML as it is: export the timetable as CSV (title, "
+        "date, start, end, room, speakers) or JSON and import that (custom JSON: --records PATH --map FIELD=PATH)"
+    )
+    assert refusal("<schedule><day date='2026-07-25'>text</day><day/></schedule>", "frab-xml") == (
+        "frab-xml: no sessions in the file: nothing to import"
+    )
+    assert refusal("<schedule><day date='2026-07-25'><room name='A'/></day></schedule>", "frab-xml") == (
+        "frab-xml: no sessions in the file: nothing to import"
+    )
+    broken = refusal("<schedule>\n<day date='2026-07-25'>\n<event>\n</day></schedule>", "frab-xml")
+    assert broken == "frab-xml: line 4 column 2: not well-formed XML (mismatched tag: line 4, column 2)"
+    assert refusal("<rss><channel/></rss>", "frab-xml") == "frab-xml: <rss>: the root element is not <schedule>"
+    assert refusal(b'<!DOCTYPE s [<!ENTITY a "b">]><schedule>&a;</schedule>', "frab-xml") == (
+        "frab-xml: document: refused: DTDForbidden (entities and DTDs are not allowed)"
+    )
+
+
+def test_frab_events_without_a_title_or_with_a_bad_time_are_skipped_by_number_and_id():
+    _fmt, tt = parse(
+        frab(
+            "<event id='7'><title> </title><date>2026-07-25T10:00:00+02:00</date></event>"
+            "<event><title>Bad</title><date>2026-07-25T25:00:00+02:00</date><duration>0:30</duration></event>"
+            "<event id='9'><title>Bad length</title><date>2026-07-25T10:00:00+02:00</date><duration>soon</duration></event>"
+            "<event id='10'><title>Good</title><date>2026-07-25T10:00:00+02:00</date><duration>0:30</duration></event>"
+        )
+    )
+    assert [str(s) for s in tt.skipped] == [
+        "event 1 (id 7): has no <title>",
+        "event 2 (id ?) (Bad): bad date or time: hour must be in 0..23",
+        "event 3 (id 9) (Bad length): bad date or time: not a duration: 'soon'",
+    ]
+    assert [s.key for s in tt.sessions] == ["id-10"]
+
+
+def test_frab_keys_are_the_guid_else_the_code_else_the_id_else_title_and_speakers():
+    _fmt, tt = parse(
+        frab(
+            "<event id='1' guid='G' code='C'><title>a</title><date>2026-07-25T10:00:00+02:00</date><duration>0:30</duration></event>"
+            "<event id='2' code='C2'><title>b</title><date>2026-07-25T10:00:00+02:00</date><duration>0:30</duration></event>"
+            "<event id='3'><title>c</title><date>2026-07-25T10:00:00+02:00</date><duration>0:30</duration></event>"
+            "<event id=''><title>d</title><date>2026-07-25T10:00:00+02:00</date><duration>0:30</duration>"
+            "<persons><person>Ann</person></persons></event>"
+        )
+    )
+    assert [(s.key, s.code) for s in tt.sessions] == [
+        ("G", "C"),
+        ("C2", "C2"),
+        ("id-3", ""),
+        (derive_key("d", ["Ann"]), ""),
+    ]
+
+
+def test_frab_start_without_date_uses_the_day_and_day_change_moves_the_small_hours_to_the_next_day():
+    def events(conference: str) -> list[tuple[str, str]]:
+        data = (
+            "<schedule><conference><time_zone_name>Europe/Berlin</time_zone_name>"
+            f"{conference}</conference><day date='2026-07-25'><room name='A'>"
+            "<event id='1'><title>late</title><start>1:30</start><duration>1:00</duration></event>"
+            "<event id='2'><title>morning</title><start>07:00</start><duration>0:30</duration></event>"
+            "<event id='3'><title>midnight</title><start>00:00</start><duration>0:30</duration></event>"
+            "</room></day></schedule>"
+        ).encode()
+        return [(s.title, s.start.isoformat()) for s in parse(data)[1].sessions]
+
+    after_the_evening = [
+        ("late", "2026-07-26T01:30:00+02:00"),
+        ("morning", "2026-07-25T07:00:00+02:00"),
+        ("midnight", "2026-07-25T00:00:00+02:00"),
+    ]
+    assert events("<day_change>06:00</day_change>") == after_the_evening[:2] + [
+        ("midnight", "2026-07-26T00:00:00+02:00")
+    ]
+    assert events("<day_change>01:00</day_change>") == [
+        ("late", "2026-07-25T01:30:00+02:00"),
+        ("morning", "2026-07-25T07:00:00+02:00"),
+        ("midnight", "2026-07-26T00:00:00+02:00"),
+    ]
+    without = [
+        ("late", "2026-07-25T01:30:00+02:00"),
+        ("morning", "2026-07-25T07:00:00+02:00"),
+        ("midnight", "2026-07-25T00:00:00+02:00"),
+    ]
+    assert events("") == without
+    assert events("<day_change>soon</day_change>") == without
+
+
+def test_frab_date_without_offset_is_in_the_declared_zone_and_a_bad_zone_is_said():
+    data = frab("<event id='1'><title>a</title><date>2026-07-25T10:00:00</date><duration>0:30</duration></event>")
+    _fmt, tt = parse(data)
+    assert (tt.timezone, tt.sessions[0].start.isoformat()) == ("Europe/Berlin", "2026-07-25T10:00:00+02:00")
+    _fmt, tt = parse(data.replace(b"Europe/Berlin", b"Mars/Olympus"), options=Options(timezone="Europe/Lisbon"))
+    assert (tt.timezone, tt.sessions[0].start.isoformat()) == ("Europe/Lisbon", "2026-07-25T10:00:00+01:00")
+    assert tt.notes == ["unknown time zone 'Mars/Olympus' in the file"]
+
+
+def test_frab_empty_durations_end_at_the_next_event_in_the_room_within_twelve_hours():
+    def ends(duration=None):
+        data = frab(
+            "<event id='1'><title>open</title><start>10:00</start><duration></duration></event>"
+            "<event id='2'><title>other room</title><start>10:15</start><duration>0:30</duration><room>B</room></event>"
+            "<event id='3'><title>next</title><start>11:00</start><duration>0:30</duration></event>"
+            "<event id='4'><title>last</title><start>12:00</start><duration/></event>"
+            "<event id='5'><title>tomorrow</title><start>23:59</start><duration>0:30</duration><room>C</room></event>"
+            "<event id='6'><title>open c</title><start>11:00</start><duration/><room>C</room></event>"
+        ).replace(b"<day date='2026-07-25'>", b"<day date='2026-07-25'>")
+        _fmt, tt = parse(data, options=Options(duration=duration))
+        return [(s.title, s.end.time().isoformat("minutes")) for s in tt.sessions], [str(x) for x in tt.skipped]
+
+    assert ends() == (
+        [("open", "11:00"), ("other room", "10:45"), ("next", "11:30"), ("tomorrow", "00:29")],
+        [
+            "event 4 (id 4) (last): empty <duration> and no later event in its room: give --duration MINUTES",
+            "event 6 (id 6) (open c): empty <duration> and no later event in its room: give --duration MINUTES",
+        ],
+    )
+    assert ends(45) == (
+        [
+            ("open", "11:00"),
+            ("other room", "10:45"),
+            ("next", "11:30"),
+            ("last", "12:45"),
+            ("tomorrow", "00:29"),
+            ("open c", "11:45"),
+        ],
+        [],
+    )
+
+
+# --- pretalx / c3voc schedule JSON -----------------------------------------------------------------
+
+
+def schedule(conference: dict | None = None, **schedule_fields) -> bytes:
+    return json.dumps(
+        {"schedule": {"conference": {"time_zone_name": "Europe/Berlin", **(conference or {})}, **schedule_fields}}
+    ).encode()
+
+
+def test_schedule_json_refusals_name_the_place():
+    assert refusal(b"[]", "schedule-json") == 'schedule-json: top level: expected {"schedule": {"conference": …}}'
+    assert (
+        refusal(b'{"schedule": []}', "schedule-json")
+        == 'schedule-json: top level: expected {"schedule": {"conference": …}}'
+    )
+    assert refusal(schedule(), "schedule-json") == "schedule-json: schedule.conference: has neither days[] nor events[]"
+    assert refusal(schedule({"days": [{"rooms": ["A"]}]})) == (
+        "schedule-json: days[0].rooms: is not an object of room name -> events"
+    )
+    assert (
+        refusal(schedule({"days": [{}, {"rooms": {"A": ["x"]}}]}))
+        == "schedule-json: days[1].rooms['A'][0]: is not an object"
+    )
+    assert refusal(schedule(events=["x"])) == "schedule-json: events[0]: is not an object"
+
+
+def test_schedule_json_v1_items_are_skipped_by_their_place_and_untimed_ones_kept():
+    events = [
+        {"title": " "},
+        {"title": "bad", "date": "2026-07-25T10:00:00+02:00", "duration": "soon"},
+        {"title": "no duration", "date": "2026-07-25T10:00:00+02:00", "id": 0},
+        {"title": "clock only", "start": "10:00", "id": ""},
+        {"title": "timed", "date": "2026-07-25T11:00:00+02:00", "duration": "0:45", "id": 5},
+    ]
+    _fmt, tt = parse(schedule({"days": [{"rooms": {" Hall  1 ": events, "Empty": None}}]}))
+    assert [str(s) for s in tt.skipped] == [
+        "days[0].rooms[' Hall  1 '][0]: has no title",
+        "days[0].rooms[' Hall  1 '][1] (bad): bad date, start or duration: not a duration: 'soon'",
+    ]
+    assert [
+        (s.key, s.title, s.start and s.start.isoformat(), s.end and s.end.isoformat(), s.room) for s in tt.sessions
+    ] == [
+        ("id-0", "no duration", "2026-07-25T10:00:00+02:00", "2026-07-25T10:00:00+02:00", "Hall 1"),
+        (derive_key("clock only", []), "clock only", None, None, "Hall 1"),
+        ("id-5", "timed", "2026-07-25T11:00:00+02:00", "2026-07-25T11:45:00+02:00", "Hall 1"),
+    ]
+    assert tt.notes == ["1 of the 3 sessions have no time yet"]
+
+
+def test_schedule_json_v2_times_durations_people_and_links():
+    events = [
+        {
+            "title": "ends",
+            "start": "2026-07-25T10:00:00+02:00",
+            "end": "2026-07-25T10:20:00+02:00",
+            "duration": "PT1H",
+            "room": {"slug": "saal-1"},
+            "track": {"name": "Science", "slug": "science"},
+            "participants": [
+                {"name": "Ann", "role": "SPEAKER"},
+                "Zed",
+                {"name": "Bob"},
+                {"name": "Cy", "role": "MODERATOR"},
+            ],
+            "links": [
+                {"url": "https://example.org/a", "title": "A", "type": "slides"},
+                "not a link",
+                {"href": "https://example.org/b"},
+                {"url": "ftp://example.org/c"},
+            ],
+            "attachments": [{"url": "https://example.org/a", "type": "SLIDES"}],
+            "recording": {"url": "https://media.example.org/v"},
+            "recording_url": "https://example.org/a",
+        },
+        {
+            "title": "lasts",
+            "start": "2026-07-25T11:00:00",
+            "duration": "PT1H30M",
+            "room": "Saal 2",
+            "track": "Art",
+            "persons": [{"public_name": "Dee", "name": "D. E."}, {"name": "Eve"}, {"public_name": ""}],
+            "participants": [{"name": "ignored"}],
+        },
+        {"title": "zero", "start": "2026-07-25T12:00:00+02:00", "room": None},
+        {"title": "bad", "start": "2026-07-25T13:00:00+02:00", "end": "later"},
+    ]
+    _fmt, tt = parse(schedule(events=events, base_url="https://base.example/"))
+    assert tt.url == "https://base.example/"
+    assert [str(s) for s in tt.skipped] == [
+        "events[3] (bad): bad date, start or duration: Invalid isoformat string: 'later'"
+    ]
+    ends, lasts, zero = tt.sessions
+    assert (ends.start.isoformat(), ends.end.isoformat(), ends.room, ends.track) == (
+        "2026-07-25T10:00:00+02:00",
+        "2026-07-25T10:20:00+02:00",
+        "saal-1",
+        "Science",
+    )
+    assert ends.speakers == ["Ann", "Bob"]
+    assert ends.links == [
+        {"url": "https://example.org/a", "kind": "slides", "title": "A"},
+        {"url": "https://example.org/b", "kind": "other", "title": ""},
+        {"url": "https://example.org/a", "kind": "slides", "title": ""},
+        {"url": "https://media.example.org/v", "kind": "video", "title": "Recording"},
+    ]
+    assert (lasts.start.isoformat(), lasts.end.isoformat(), lasts.room, lasts.track) == (
+        "2026-07-25T11:00:00+02:00",
+        "2026-07-25T12:30:00+02:00",
+        "Saal 2",
+        "Art",
+    )
+    assert lasts.speakers == ["Dee", "Eve"]
+    assert (zero.start, zero.end, zero.room) == (zero.start, zero.start, "")
+
+
+def test_schedule_json_conference_title_url_and_rooms():
+    events = [
+        {"title": "a", "start": "2026-07-25T10:00:00+02:00", "end": "2026-07-25T10:30:00+02:00", "room": "Zero"},
+        {"title": "b", "start": "2026-07-25T10:00:00+02:00", "end": "2026-07-25T10:30:00+02:00", "room": "One"},
+        {"title": "c", "start": "2026-07-25T10:00:00+02:00", "end": "2026-07-25T10:30:00+02:00", "room": "Annex"},
+    ]
+    conference = {
+        "title": " Con  2026 ",
+        "url": "https://con.example/",
+        "rooms": [{"name": "One"}, "Zero", {"slug": "unused"}, {}],
+    }
+    _fmt, tt = parse(schedule(conference, events=events, base_url="https://base.example/"))
+    assert (tt.name, tt.url, tt.rooms) == ("Con 2026", "https://con.example/", ["One", "Zero", "Annex"])
+
+
+# --- fortee --------------------------------------------------------------------------------------------
+
+
+def test_fortee_refusals_and_skipped_items():
+    expected = 'fortee: top level: expected {"timetable": [...]} or {"proposals": [...]}'
+    assert refusal(b"[1]", "fortee") == expected
+    assert refusal(b'{"timetable": "x"}', "fortee") == expected
+    assert refusal(b'{"timetable": [1]}', "fortee") == "fortee: timetable[0]: is not an object"
+    assert (
+        refusal(b'{"proposals": [{"title": "t", "accepted": true}, 2]}', "fortee")
+        == "fortee: proposals[1]: is not an object"
+    )
+    items = [
+        {"title": ""},
+        {"title": "t", "starts_at": "2026-07-25T10:00:00+09:00", "length_min": "long"},
+        {"title": "u", "starts_at": "soon", "length_min": 5},
+        {"title": "v", "starts_at": "2026-07-25T10:00:00+09:00", "length_min": 30},
+    ]
+    _fmt, tt = parse(json.dumps({"timetable": items}).encode(), "fortee")
+    assert [str(s) for s in tt.skipped] == [
+        "timetable[0]: has no title",
+        "timetable[1] (t): bad starts_at/length_min: invalid literal for int() with base 10: 'long'",
+        "timetable[2] (u): bad starts_at/length_min: Invalid isoformat string: 'soon'",
+    ]
+    assert [s.title for s in tt.sessions] == ["v"]
+
+
+def test_fortee_fields_speakers_links_tags_and_rooms_by_their_sort():
+    items = [
+        {
+            "type": "talk",
+            "uuid": "u1",
+            "title": "Talk",
+            "abstract": " text\r\nmore ",
+            "url": "https://fortee.jp/e/proposal/u1",
+            "track": {"name": "Track B", "sort": 2},
+            "starts_at": "2026-07-25T10:00:00+09:00",
+            "length_min": 40,
+            "speaker": {"name": " 山田  太郎 "},
+            "slide_url": "https://speakerdeck.com/x/y",
+            "blog_url": "https://example.com/blog",
+            "tags": [{"name": "Sponsor"}, "LT", {"name": ""}],
+        },
+        {
+            "title": "Panel",
+            "track": {"name": "Track A", "sort": 1},
+            "starts_at": "2026-07-25T11:00:00+09:00",
+            "length_min": 30,
+            "speaker": [{"name": "A"}, {"name": " "}, "x", {"name": "B"}],
+            "slide_url": "javascript:alert(1)",
+        },
+        {
+            "type": "timeslot",
+            "title": "受付",
+            "track": {"name": "Hall"},
+            "starts_at": "2026-07-25T09:00:00+09:00",
+            "length_min": 60,
+        },
+        {"title": "unscheduled", "speaker": {"name": ""}},
+    ]
+    _fmt, tt = parse(json.dumps({"timetable": items}).encode(), "fortee")
+    talk, panel, desk, later = tt.sessions
+    assert (talk.key, talk.abstract, talk.url, talk.room, talk.room_code, talk.track, talk.type) == (
+        "u1",
+        "text\nmore",
+        "https://fortee.jp/e/proposal/u1",
+        "Track B",
+        "B",
+        "Sponsor, LT",
+        "talk",
+    )
+    assert (talk.speakers, talk.end.isoformat()) == (["山田 太郎"], "2026-07-25T10:40:00+09:00")
+    assert talk.links == [
+        {"url": "https://speakerdeck.com/x/y", "kind": "slides", "title": ""},
+        {"url": "https://example.com/blog", "kind": "blog", "title": ""},
+    ]
+    assert (panel.key, panel.type, panel.speakers, panel.links) == (
+        derive_key("Panel", ["A", "B"]),
+        "talk",
+        ["A", "B"],
+        [],
+    )
+    assert (desk.is_break, desk.type, talk.is_break) == (True, "timeslot", False)
+    assert (later.start, later.end, later.speakers, later.room) == (None, None, [], "")
+    assert (tt.language, tt.rooms) == ("ja", ["Hall", "Track A", "Track B"])
+
+
+def test_fortee_plus_nine_is_tokyo_unless_the_user_names_a_zone_and_other_offsets_win_over_the_default():
+    one = {"title": "t", "starts_at": "2026-07-25T10:00:00+09:00", "length_min": 30}
+    data = json.dumps({"timetable": [{"title": "untimed", "uuid": "u"}, one]}).encode()
+    _fmt, tt = parse(data)
+    assert (tt.timezone, tt.notes) == ("Asia/Tokyo", ["1 of the 2 sessions have no time yet"])
+    _fmt, tt = parse(data, options=Options(timezone="Asia/Seoul", default_timezone="Europe/Paris"))
+    assert (tt.timezone, tt.sessions[1].start.isoformat()) == ("Asia/Seoul", "2026-07-25T10:00:00+09:00")
+    _fmt, tt = parse(data, options=Options(default_timezone="Europe/Paris"))
+    assert tt.timezone == "Asia/Tokyo"
+    proposals = {
+        "proposals": [
+            {"title": "p", "accepted": True, "timetable": {"starts_at": "2026-07-25T10:00:00+02:00", "length_min": 5}}
+        ]
+    }
+    _fmt, tt = parse(json.dumps(proposals).encode())
+    assert (tt.timezone, tt.sessions[0].start.isoformat()) == ("Etc/GMT-2", "2026-07-25T10:00:00+02:00")
+    assert tt.notes == [
+        "the file names no time zone (default Asia/Tokyo), but its times carry UTC+02:00: shown in UTC+02:00 "
+        "(--timezone names the zone)"
+    ]
