@@ -13,6 +13,7 @@ import pytest
 from conference.errors import ParseError
 from conference.model import derive_key
 from conference.parsers import MAX_BYTES, Options, detect_format, json_format, parse
+from conference.parsers.pretalx import i18n
 
 HERE = Path(__file__).parent
 
@@ -698,3 +699,301 @@ def test_fortee_plus_nine_is_tokyo_unless_the_user_names_a_zone_and_other_offset
         "the file names no time zone (default Asia/Tokyo), but its times carry UTC+02:00: shown in UTC+02:00 "
         "(--timezone names the zone)"
     ]
+
+
+def test_sessionize_refusals_and_skipped_items():
+    expected = "sessionize: top level: expected Sessionize data: an object with sessions[] or a list of days"
+    assert refusal(b'{"sessions": "x"}', "sessionize") == expected
+    assert refusal(b'"x"', "sessionize") == expected
+    assert refusal(b'{"sessions": [{"title": "t", "when": 1}]}', "sessionize") == (
+        "sessionize: sessions: its sessions[] have no startsAt/endsAt (their keys: title, when), so this is not "
+        "Sessionize; read it as your own JSON: --records sessions --map title=… --map start=…"
+    )
+    raw = [
+        {"id": 1},
+        {"id": 2, "title": "a", "startsAt": "2026-07-25T10:00:00", "endsAt": "soon"},
+        {"id": 3, "title": "b", "startsAt": "2026-07-25T10:00:00"},
+        {"id": 4, "title": "b2", "endsAt": "2026-07-25T10:00:00"},
+        {"id": "", "title": "c", "startsAt": None, "endsAt": None, "speakers": [{"name": "Ann"}]},
+    ]
+    _fmt, tt = parse(sessionize(*raw), options=Options(timezone="Europe/Berlin"))
+    assert [str(s) for s in tt.skipped] == [
+        "sessions[0] (id 1): has no title",
+        "sessions[1] (id 2) (a): bad startsAt/endsAt: Invalid isoformat string: 'soon'",
+        "sessions[2] (id 3) (b): has only one of startsAt and endsAt",
+        "sessions[3] (id 4) (b2): has only one of startsAt and endsAt",
+    ]
+    assert [(s.key, s.title, s.start, s.speakers) for s in tt.sessions] == [
+        (derive_key("c", ["Ann"]), "c", None, ["Ann"])
+    ]
+    assert tt.notes == ["none of the 1 sessions has a time yet: they are listed as “no time yet”"]
+
+
+def test_sessionize_all_data_speakers_rooms_and_categories_by_id():
+    doc = {
+        "sessions": [
+            {
+                "id": "7",
+                "title": "Talk",
+                "description": "About\r\nit ",
+                "startsAt": "2026-07-25T10:00:00",
+                "endsAt": "2026-07-25T10:45:00",
+                "speakers": ["s2", "s1", "gone", "s3"],
+                "categoryItems": [11, 21, 31, 41, 99],
+                "roomId": 2,
+            },
+            {
+                "id": 8,
+                "title": "Lunch",
+                "startsAt": "2026-07-25T12:00:00",
+                "endsAt": "2026-07-25T13:00:00",
+                "isServiceSession": False,
+                "roomId": 1,
+                "room": "Own room",
+            },
+            {
+                "id": 9,
+                "title": "Keynote",
+                "startsAt": "2026-07-25T09:00:00",
+                "endsAt": "2026-07-25T09:30:00",
+                "isServiceSession": True,
+                "roomId": 3,
+            },
+        ],
+        "speakers": [
+            {"id": "s1", "fullName": " Ann  Lee ", "firstName": "x"},
+            {"id": "s2", "name": "Bo"},
+            {"id": "s3", "firstName": "Cy", "lastName": "Dee"},
+        ],
+        "rooms": [
+            {"id": 1, "name": "Hall", "sort": 2},
+            {"id": 2, "name": "Room 2", "sort": 1},
+            {"id": 3, "name": "Annex", "sort": "x"},
+        ],
+        "categories": [
+            {"title": "Session format", "items": [{"id": 11, "name": "Talk"}]},
+            {"name": "Track", "categoryItems": [{"id": 21, "name": "Cloud"}]},
+            {"title": "Language", "items": [{"id": 31, "name": "English"}]},
+            {"title": "Level", "items": [{"id": 41, "name": "Expert"}]},
+        ],
+    }
+    _fmt, tt = parse(json.dumps(doc).encode(), options=Options(timezone="Europe/Berlin"))
+    talk, lunch, keynote = tt.sessions
+    assert (talk.key, talk.abstract, talk.room, talk.room_code) == ("sessionize-7", "About\nit", "Room 2", "2")
+    assert talk.speakers == ["Bo", "Ann Lee", "Cy Dee"]
+    assert (talk.track, talk.type, talk.language, talk.is_break) == ("Cloud", "Talk", "English", False)
+    assert (talk.start.isoformat(), talk.end.isoformat()) == ("2026-07-25T10:00:00+02:00", "2026-07-25T10:45:00+02:00")
+    assert (lunch.key, lunch.room, lunch.is_break, lunch.track, lunch.type) == (
+        "sessionize-8",
+        "Own room",
+        True,
+        "",
+        "",
+    )
+    assert (keynote.room, keynote.is_break) == ("Annex", True)
+    assert tt.rooms == ["Annex", "Room 2", "Own room"]
+
+
+@pytest.mark.parametrize(
+    ("categories", "track", "kind", "language"),
+    [
+        ([("トピック / Topic", "UI"), ("形式", "LT"), ("言語", "日本語")], "UI", "LT", "日本語"),
+        ([("Topics", "Web"), ("Session Type", "Panel")], "Web", "Panel", ""),
+        ([("Category", "Data"), ("Format", "Workshop"), ("Track", "Main")], "Main", "Workshop", ""),
+        ([("Track", "A"), ("track 2", "B")], "A, B", "", ""),
+        ([("トラック", "ルームA"), ("Level", "Expert")], "ルームA", "", ""),
+        ([("トピック", "設計"), ("Language", "English"), ("Language", "Mixed")], "設計", "", "English, Mixed"),
+    ],
+)
+def test_sessionize_categories_by_their_title_give_track_type_and_language(categories, track, kind, language):
+    """GridSmart embeds the categories; their titles name what they are (English or Japanese)."""
+    day = {
+        "date": "2026-07-25T00:00:00",
+        "rooms": [
+            {
+                "id": 1,
+                "name": "Hall",
+                "sessions": [
+                    {
+                        "id": "1",
+                        "title": "Talk",
+                        "startsAt": "2026-07-25T10:00:00",
+                        "endsAt": "2026-07-25T10:30:00",
+                        "speakers": [{"id": "a", "name": "Ann"}, {"id": "b", "fullName": "Bo"}],
+                        "categories": [{"name": name, "categoryItems": [{"name": item}]} for name, item in categories],
+                    }
+                ],
+            }
+        ],
+    }
+    _fmt, tt = parse(json.dumps([day]).encode(), options=Options(timezone="UTC"))
+    talk = tt.sessions[0]
+    assert (talk.track, talk.type, talk.language) == (track, kind, language)
+    assert (talk.room, talk.speakers) == ("Hall", ["Ann", "Bo"])
+
+
+def test_sessionize_gridsmart_rooms_come_from_the_day_when_a_session_names_none():
+    days = [
+        {
+            "date": "d1",
+            "rooms": [
+                {
+                    "name": "Zeta",
+                    "sessions": [
+                        {"id": 1, "title": "a", "startsAt": "2026-07-25T10:00:00", "endsAt": "2026-07-25T10:30:00"}
+                    ],
+                }
+            ],
+        },
+        {
+            "date": "d2",
+            "rooms": [
+                {
+                    "name": "Alpha",
+                    "sessions": [
+                        {
+                            "id": 2,
+                            "title": "b",
+                            "startsAt": "2026-07-26T10:00:00",
+                            "endsAt": "2026-07-26T10:30:00",
+                            "room": "Beta",
+                        }
+                    ],
+                },
+                {"name": "Zeta", "sessions": None},
+            ],
+        },
+        {"date": "d3", "timeSlots": []},
+    ]
+    _fmt, tt = parse(json.dumps(days).encode(), options=Options(timezone="UTC"))
+    assert [(s.key, s.room) for s in tt.sessions] == [("sessionize-1", "Zeta"), ("sessionize-2", "Beta")]
+    assert tt.rooms == ["Zeta", "Beta"]  # the event's order where it gives one, then the others
+
+
+# --- pretalx API and widget ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        ("  Plain  text ", "Plain text"),
+        ({"de": "Saal", "en": " Hall  1 "}, "Hall 1"),
+        ({"en": "", "de": "Saal", "fr": "Salle"}, "Saal"),
+        ({"name": {"de": "Raum", "en": "Room"}}, "Room"),
+        ({"name": "Named"}, "Named"),
+        ({"id": 3, "de": " ", "fr": "Salle"}, "Salle"),
+        ({"id": 3}, ""),
+        (None, ""),
+        (42, "42"),
+    ],
+)
+def test_pretalx_texts_are_english_else_the_first_language_given(value, text):
+    assert i18n(value) == text
+
+
+def test_pretalx_api_talks_every_field_and_the_bare_list():
+    talks = [
+        {
+            "code": "ABC123",
+            "title": {"en": "Talk", "de": "Vortrag"},
+            "state": "confirmed",
+            "abstract": "Short",
+            "description": "Long\r\ntext",
+            "content_locale": " de ",
+            "track": {"en": "Science"},
+            "submission_type": {"de": "Vortrag", "fr": "Exposé"},
+            "speakers": [{"name": " Ann "}, {"code": "x"}, "Bob", {"name": "Cy"}],
+            "slot": {"start": "2026-07-25T10:00:00Z", "end": "2026-07-25T10:30:00Z", "room": "Track 2"},
+            "recording_url": "https://media.example.org/abc",
+        },
+        {"code": "", "title": "No code", "slot": {"start": "2026-07-25T11:00:00Z", "end": "2026-07-25T11:30:00Z"}},
+        {"code": "", "title": "", "slot": None},
+        {"code": "OLD", "title": "Old", "state": "rejected"},
+        {"code": "NEW", "title": "Draft", "state": "submitted"},
+    ]
+    fmt, tt = parse(json.dumps(talks).encode())
+    assert fmt == "pretalx-api"
+    talk, untitled_code = tt.sessions
+    assert (talk.key, talk.code, talk.title, talk.abstract, talk.language) == (
+        "ABC123",
+        "ABC123",
+        "Talk",
+        "Short\n\nLong\ntext",
+        "de",
+    )
+    assert (talk.track, talk.type, talk.room, talk.room_code, talk.speakers) == (
+        "Science",
+        "Vortrag",
+        "Track 2",
+        "2",
+        ["Ann", "Cy"],
+    )
+    assert (talk.start.isoformat(), talk.end.isoformat()) == ("2026-07-25T10:00:00+00:00", "2026-07-25T10:30:00+00:00")
+    assert talk.links == [{"url": "https://media.example.org/abc", "kind": "video", "title": "Recording"}]
+    assert (untitled_code.key, untitled_code.code) == (derive_key("No code", []), "")
+    assert [str(s) for s in tt.skipped] == ["results[2]: no title"]
+    assert tt.notes == [
+        "the file names no time zone (default Asia/Tokyo), but its times carry UTC+00:00: shown in UTC+00:00 "
+        "(--timezone names the zone)",
+        "2 submissions not confirmed (rejected, withdrawn or still in review) were left out",
+    ]
+    assert refusal(b'{"results": [{"title": "t"}]}', "pretalx-api") == (
+        'pretalx-api: top level: expected the pretalx API\'s talks: {"results": [{"code", "title", "slot", …}]} or that list'
+    )
+    assert refusal(json.dumps([talks[0], 5]).encode(), "pretalx-api") == "pretalx-api: results[1]: is not an object"
+
+
+def test_pretalx_widget_every_field_and_its_refusals():
+    doc = {
+        "timezone": " Europe/Vienna ",
+        "rooms": [{"id": 1, "name": {"en": "Hall"}}, "junk", {"id": 2, "name": ""}],
+        "tracks": [{"id": 7, "name": {"de": "Wissenschaft"}}, "junk"],
+        "speakers": [{"code": "S1", "name": " Ann "}, "junk", {"code": "S2", "name": "Bo"}],
+        "talks": [
+            {
+                "code": "T1",
+                "title": {"en": "Talk"},
+                "abstract": " About ",
+                "start": "2026-07-25T10:00:00",
+                "end": "2026-07-25T10:30:00",
+                "room": 1,
+                "track": 7,
+                "speakers": ["S2", "S1"],
+                "recording": "https://media.example.org/t1",
+            },
+            {
+                "code": "",
+                "title": "Kaffeepause",
+                "start": "2026-07-25T11:00:00+02:00",
+                "end": "2026-07-25T11:15:00+02:00",
+                "room": 9,
+                "track": 8,
+            },
+        ],
+    }
+    fmt, tt = parse(json.dumps(doc).encode())
+    assert (fmt, tt.timezone, tt.rooms, tt.notes) == ("pretalx-widget", "Europe/Vienna", ["Hall"], [])
+    talk, coffee = tt.sessions
+    assert (talk.key, talk.code, talk.title, talk.abstract, talk.room, talk.track, talk.speakers) == (
+        "T1",
+        "T1",
+        "Talk",
+        "About",
+        "Hall",
+        "Wissenschaft",
+        ["Bo", "Ann"],
+    )
+    assert talk.start.isoformat() == "2026-07-25T10:00:00+02:00"
+    assert talk.links == [{"url": "https://media.example.org/t1", "kind": "video", "title": "Recording"}]
+    assert (coffee.key, coffee.room, coffee.track, coffee.is_break) == (derive_key("Kaffeepause", []), "", "", True)
+    assert refusal(b'{"talks": [{"code": "C", "title": "t"}]}', "pretalx-widget") == (
+        'pretalx-widget: top level: expected pretalx widget data: {"talks": [{"code", "title", …}], "rooms"}'
+    )
+    assert refusal(json.dumps({**doc, "talks": [doc["talks"][0], 5]}).encode(), "pretalx-widget") == (
+        "pretalx-widget: talks[1]: is not an object"
+    )
+    _fmt, tt = parse(
+        json.dumps({**doc, "talks": [{**doc["talks"][0], "code": "", "start": "soon"}, doc["talks"][1]]}).encode(),
+        "pretalx-widget",
+    )
+    assert [str(s) for s in tt.skipped] == ["talks[0] (Talk): bad start/end: Invalid isoformat string: 'soon'"]
