@@ -13,6 +13,7 @@ import pytest
 from conference.errors import ParseError
 from conference.model import derive_key
 from conference.parsers import MAX_BYTES, Options, detect_format, json_format, parse
+from conference.parsers.ical import split_pretalx_summary
 from conference.parsers.pretalx import i18n
 
 HERE = Path(__file__).parent
@@ -997,3 +998,154 @@ def test_pretalx_widget_every_field_and_its_refusals():
         "pretalx-widget",
     )
     assert [str(s) for s in tt.skipped] == ["talks[0] (Talk): bad start/end: Invalid isoformat string: 'soon'"]
+
+
+# --- iCalendar ---------------------------------------------------------------------------------------
+
+
+def calendar(*events: str, head: str = "") -> bytes:
+    body = "".join(f"BEGIN:VEVENT\r\n{e.strip()}\r\nEND:VEVENT\r\n" for e in events)
+    return f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n{head}{body}END:VCALENDAR\r\n".replace("\n\n", "\n").encode()
+
+
+def test_ics_refusals_name_the_calendar_or_the_event():
+    assert refusal(b"hello\n", "ics") == (
+        "ics: calendar: not a valid iCalendar file: Content line could not be parsed into parts: 'hello': Invalid content line"
+    )
+    assert refusal(b"BEGIN:VTODO\nEND:VTODO\n", "ics") == "ics: calendar: no VCALENDAR in the file"
+    assert refusal(calendar("UID:a\nSUMMARY:x\nDTSTART:20260725T100000Z", "END:VTODO"), "ics") == (
+        "ics: VEVENT 2: not a valid iCalendar event: END encountered without an accompanying BEGIN!"
+    )
+    assert refusal(calendar(), "ics") == "ics: no sessions in the file: nothing to import"
+
+
+def test_ics_events_that_cannot_be_used_are_named_by_number_uid_and_title():
+    data = calendar(
+        "UID:raffle\nSUMMARY:Raffle\nDTSTART;VALUE=DATE:20260725",
+        "SUMMARY:Mixed\nDTSTART:20260725T100000Z\nDTEND;VALUE=DATE:20260726",
+        "UID:c\nSUMMARY:Backwards\nDTSTART:20260725T100000Z\nDTEND:20260725T090000Z",
+        "UID:d\nDTSTART:20260725T100000Z\nDURATION:PT45M",
+        "UID:e\nSUMMARY:No start",
+        "UID:f\nSUMMARY:Java duration\nDTSTART:20260725T100000Z\nDURATION:P0Y0M0DT0H40M0.000S",
+        "UID:g\nSUMMARY:Bad duration\nDTSTART:20260725T100000Z\nDURATION:soon",
+        "UID:h\nSUMMARY:Five digits\nDTSTART:20260725T93000Z\nDTEND:20260725T100000Z",
+        "UID:i\nSUMMARY:Instant\nDTSTART:20260725T120000Z",
+        *[f"UID:day{n}\nSUMMARY:Day {n}\nDTSTART;VALUE=DATE:2026072{n}" for n in range(1, 7)],
+    )
+    _fmt, tt = parse(data, options=Options(timezone="UTC"))
+    assert [str(s) for s in tt.skipped] == [
+        "VEVENT 2 (Mixed): DTEND is a date, DTSTART a time",
+        "VEVENT 3 (UID c) (Backwards): ends (09:00) before it starts (10:00)",
+        "VEVENT 5 (UID e) (No start): no DTSTART",
+        "VEVENT 7 (UID g) (Bad duration): not a duration: 'soon'",
+        "VEVENT 8 (UID h) (Five digits): bad DTSTART '20260725T93000Z'",
+    ]
+    assert [(s.key, s.title, s.start.time().isoformat(), s.end.time().isoformat()) for s in tt.sessions] == [
+        ("d", "(untitled)", "10:00:00", "10:45:00"),
+        ("f", "Java duration", "10:00:00", "10:40:00"),
+        ("i", "Instant", "12:00:00", "12:00:00"),
+    ]
+    assert tt.notes == [
+        "VEVENT 4 (UID d): no SUMMARY; shown as '(untitled)'",
+        "7 all-day events are not talks and were left out: Raffle, Day 1, Day 2, Day 3, Day 4 and 2 more",
+    ]
+
+
+def test_ics_fields_people_rooms_categories_and_the_calendars_zone():
+    event = (
+        "UID:a\nSUMMARY:Talk &amp; demo\nDTSTART:20260725T100000\nDTEND:20260725T110000\nLOCATION:Sala &amp; 1\n"
+        "URL:javascript:alert(1)\nCATEGORIES:Web,Cloud\nCATEGORIES:Data\n"
+        'ORGANIZER;CN=Ann Lee:mailto:a@example.org\nATTENDEE;CN="Bo, Cy":mailto:b@example.org\n'
+        "ATTENDEE:mailto:x@example.org\nDESCRIPTION:Line1\\nLine2 &lt;b&gt;\\n"
+    )
+    _fmt, tt = parse(calendar(event, head="X-WR-TIMEZONE:Europe/Rome\r\nX-WR-CALNAME: Con  2026 \r\n"))
+    talk = tt.sessions[0]
+    assert (tt.name, tt.timezone, tt.notes, tt.keeps) == ("Con 2026", "Europe/Rome", [], ())
+    assert (talk.title, talk.room, talk.url, talk.track, talk.code) == (
+        "Talk & demo",
+        "Sala & 1",
+        "",
+        "Web, Cloud, Data",
+        "",
+    )
+    assert talk.speakers == ["Ann Lee", "Bo", "Cy"]
+    assert talk.abstract == "Line1\nLine2 <b>"
+    assert (talk.start.isoformat(), talk.end.isoformat()) == ("2026-07-25T10:00:00+02:00", "2026-07-25T11:00:00+02:00")
+    one = (
+        "UID:a\nSUMMARY:Talk\nDTSTART:20260725T100000\nDTEND:20260725T110000\nURL:https://example.org/t\nCATEGORIES:Web"
+    )
+    for head, zone_name in (
+        ("VTIMEZONE:Europe/Rome\r\n", "Europe/Rome"),  # a property some generators write instead of the component
+        ("BEGIN:VTIMEZONE\r\nTZID:Europe/Lisbon\r\nEND:VTIMEZONE\r\n", "Europe/Lisbon"),
+        ("X-WR-TIMEZONE: \r\nBEGIN:VTIMEZONE\r\nTZID:Europe/Lisbon\r\nEND:VTIMEZONE\r\n", "Europe/Lisbon"),
+    ):
+        _fmt, tt = parse(calendar(one, head=head))
+        assert (tt.timezone, tt.sessions[0].url, tt.sessions[0].track) == (zone_name, "https://example.org/t", "Web")
+
+
+def test_ics_in_several_calendars_all_events_are_read_and_the_first_calendar_names_the_conference():
+    first = calendar(
+        "UID:a\nSUMMARY:A\nDTSTART:20260725T100000Z\nDTEND:20260725T110000Z", head="X-WR-CALNAME:First\r\n"
+    )
+    second = calendar(
+        "UID:b\nSUMMARY:B\nDTSTART:20260726T100000Z\nDTEND:20260726T110000Z", head="X-WR-CALNAME:Second\r\n"
+    )
+    _fmt, tt = parse(first + second, options=Options(timezone="UTC"))
+    assert ([s.key for s in tt.sessions], tt.name) == (["a", "b"], "First")
+    assert tt.notes == ["2 calendars in one file: the events of all of them were read"]
+
+
+def test_ics_times_are_read_in_the_zone_their_offsets_say():
+    floating = "UID:a\nSUMMARY:A\nDTSTART:20260725T100000\nDTEND:20260725T110000"
+    utc = "UID:b\nSUMMARY:B\nDTSTART:20260725T100000Z\nDTEND:20260725T110000Z"
+    _fmt, tt = parse(calendar(floating, utc))
+    assert tt.timezone == "UTC" and [s.start.isoformat() for s in tt.sessions] == [
+        "2026-07-25T10:00:00+00:00",
+        "2026-07-25T10:00:00+00:00",
+    ]
+    _fmt, tt = parse(calendar(floating))
+    assert tt.timezone == "Asia/Tokyo" and tt.sessions[0].start.isoformat() == "2026-07-25T10:00:00+09:00"
+    tokyo = "UID:c\nSUMMARY:C\nDTSTART;TZID=Asia/Tokyo:20260725T100000\nDTEND;TZID=Asia/Tokyo:20260725T110000"
+    _fmt, tt = parse(calendar(floating, tokyo), options=Options(default_timezone="Europe/Berlin"))
+    assert tt.timezone == "Etc/GMT-9" and [s.start.isoformat() for s in tt.sessions] == [
+        "2026-07-25T10:00:00+09:00",
+        "2026-07-25T10:00:00+09:00",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("summary", "title", "speakers"),
+    [
+        ("Title - Ann", "Title", ["Ann"]),
+        ("Title - Ann [ACME - Labs, Inc.], Bo", "Title", ["Ann [ACME - Labs, Inc.]", "Bo"]),
+        ("A - B - Ann, Bo", "A - B", ["Ann", "Bo"]),
+        ("Title -", "Title", []),
+        ("Title - ", "Title", []),
+        ("Title (Ann, Bo)", "Title", ["Ann", "Bo"]),
+        ("Title (with (nested))", "Title (with (nested))", []),
+        ("Just a title", "Just a title", []),
+        ("[a - b] title", "[a - b] title", []),
+        ("Title - Ann]] - Bo", "Title - Ann]]", ["Bo"]),
+    ],
+)
+def test_pretalx_summaries_split_into_title_and_speakers(summary, title, speakers):
+    assert split_pretalx_summary(summary) == (title, speakers)
+
+
+def test_a_pretalx_calendar_gives_codes_and_keeps_what_it_lacks():
+    events = [
+        "UID:pretalx-con-ABC123@cfp.example.org\nSUMMARY:Talk - Ann\nDTSTART:20260725T100000Z\nDTEND:20260725T110000Z",
+        "UID:other\nSUMMARY:Other (Bo)\nDTSTART:20260725T100000Z\nDTEND:20260725T110000Z\nURL:https://cfp.example.org/con/talk/XYZ9/",
+        "UID:third\nSUMMARY:Third\nDTSTART:20260725T100000Z\nDTEND:20260725T110000Z\nURL:https://cfp.example.org/con/schedule/",
+    ]
+    _fmt, tt = parse(calendar(*events, head="PRODID:-//pretalx//cfp.example.org//\r\n"))
+    assert [(s.key, s.code, s.title, s.speakers) for s in tt.sessions] == [
+        ("pretalx-con-ABC123@cfp.example.org", "ABC123", "Talk", ["Ann"]),
+        ("other", "XYZ9", "Other", ["Bo"]),
+        ("third", "", "Third", []),
+    ]
+    assert tt.keeps == ("abstract", "url", "code", "subtitle", "track", "type", "language", "links", "is_break")
+    assert tt.notes[-1] == (
+        "a pretalx calendar: speakers split from the titles; a re-import keeps the abstract, track and links the "
+        "schedule XML/JSON gave"
+    )
