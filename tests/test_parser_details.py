@@ -13,6 +13,7 @@ import pytest
 from conference.errors import ParseError
 from conference.model import derive_key
 from conference.parsers import MAX_BYTES, Options, detect_format, json_format, parse
+from conference.parsers.csv_table import header_key
 from conference.parsers.ical import split_pretalx_summary
 from conference.parsers.pretalx import i18n
 
@@ -1149,3 +1150,126 @@ def test_a_pretalx_calendar_gives_codes_and_keeps_what_it_lacks():
         "a pretalx calendar: speakers split from the titles; a re-import keeps the abstract, track and links the "
         "schedule XML/JSON gave"
     )
+
+
+# --- CSV: encodings, the header, the rows ------------------------------------------------------------
+
+
+def csv_sessions(data: bytes | str, **options) -> list[tuple]:
+    _fmt, tt = parse(data.encode() if isinstance(data, str) else data, "csv", options=Options(**options))
+    return [(s.title, s.start and s.start.isoformat(), s.end and s.end.isoformat()) for s in tt.sessions]
+
+
+def test_csv_encodings_bom_utf8_cp932_cp1252_or_the_one_named():
+    row = "タイトル,日付,開始,終了\n講演,2026-07-25,10:00,10:45\n"
+    expected = [("講演", "2026-07-25T10:00:00+09:00", "2026-07-25T10:45:00+09:00")]
+    assert csv_sessions(row.encode("utf-8")) == expected
+    assert csv_sessions(b"\xef\xbb\xbf" + row.encode("utf-8")) == expected
+    assert csv_sessions(row.encode("cp932")) == expected
+    assert csv_sessions(row.encode("utf-16-be"), encoding="utf-16-be") == expected
+    german = "Titel;Datum;Beginn;Ende\nÜberblick…;25.07.2026;10:00;11:00\n".encode("cp1252")  # not cp932
+    assert csv_sessions(german) == [("Überblick…", "2026-07-25T10:00:00+09:00", "2026-07-25T11:00:00+09:00")]
+    latin = "Titel;Datum;Beginn;Ende\nÜberblick;25.07.2026;10:00;11:00\n".encode("latin-1")
+    assert csv_sessions(latin, encoding="latin-1")[0][0] == "Überblick"
+    assert (
+        refusal(b"\xef\xbb\xbftitle,date,start,end\n\xff,2026-07-25,10:00,11:00\n", "csv")
+        == "csv: byte 24: not UTF-8 text"
+    )
+    assert refusal(b"title,start\n\x81 x,10:00\n", "csv") == (
+        "csv: encoding: not UTF-8, cp932/Shift_JIS or cp1252 text; say which with --encoding"
+    )
+    assert refusal(b"title,start\n", "csv", encoding="klingon") == (
+        "csv: encoding: cannot read the file as klingon: unknown encoding: klingon"
+    )
+    assert refusal(b"title,start\n\x81\xff\n", "csv", encoding="utf-8") == (
+        "csv: encoding: cannot read the file as utf-8: 'utf-8' codec can't decode byte 0x81 in position 12: "
+        "invalid start byte"
+    )
+
+
+def test_csv_separators_and_line_ends():
+    expected = [("A", "2026-07-25T10:00:00+09:00", "2026-07-25T11:00:00+09:00")]
+    for data in (
+        "title,date,start,end\r\nA,2026-07-25,10:00,11:00\r\n",
+        "title,date,start,end\rA,2026-07-25,10:00,11:00\r",  # old Mac Excel
+        "title\tdate\tstart\tend\nA\t2026-07-25\t10:00\t11:00",
+        "title;date;start;end\nA;2026-07-25;10:00;11:00\n",
+        "title;date;start;end\nA;2026-07-25;10:00;11:00\n\n\n",
+        "\n\ntitle,date,start,end\n\nA,2026-07-25,10:00,11:00\n,,,\n",
+    ):
+        assert csv_sessions(data) == expected, data
+    comma_in_title = 'title;date;start;end\n"A, B and C";2026-07-25;10:00;11:00\n'
+    assert csv_sessions(comma_in_title)[0][0] == "A, B and C"
+    assert refusal('title,date,start,end\n"' + "x" * 140_000 + '",2026-07-25,10:00,11:00\n', "csv") == (
+        "csv: line 2: broken CSV: field larger than field limit (131072)"
+    )
+
+
+def test_csv_refusals_say_what_the_first_rows_look_like():
+    assert refusal("who,when\nx,y\n", "csv") == (
+        "csv: header: no header row naming a title column in the first 30 rows (they look like: 'who, when'; "
+        "'x, y'); the header names the columns, e.g. title,date,start,end,room,speakers (title headers: title, "
+        "talk title, session title, event title, presentation title, タイトル, …; or --map title=HEADER)"
+    )
+    assert refusal("note\nanother line\n", "csv") == (
+        "csv: line 1: not a timetable: no line has columns and none names a field (title, date, start, room…); it "
+        "starts: 'note'; 'another line'"
+    )
+    assert refusal("\n\n,,\n", "csv") == "csv: line 1: the file is empty"
+    assert refusal("x,y\nA,10:00\n", "csv", fields={"title": "titel"}) == (
+        "csv: header: no row names the columns given with --map ('titel'); the first rows: 'x, y'; 'A, 10:00'"
+    )
+    assert refusal("x,y\nA,10:00\n", "csv", fields={"start": "Y"}) == (
+        "csv: line 1: no column is the title: say which one is (--map title=HEADER); the columns: x, y"
+    )
+    assert refusal("title,start\nA,10:00\n", "csv") == (
+        "csv: header: no end or duration column: give the talks' length with --duration MINUTES"
+    )
+    assert refusal("title,start\nA,10:00\n", "csv", duration=30) == (
+        "csv: line 2: no date for this time: add a date column or give the first day with --date YYYY-MM-DD"
+    )
+    long_rows = "\n".join(f"row {n}, and more" for n in range(40))
+    assert refusal(long_rows, "csv").startswith(
+        "csv: header: no header row naming a title column in the first 30 rows (they look like: 'row 0,  and "
+        "more'; 'row 1,  and more'; 'row 2,  and more'; 'row 3,  and more'); "
+    )
+
+
+def test_csv_header_is_found_below_title_rows_and_the_first_names_the_conference():
+    data = "July Tech Festa 2026 タイムテーブル\n\nDay one\ntitle,date,start,end,notes,,memo\nA,2026-07-25,10:00,11:00,x,,y\n"
+    _fmt, tt = parse(data.encode(), "csv")
+    assert tt.name == "July Tech Festa 2026"
+    assert tt.notes[1:] == [
+        "2 title rows above the header (line 4) were left out: 'July Tech Festa 2026 タイムテーブル'; 'Day one'",
+        "columns not used: notes, memo",
+    ]
+    _fmt, tt = parse(b"2026 Programme\ntitle,date,start,end\nA,2026-07-25,10:00,11:00\n", "csv")
+    assert (tt.name, tt.notes[1]) == ("", "1 title row above the header (line 2) was left out: '2026 Programme'")
+    # A title column alone does not make a header below the first row; with a second known column it does.
+    data = "Title of the day\ntitle,whatever\ntitle,date,start,end\nA,2026-07-25,10:00,11:00\n"
+    assert csv_sessions(data) == [("A", "2026-07-25T10:00:00+09:00", "2026-07-25T11:00:00+09:00")]
+
+
+def test_csv_map_names_columns_by_their_header_whatever_the_case_and_spacing():
+    data = "Talk_Name,When,Until,Where\nA,2026-07-25 10:00,2026-07-25 11:00,Hall\n"
+    fields = {"title": "talk name", "start": "WHEN", "end": "until", "room": "Where"}
+    _fmt, tt = parse(data.encode(), "csv", options=Options(fields=fields))
+    assert [(s.title, s.start.isoformat(), s.room) for s in tt.sessions] == [("A", "2026-07-25T10:00:00+09:00", "Hall")]
+    # The mapped column is that field only: "Title" no longer counts as the title when --map names another.
+    data = "Title,Name,Start,End\nnot this,A,2026-07-25 10:00,2026-07-25 11:00\n"
+    _fmt, tt = parse(data.encode(), "csv", options=Options(fields={"title": "name"}))
+    assert [s.title for s in tt.sessions] == ["A"]
+    assert tt.notes[-1] == "columns not used: Title"
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("Talk_Title", "talk title"),
+        ("talkTitle", "talk title"),
+        (" \ufefftalk-title ", "talk title"),
+        ("開始時刻", "開始時刻"),
+    ],
+)
+def test_csv_header_names_compare_without_case_separators_or_a_bom(name, key):
+    assert header_key(name) == key
