@@ -63,7 +63,7 @@ _TRUE = ("true", "yes", "y", "1", "x", "✓", "はい")
 _TBD = ("tbd", "tba", "?", "-", "未定", "n/a")
 _SPEAKER_SPLIT = re.compile(r"\s*(?:;|；|、|,|，|\||\n)\s*")
 _CLOCK = re.compile(
-    r"^(午前|午後)?\s*(\d{1,2})(?:(?::|時)(\d{2})(?::(\d{2}))?分?)?\s*(a\.?m\.?|p\.?m\.?)?$", re.IGNORECASE
+    r"^(午前|午後)?\s*(\d{1,2})(?:(?::|時)(\d{2})(?::(\d{2}))?分?|時)?\s*(a\.?m\.?|p\.?m\.?)?$", re.IGNORECASE
 )
 _HHMM = re.compile(r"^(\d{2})(\d{2})$")
 _DATETIME = re.compile(r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}[ T]")
