@@ -6,16 +6,18 @@ tests/fixtures hold the real ones; tests/test_parser_golden.py pins what they gi
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from conference.errors import ParseError
+from conference.errors import BadInput, ParseError
 from conference.model import derive_key
 from conference.parsers import MAX_BYTES, Options, detect_format, json_format, parse
 from conference.parsers.csv_table import header_key
 from conference.parsers.ical import split_pretalx_summary
 from conference.parsers.pretalx import i18n
+from conference.parsers.rows import NoYear, _minutes, date_order, parse_clock, parse_date, speakers_of, split_range
 
 HERE = Path(__file__).parent
 
@@ -400,13 +402,10 @@ def test_frab_start_without_date_uses_the_day_and_day_change_moves_the_small_hou
         ).encode()
         return [(s.title, s.start.isoformat()) for s in parse(data)[1].sessions]
 
-    after_the_evening = [
+    assert events("<day_change>06:00</day_change>") == [
         ("late", "2026-07-26T01:30:00+02:00"),
         ("morning", "2026-07-25T07:00:00+02:00"),
-        ("midnight", "2026-07-25T00:00:00+02:00"),
-    ]
-    assert events("<day_change>06:00</day_change>") == after_the_evening[:2] + [
-        ("midnight", "2026-07-26T00:00:00+02:00")
+        ("midnight", "2026-07-26T00:00:00+02:00"),
     ]
     assert events("<day_change>01:00</day_change>") == [
         ("late", "2026-07-25T01:30:00+02:00"),
@@ -1273,3 +1272,171 @@ def test_csv_map_names_columns_by_their_header_whatever_the_case_and_spacing():
 )
 def test_csv_header_names_compare_without_case_separators_or_a_bom(name, key):
     assert header_key(name) == key
+
+
+# --- rows: times, dates, lengths and speakers as spreadsheets and YAML write them ----------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "clock", "carry"),
+    [
+        ("10:00", "10:00:00", 0),
+        ("10:00:30", "10:00:30", 0),
+        ("0930", "09:30:00", 0),
+        ("9", "09:00:00", 0),
+        ("2:00 p.m.", "14:00:00", 0),
+        ("7 PM", "19:00:00", 0),
+        ("12:00 pm", "12:00:00", 0),
+        ("12:30 a.m.", "00:30:00", 0),
+        ("11:59am", "11:59:00", 0),
+        ("午後2時", "14:00:00", 0),
+        ("午後1時30分", "13:30:00", 0),
+        ("午前12時", "00:00:00", 0),
+        ("10時", "10:00:00", 0),
+        ("１０：００", "10:00:00", 0),
+        ("24:00", "00:00:00", 1),
+        ("24:30", "00:30:00", 1),
+        ("29:59", "05:59:00", 1),
+        ("23:59:59", "23:59:59", 0),
+    ],
+)
+def test_clock_times_as_timetables_write_them(value, clock, carry):
+    found, day_carry = parse_clock(value)
+    assert (found.isoformat(), day_carry) == (clock, carry)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("13:00 pm", "not a 12-hour time: '13:00 pm'"),
+        ("午後13時", "not a 12-hour time: '午後13時'"),
+        ("10:60", "not a time: '10:60'"),
+        ("10:00:60", "not a time: '10:00:60'"),
+        ("30:00", "not a time: '30:00' (hours go up to 29 for the next morning)"),
+        ("noon", "not a time: 'noon'"),
+        ("10:", "not a time: '10:'"),
+    ],
+)
+def test_clock_times_that_cannot_be_read_say_so(value, message):
+    with pytest.raises(BadInput) as caught:
+        parse_clock(value)
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(
+    ("value", "span"),
+    [
+        ("10:00〜10:45", ("10:00", "10:45")),
+        ("10:00～10:45", ("10:00", "10:45")),
+        ("10:00 - 10:45", ("10:00", "10:45")),
+        ("10:00 – 10:45", ("10:00", "10:45")),
+        ("10:00—10:45", ("10:00", "10:45")),
+        ("10時〜10時45分", ("10時", "10時45分")),
+        ("10:00 to 10:45", ("10:00", "10:45")),
+        ("10:00から10:45まで", ("10:00", "10:45")),
+        ("10:00", None),
+        ("ab - cd", None),
+        ("10:00 - 25:61", None),
+        (1000, None),
+    ],
+)
+def test_a_cell_holding_a_start_and_an_end(value, span):
+    assert split_range(value) == span
+
+
+@pytest.mark.parametrize(
+    ("value", "order", "year", "day"),
+    [
+        ("2026-07-25", "dmy", None, "2026-07-25"),
+        ("2026/7/5", "dmy", None, "2026-07-05"),
+        ("2026.07.25", "dmy", None, "2026-07-25"),
+        ("2026年7月25日(土)", "dmy", None, "2026-07-25"),
+        ("２０２６－０７－２５", "dmy", None, "2026-07-25"),
+        ("25/07/2026", "dmy", None, "2026-07-25"),
+        ("07/25/2026", "dmy", None, "2026-07-25"),  # 25 cannot be a month
+        ("05/07/2026", "dmy", None, "2026-07-05"),
+        ("05/07/2026", "mdy", None, "2026-05-07"),
+        ("25/07/2026", "mdy", None, "2026-07-25"),
+        ("5.7.26", "dmy", None, "2026-07-05"),
+        ("0726", "dmy", 2026, "2026-07-26"),
+        ("7月25日(土)", "dmy", 2026, "2026-07-25"),
+        ("7/25", "dmy", 2027, "2027-07-25"),
+    ],
+)
+def test_dates_as_timetables_write_them(value, order, year, day):
+    assert parse_date(value, order, year).isoformat() == day
+
+
+def test_dates_without_a_year_or_that_do_not_exist():
+    with pytest.raises(NoYear):
+        parse_date("7/25")
+    for value in ("0726", "2026-02-30", "soon"):
+        with pytest.raises(ValueError):
+            parse_date(value)
+    assert date_order(["1/2/2016", "4/29/2016"]) == "mdy"
+    assert date_order(["29/4/2016", "4/29/2016"]) == "dmy"  # the first that tells decides
+    assert date_order(["2016-01-01", "1/2/2016"]) == "dmy"
+    assert date_order([]) == "dmy"
+
+
+@pytest.mark.parametrize(
+    ("names", "places", "speakers"),
+    [
+        (
+            "山田；佐藤、鈴木; Ann|2:Bob\nCy，Dee, 12:Eve",
+            None,
+            ["山田", "佐藤", "鈴木", "Ann", "Bob", "Cy", "Dee", "Eve"],
+        ),
+        ("Ann; Bo", "ACME", ["Ann (ACME)", "Bo (ACME)"]),
+        ("Ann; Bo", "A社、B社", ["Ann (A社)", "Bo (B社)"]),
+        ("Ann; Bo; Cy", "A社、B社", ["Ann (A社)", "Bo (B社)", "Cy"]),
+        ("Ann", "Foo, Inc.", ["Ann (Foo, Inc.)"]),
+        ("Ann", "A社; B大学", ["Ann (A社, B大学)"]),
+        (["Ann", "Bo"], ["A", "B"], ["Ann (A)", "Bo (B)"]),
+        (["Ann", "Bo"], ["A", None], ["Ann (A)", "Bo"]),
+        ("Ann (ACME)", "ACME", ["Ann (ACME)"]),
+        ("Ann", "  ", ["Ann"]),
+        ("", "ACME", []),
+        (None, None, []),
+        (
+            [
+                {"name": "Ann"},
+                {"public_name": "Bo"},
+                {"fullName": "Cy"},
+                {"display": "Dee"},
+                {"display_name": "Eve"},
+                {"x": 1},
+            ],
+            None,
+            ["Ann", "Bo", "Cy", "Dee", "Eve"],
+        ),
+        (["<b>Fay</b> &amp; Gil", ""], None, ["Fay & Gil"]),
+        ('あーろ<span class="kerning">ん・</span>ぱたーそん', "<i>Ruby</i>", ["あーろん・ぱたーそん (Ruby)"]),
+    ],
+)
+def test_speakers_and_their_affiliations(names, places, speakers):
+    assert speakers_of(names, places) == speakers
+
+
+@pytest.mark.parametrize(
+    ("value", "minutes"),
+    [
+        (45, 45),
+        (1.5, 1.5),
+        ("45", 45),
+        ("45分", 45),
+        ("45 min", 45),
+        ("45 Minuten", 45),
+        ("1:30", 90),
+        ("PT1H", 60),
+        ("1h 30m", 90),
+    ],
+)
+def test_lengths_in_minutes_clock_or_iso_form(value, minutes):
+    assert _minutes(value) == timedelta(minutes=minutes)
+
+
+def test_a_true_is_no_length():
+    with pytest.raises(BadInput) as caught:
+        _minutes(True)
+    assert str(caught.value) == "not a duration: True"
