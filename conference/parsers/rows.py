@@ -244,7 +244,7 @@ def speakers_of(value: Any, affiliation: Any = None) -> list[str]:
     elif len(places) == 1:
         places = places * len(names)
     return [
-        f"{name} ({place})" if place and f"({place})" not in name else name
+        f"{name} ({place})" if place and place != name and f"({place})" not in name else name
         for name, place in zip(names, [*places, *[""] * len(names)], strict=False)
     ]
 
