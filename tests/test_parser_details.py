@@ -14,10 +14,11 @@ import pytest
 
 from conference.errors import BadInput, ParseError
 from conference.model import derive_key
-from conference.parsers import MAX_BYTES, Options, detect_format, json_format, parse
+from conference.parsers import MAX_BYTES, Options, detect_format, json_format, mapping_help, parse
 from conference.parsers.csv_table import header_key
 from conference.parsers.ical import split_pretalx_summary
 from conference.parsers.pretalx import i18n
+from conference.parsers.records import candidates, describe, load_yaml, paths_in, select, value
 from conference.parsers.rows import NoYear, _minutes, date_order, parse_clock, parse_date, speakers_of, split_range
 
 HERE = Path(__file__).parent
@@ -1387,9 +1388,9 @@ def test_dates_as_timetables_write_them(value, order, year, day):
 def test_dates_without_a_year_or_that_do_not_exist():
     with pytest.raises(NoYear):
         parse_date("7/25")
-    for value in ("0726", "2026-02-30", "soon"):
+    for text in ("0726", "2026-02-30", "soon"):
         with pytest.raises(ValueError):
-            parse_date(value)
+            parse_date(text)
     assert date_order(["1/2/2016", "4/29/2016"]) == "mdy"
     assert date_order(["29/4/2016", "4/29/2016"]) == "dmy"  # the first that tells decides
     assert date_order(["2016-01-01", "1/2/2016"]) == "dmy"
@@ -1412,6 +1413,7 @@ def test_dates_without_a_year_or_that_do_not_exist():
         (["Ann", "Bo"], ["A", "B"], ["Ann (A)", "Bo (B)"]),
         (["Ann", "Bo"], ["A", None], ["Ann (A)", "Bo"]),
         ("Ann (ACME)", "ACME", ["Ann (ACME)"]),
+        ("ACME", "ACME", ["ACME"]),  # a team named as its company, or a YAML text where objects were expected
         ("Ann", "  ", ["Ann"]),
         ("", "ACME", []),
         (None, None, []),
@@ -1459,3 +1461,216 @@ def test_a_true_is_no_length():
     with pytest.raises(BadInput) as caught:
         _minutes(True)
     assert str(caught.value) == "not a duration: True"
+
+
+# --- your own JSON and YAML -------------------------------------------------------------------------
+
+
+def test_own_yaml_and_json_refusals_name_the_option_to_give():
+    assert (
+        refusal("a: 1\nb: [1, 2]\n", "yaml")
+        == "yaml: top level: YAML with no list of items in it: an object with the keys a, b"
+    )
+    assert (
+        refusal('{"a": 1}', "custom-json")
+        == "custom-json: top level: JSON with no list of items in it: an object with the keys a"
+    )
+    two_levels = (
+        "days:\n- talks:\n  - {title: A}\n  - {title: B}\n- talks:\n  - {title: C, start: '10:00'}\nnotes: []\n"
+    )
+    assert refusal(two_levels, "yaml") == (
+        "yaml: top level: which list holds the sessions? give --records PATH (and --map FIELD=PATH): days (2 items: "
+        "talks); days.talks (3 items: title, start)"
+    )
+    assert (
+        refusal(two_levels, "yaml", records="nope")
+        == "yaml: --records nope: no list of items there; lists in the file: days, days.talks"
+    )
+    assert refusal("a: 1\n", "yaml", records="a") == "yaml: --records a: no list of items there; lists in the file: -"
+    assert refusal("talks:\n- {foo: 1, bar: 2}\n- {baz: 3}\n", "yaml", records="talks") == (
+        "yaml: --records talks: no title field: give --map title=PATH (the items have: foo, bar, baz)"
+    )
+    assert refusal("talks:\n- {name: A}\n", "yaml", records="talks", fields={"titel": "name"}) == (
+        "yaml: --map titel=…: unknown field 'titel'; fields: id, code, title, subtitle, date, end_date, day, start, "
+        "end, duration, room, track, category, speakers, affiliation, abstract, description, url, slides, language, "
+        "type, all_day"
+    )
+    assert (
+        refusal("a: [\n", "yaml")
+        == "yaml: line 2 column 1: invalid YAML: expected the node content, but found '<stream end>'"
+    )
+    assert refusal("a: !!python/object:os.system x\n", "yaml") == (
+        "yaml: line 1 column 4: invalid YAML: could not determine a constructor for the tag "
+        "'tag:yaml.org,2002:python/object:os.system'"
+    )
+    assert refusal("a: \x07\n", "yaml").startswith(
+        "yaml: document: invalid YAML: unacceptable character #x0007: special characters are not allowed"
+    )
+    assert refusal(b"- {title: A}\n\xff", "yaml") == "yaml: byte 13: not UTF-8 text"
+    assert refusal("[" * 5000, "yaml") == "yaml: document: the YAML is nested too deeply"
+    assert refusal("x", "custom-json") == "custom-json: line 1 column 1: invalid JSON: Expecting value"
+    assert refusal("[" * 100_000, "custom-json") == "custom-json: the JSON is nested too deeply"
+
+
+def test_yaml_keeps_times_and_zero_led_numbers_as_text():
+    doc = load_yaml(b"a: 9:30\nb: 0730\nc: 1_000\nd: 0x1F\ne: 1.5\nf: .5\ng: -.inf\nh: 1:30:00\ni: 012\nj: +7\n")
+    assert doc == {
+        "a": "9:30",
+        "b": "0730",
+        "c": 1000,
+        "d": 31,
+        "e": 1.5,
+        "f": 0.5,
+        "g": float("-inf"),
+        "h": "1:30:00",
+        "i": "012",
+        "j": 7,
+    }
+
+
+def test_own_records_every_field_found_by_name_or_mapped():
+    data = (
+        "events:\n"
+        "- id: 1\n  name: Opening\n  begin: 2026-07-25 10:00:00\n  finish: '10:30'\n  place: {hall: Main}\n"
+        "  who: [{name: Ann, org: X}, {name: Bo, org: Y}]\n  tags: [web, cloud]\n  link: https://example.org/1\n"
+        "  extra: x\n"
+        "- id: 2\n  name: Later\n  date: 2026-07-26\n  begin: '9:30'\n  finish: '10:00'\n  place: {hall: Side}\n"
+        "  who: Organisers\n"
+    )
+    fields = {
+        "title": "name",
+        "start": "begin",
+        "end": "finish",
+        "room": "place.hall",
+        "speakers": "who.name",
+        "affiliation": "who.org",
+        "track": "tags",
+    }
+    _fmt, tt = parse(data.encode(), "yaml", options=Options(records="events", fields=fields, timezone="Europe/Berlin"))
+    first, later = tt.sessions
+    assert (first.key, first.title, first.room, first.track, first.url) == (
+        "id-1",
+        "Opening",
+        "Main",
+        "web, cloud",
+        "https://example.org/1",
+    )
+    assert first.speakers == ["Ann (X)", "Bo (Y)"]
+    assert (first.start.isoformat(), first.end.isoformat()) == (
+        "2026-07-25T10:00:00+02:00",
+        "2026-07-25T10:30:00+02:00",
+    )
+    assert (later.start.isoformat(), later.end.isoformat(), later.speakers) == (
+        "2026-07-26T09:30:00+02:00",
+        "2026-07-26T10:00:00+02:00",
+        ["Organisers"],
+    )
+    assert tt.notes == [
+        "2 items in events; fields: title=name, start=begin, end=finish, room=place.hall, speakers=who.name, "
+        "affiliation=who.org, track=tags, id=id, url=link, date=date",
+        "fields not used: extra",
+    ]
+
+
+def test_own_records_without_titles_are_named_after_their_type_or_skipped():
+    data = "talks:\n- {type: BREAK, start: '2026-07-25 10:00', end: '2026-07-25 11:00'}\n- {start: '2026-07-25 11:00', end: '2026-07-25 12:00'}\n"
+    _fmt, tt = parse(data.encode(), "yaml", options=Options(records="talks"))
+    assert [(s.title, s.is_break) for s in tt.sessions] == [("BREAK", True)]
+    assert [str(s) for s in tt.skipped] == ["talks[1]: no title"]
+    assert tt.notes[-1] == "talks[0]: the title is empty; shown as 'BREAK'"
+    numbers = (
+        "- {title: A, start: 2026-07-25 10:00:00, end: 2026-07-25 11:00:00}\n- {title: C, start: 1000, end: 1100}\n"
+    )
+    _fmt, tt = parse(numbers.encode(), "yaml")
+    assert [str(s) for s in tt.skipped] == ["[1], field 'start' (C): a number (1000), not a time"]
+
+
+def test_lists_in_a_document_and_values_at_dotted_paths():
+    doc = {
+        "conf": {
+            "name": "x",
+            "days": [
+                {"date": "d1", "talks": [{"title": "A", "who": [{"name": "Ann"}]}, {"title": "B"}]},
+                {"date": "d2", "talks": [{"title": "C", "who": {"name": "Cy"}}]},
+            ],
+        },
+        "sponsors": [{"n": 1}],
+    }
+    assert candidates(doc) == [
+        ("sponsors", 1, ["n"]),
+        ("conf.days", 2, ["date", "talks"]),
+        ("conf.days.talks", 3, ["title", "who"]),
+        ("conf.days.talks.who", 1, ["name"]),
+    ]
+    assert candidates(doc, limit=2) == candidates(doc)[:2]
+    assert str(describe(doc)) == (
+        "an object with the keys conf, sponsors; lists of items: sponsors (1: n); conf.days (2: date, talks); "
+        "conf.days.talks (3: title, who); conf.days.talks.who (1: name)"
+    )
+    assert (str(describe([1, 2])), str(describe(5))) == ("a list of 2 items", "a single int value")
+    assert [t["title"] for t in select(doc, "conf.days.talks")] == ["A", "B", "C"]
+    assert [t["title"] for t in select(doc, "conf.days.1.talks")] == ["C"]
+    assert select(doc, "conf.days.5.talks") == []
+    assert select([{"a": 1}, [{"b": 2}], 3], ".") == [{"a": 1}, {"b": 2}]
+    record = {
+        "title": "A",
+        "who": [{"name": "Ann"}, {"name": None}, {"x": 1}],
+        "place": {"hall": "H"},
+        "speakers": "Org team",
+    }
+    assert [value(record, p) for p in ("title", "who.name", "place.hall", "nope", "speakers.name", "place")] == [
+        "A",
+        ["Ann"],
+        "H",
+        None,
+        "Org team",
+        {"hall": "H"},
+    ]
+    assert paths_in([{"title": "A", "who": [{"name": "Ann", "org": {"n": "X"}}], "tags": ["a", "b"]}]) == [
+        "title",
+        "who",
+        "who.name",
+        "who.org",
+        "tags",
+    ]
+
+
+def test_the_import_forms_mapping_help_for_json_yaml_and_csv():
+    doc = {"conf": {"days": [{"talks": [{"title": "A", "who": [{"name": "Ann"}]}]}]}, "sponsors": [{"n": 1}, {"n": 2}]}
+    help_ = mapping_help(json.dumps(doc).encode(), "x.json")
+    assert (help_.fmt, help_.records, help_.ready) == ("custom-json", None, False)
+    assert help_.lists == (
+        ("sponsors", 2, ("n",)),
+        ("conf.days", 1, ("talks",)),
+        ("conf.days.talks", 1, ("title", "who")),
+        ("conf.days.talks.who", 1, ("name",)),
+    )
+    chosen = mapping_help(json.dumps(doc).encode(), "x.json", "conf.days.talks")
+    assert (chosen.records, chosen.paths, chosen.suggested, chosen.ready) == (
+        "conf.days.talks",
+        ("title", "who", "who.name"),
+        {"title": "title"},
+        True,
+    )
+    only = mapping_help(b"talks:\n- {title: A, begin: 10:00}\n", "x.yaml")
+    assert (only.fmt, only.records, only.paths, only.suggested) == (
+        "yaml",
+        "talks",
+        ("title", "begin"),
+        {"title": "title", "start": "begin"},
+    )
+    top = mapping_help(b'\xef\xbb\xbf [{"title": "A", "startsAt": "x"}]', "")
+    assert (top.fmt, top.records, top.suggested) == ("custom-json", ".", {"title": "title", "start": "startsAt"})
+    sheet = mapping_help("タイトル,開始時刻,会場,メモ,,会場\nA,10:00,B,x,,C\n".encode("cp932"), "x.csv")
+    assert (sheet.fmt, sheet.records, sheet.lists, sheet.ready) == ("csv", None, (), True)
+    assert (sheet.paths, sheet.suggested) == (
+        ("タイトル", "開始時刻", "会場", "メモ"),
+        {"title": "タイトル", "start": "開始時刻", "room": "会場"},
+    )
+    unknown = mapping_help(b"Programme\n\nx,y,z\nA,10:00,1\n", "x.csv")
+    assert (unknown.paths, unknown.suggested) == (("x", "y", "z"), {})
+    time_column = mapping_help("タイトル,時間\nA,10:00〜10:45\n".encode(), "x.csv")
+    assert time_column.suggested == {"title": "タイトル", "start": "時間"}
+    with pytest.raises(ParseError) as caught:
+        mapping_help(b"note\nanother line\n", "x.txt")
+    assert str(caught.value).startswith("csv: line 1: not a timetable")
