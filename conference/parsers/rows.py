@@ -457,14 +457,14 @@ class RowReader:
 
     # --- time ----------------------------------------------------------------------------------
 
-    def _day(self, values: Mapping[str, Any], where: M | str) -> date | None:
-        """The row's own day (None when its start carries a full date)."""
-        given = values.get("date")
+    def _day(self, values: Mapping[str, Any], where: M | str, names: tuple[str, ...] = ("date", "day")) -> date | None:
+        """The row's own day (None when its start carries a full date); `names`: the fields that give it."""
+        given = values.get(names[0])
         if isinstance(given, datetime):
             return given.date()
         if isinstance(given, date):
             return given
-        for name in ("date", "day"):  # a date; else a weekday or a day number counted from --date
+        for name in names:  # a date; else a weekday or a day number counted from --date
             day = line(_plain(values.get(name)))
             if not day:
                 continue
@@ -547,7 +547,7 @@ class RowReader:
             end = self._moment(end_value, at)
             if end is None:
                 if _filled(end_day):
-                    end_day = self._day({"date": end_day}, where)
+                    end_day = self._day({"end_date": end_day}, where, ("end_date",))
                 try:
                     clock, carry = parse_clock(_plain(end_value))
                 except ValueError as exc:
