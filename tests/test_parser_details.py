@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -1674,3 +1674,202 @@ def test_the_import_forms_mapping_help_for_json_yaml_and_csv():
     with pytest.raises(ParseError) as caught:
         mapping_help(b"note\nanother line\n", "x.txt")
     assert str(caught.value).startswith("csv: line 1: not a timetable")
+
+
+# --- rows: what a spreadsheet row becomes --------------------------------------------------------------
+
+
+def csv_read(data: str, **options):
+    _fmt, tt = parse(data.encode(), "csv", options=Options(**options))
+    return tt
+
+
+def test_ends_before_the_start_cross_midnight_only_for_evening_talks_of_at_most_twelve_hours():
+    tt = csv_read(
+        "title,start,end\nLate,2026-07-25 23:30,00:30\nEvening,2026-07-25 18:00,06:00\n"
+        "Morning,2026-07-25 10:00,09:00\nToo long,2026-07-25 17:59,05:00\nAfternoon,2026-07-25 16:00,04:00\n"
+    )
+    assert [(s.title, s.end.isoformat()) for s in tt.sessions] == [
+        ("Late", "2026-07-26T00:30:00+09:00"),
+        ("Evening", "2026-07-26T06:00:00+09:00"),
+    ]
+    assert [str(s) for s in tt.skipped] == [
+        "line 4, column 'end' (Morning): ends (09:00) before it starts (10:00)",
+        "line 5, column 'end' (Too long): ends (05:00) before it starts (17:59)",
+        "line 6, column 'end' (Afternoon): ends (04:00) before it starts (16:00)",
+    ]
+    assert refusal("title,start,end\nA,2026-07-25 18:00,06:01\n", "csv") == (
+        "csv: line 2, column 'end': ends (06:01) before it starts (18:00); nothing was imported"
+    )
+
+
+def test_an_end_date_column_gives_the_day_of_the_end():
+    tt = csv_read(
+        "title,date,start,end_date,end\nMulti,2026-07-25,22:00,2026-07-27,02:00\nBad,2026-07-25,22:00,soon,02:00\n"
+        "Day,2026-07-25,22:00,day 2,25:30\n",
+        date=date(2026, 7, 25),
+    )
+    assert [(s.title, s.end.isoformat()) for s in tt.sessions] == [
+        ("Multi", "2026-07-27T02:00:00+09:00"),
+        ("Day", "2026-07-27T01:30:00+09:00"),
+    ]
+    assert [str(s) for s in tt.skipped] == ["line 3, column 'end_date' (Bad): not a date: 'soon'"]
+
+
+def test_missing_or_placeholder_ends_and_lengths():
+    tt = csv_read(
+        "title,date,start,end,duration\nA,2026-07-25,10:00,,\nB,2026-07-25,10:00,tba,\nC,2026-07-25,10:00,,90\n"
+        "D,2026-07-25,10:00,,soon\nE,2026-07-25,10:00,noon,\nF,2026-07-25,10:00,-,45分\n"
+    )
+    assert [(s.title, s.end.time().isoformat("minutes")) for s in tt.sessions] == [
+        ("A", "11:00"),
+        ("B", "11:00"),
+        ("C", "11:30"),
+        ("F", "10:45"),
+    ]
+    assert tt.notes[1:] == [
+        "line 2: end '(empty)' unknown; assumed 60 minutes",
+        "line 3: end 'tba' unknown; assumed 60 minutes",
+    ]
+    assert [str(s) for s in tt.skipped] == [
+        "line 5, column 'duration' (D): not a duration: 'soon'",
+        "line 6, column 'end' (E): not a time: 'noon'",
+    ]
+    given = csv_read("title,date,start,end,duration\nA,2026-07-25,10:00,,\n", duration=20)
+    assert (given.sessions[0].end.time().isoformat("minutes"), given.notes[1]) == (
+        "10:20",
+        "line 2: end '(empty)' unknown; assumed 20 minutes",
+    )
+    without_columns = csv_read("title,date,start\nA,2026-07-25,10:00\n", duration=20)
+    assert (without_columns.sessions[0].end.time().isoformat("minutes"), without_columns.notes[1:]) == ("10:20", [])
+
+
+def test_full_dates_and_times_in_one_cell_and_those_that_cannot_be():
+    tt = csv_read(
+        "title,start,end\nA,2026/07/25 10:00,2026-07-25T11:00+02:00\nB,2026-13-01 10:00,x\nC,2026-07-25 10:00Z,2026-07-25 11:00Z\n"
+    )
+    assert [(s.title, s.start.isoformat(), s.end.isoformat()) for s in tt.sessions] == [
+        ("A", "2026-07-25T10:00:00+09:00", "2026-07-25T18:00:00+09:00"),
+        ("C", "2026-07-25T19:00:00+09:00", "2026-07-25T20:00:00+09:00"),
+    ]
+    assert [str(s) for s in tt.skipped] == ["line 3, column 'start' (B): not a date and time: '2026-13-01 10:00'"]
+
+
+def test_ends_or_lengths_without_a_start_column_are_checked_and_counted():
+    tt = csv_read("title,end,duration\nA,2026-07-25 11:00,\nB,soon,\nC,,tbd\nD,,xx\nE,11:00,\n")
+    assert [(s.title, s.start) for s in tt.sessions] == [("A", None), ("C", None), ("E", None)]
+    assert [str(s) for s in tt.skipped] == [
+        "line 3, column 'end' (B): cannot be read as a time (not a time: 'soon'), and no column gives the start time",
+        "line 5, column 'duration' (D): cannot be read as a length of time (not a duration: 'xx'), and no column gives "
+        "the start time",
+    ]
+    assert tt.notes[1:] == [
+        "column 'end' gives when talks end or how long they are, but no column gives when they start: 2 sessions have "
+        "no time (choose the start column, or import a file with one)",
+        "none of the 3 sessions has a time yet: they are listed as “no time yet”",
+    ]
+    lengths = csv_read("title,length\nA,45\nB,1:30\n")
+    assert lengths.notes[1] == (
+        "column 'length' gives when talks end or how long they are, but no column gives when they start: 2 sessions "
+        "have no time (choose the start column, or import a file with one)"
+    )
+
+
+def test_a_start_column_with_empty_cells_gives_untimed_sessions_without_checking_their_ends():
+    tt = csv_read("title,start,end\nA,,11:00\nB,,soon\n")
+    assert [(s.title, s.start, s.end) for s in tt.sessions] == [("A", None, None), ("B", None, None)]
+    assert tt.skipped == []
+
+
+def test_days_as_weekdays_day_numbers_or_dates_and_those_that_are_none():
+    tt = csv_read(
+        "title,day,start,end\nA,Sat,10:00,11:00\nB,day 2,10:00,11:00\nC,月曜日,10:00,11:00\nD,someday,10:00,11:00\n"
+        "E,(金),10:00,11:00\nF,2026-07-30,10:00,11:00\nG,第3日,10:00,11:00\nH,Sonntag,10:00,11:00\n",
+        date=date(2026, 7, 25),
+    )
+    assert [(s.title, s.start.date().isoformat()) for s in tt.sessions] == [
+        ("A", "2026-07-25"),
+        ("B", "2026-07-26"),
+        ("C", "2026-07-27"),
+        ("E", "2026-07-31"),
+        ("F", "2026-07-30"),
+        ("G", "2026-07-27"),
+        ("H", "2026-07-26"),
+    ]
+    assert [str(s) for s in tt.skipped] == ["line 5, column 'day' (D): not a date: 'someday'"]
+    assert refusal("title,day,start,end\nA,day 2,10:00,11:00\n", "csv") == (
+        "csv: line 2, column 'day': only a day number ('day 2'), no date: give the first day with --date YYYY-MM-DD"
+    )
+    assert refusal("title,day,start,end\nA,Samstag,10:00,11:00\n", "csv") == (
+        "csv: line 2, column 'day': only a weekday ('Samstag'), no date: give the first day with --date YYYY-MM-DD"
+    )
+    assert refusal("title,date,start,end\nA,7月25日(土),10:00,11:00\n", "csv") == (
+        "csv: line 2, column 'date': only a month and a day ('7月25日(土)'), no year: give the first day with --date YYYY-MM-DD"
+    )
+    both = csv_read(
+        "title,date,day,start,end\nA,,Tue,10:00,11:00\nB,2026-08-01,Tue,10:00,11:00\n", date=date(2026, 7, 25)
+    )
+    assert [s.start.date().isoformat() for s in both.sessions] == ["2026-07-28", "2026-08-01"]
+
+
+def test_titles_types_categories_tracks_and_rooms():
+    tt = csv_read(
+        "title,date,start,end,category,track\n"
+        "Talk,2026-07-25,10:00,11:00,Cloud,\n"
+        ",2026-07-25,11:00,11:30,Break,\n"
+        ",2026-07-25,12:00,12:30,,Hall B\n"
+        ",2026-07-25,13:00,13:30,,\n"
+        "Coffee,2026-07-25,14:00,14:30,,\n"
+    )
+    assert [(s.title, s.type, s.track, s.room, s.is_break) for s in tt.sessions] == [
+        ("Talk", "Cloud", "", "", False),
+        ("Break", "Break", "", "", True),
+        ("Hall B", "", "Hall B", "Hall B", False),  # no room column: the track is the room
+        ("(untitled)", "", "", "", False),
+        ("Coffee", "", "", "", True),
+    ]
+    assert tt.notes[1:] == [
+        "line 3: the title is empty; shown as 'Break'",
+        "line 4: the title is empty; shown as 'Hall B'",
+        "line 5: the title is empty; shown as '(untitled)'",
+    ]
+    no_track_column = csv_read("title,date,start,end,category\nTalk,2026-07-25,10:00,11:00,Cloud\n")
+    assert [(s.track, s.type, s.room) for s in no_track_column.sessions] == [("Cloud", "", "Cloud")]
+    with_room = csv_read("title,date,start,end,track,room\nTalk,2026-07-25,10:00,11:00,Cloud,\n")
+    assert [(s.track, s.room) for s in with_room.sessions] == [("Cloud", "")]
+    # Category is the track where no column is, else the type where no column is; with both it is not read.
+    both = csv_read("title,date,start,end,type,category,track\nTalk,2026-07-25,10:00,11:00,Talk,Cloud,Web\n")
+    assert [(s.type, s.track) for s in both.sessions] == [("Talk", "Web")]
+
+
+def test_ids_codes_links_languages_and_all_day_rows():
+    tt = csv_read(
+        "id,code,title,subtitle,date,start,end,room,url,slides,language,abstract,description,all day\n"
+        "7,,One,Sub,2026-07-25,10:00,11:00,Track A,https://example.org/1,https://speakerdeck.com/x/y,ja,Short,Long,\n"
+        "A10,,Two,,2026-07-25,10:00,11:00,大ホール,javascript:alert(1),ftp://x,,Same,Same,no\n"
+        ",B20,Three,,2026-07-25,10:00,11:00,,,,,,,\n"
+        ",,Raffle,,2026-07-25,,,,,,,,,yes\n"
+        ",,Game room,,2026-07-25,,,,,,,,,✓\n"
+        ",,,,,,,,,,,,,x\n"
+    )
+    one, two, three = tt.sessions
+    assert (one.key, one.code, one.subtitle, one.room_code, one.url, one.language, one.abstract) == (
+        "id-7",
+        "",
+        "Sub",
+        "A",
+        "https://example.org/1",
+        "ja",
+        "Short\n\nLong",
+    )
+    assert one.links == [{"url": "https://speakerdeck.com/x/y", "kind": "slides", "title": ""}]
+    assert (two.key, two.code, two.room_code, two.url, two.links, two.abstract) == (
+        "id-A10",
+        "A10",
+        "A",
+        "",
+        [],
+        "Same",
+    )
+    assert (three.key, three.code, three.room_code) == ("B20", "B20", "B")
+    assert tt.notes[-1] == "3 all-day items are not talks and were left out: Raffle, Game room, line 7"
