@@ -7,14 +7,31 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from datetime import timezone as dt_timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from conference.errors import BadInput, ParseError
 from conference.model import derive_key
 from conference.parsers import MAX_BYTES, Options, detect_format, json_format, mapping_help, parse
+from conference.parsers.common import (
+    first_moment,
+    join_texts,
+    line,
+    link,
+    looks_like_break,
+    more_than,
+    parse_duration,
+    parse_moment,
+    recording_links,
+    resolve_zone,
+    text,
+    too_many_sessions,
+    unescape,
+)
 from conference.parsers.csv_table import header_key
 from conference.parsers.ical import split_pretalx_summary
 from conference.parsers.pretalx import i18n
@@ -1388,9 +1405,9 @@ def test_dates_as_timetables_write_them(value, order, year, day):
 def test_dates_without_a_year_or_that_do_not_exist():
     with pytest.raises(NoYear):
         parse_date("7/25")
-    for text in ("0726", "2026-02-30", "soon"):
+    for written in ("0726", "2026-02-30", "soon"):
         with pytest.raises(ValueError):
-            parse_date(text)
+            parse_date(written)
     assert date_order(["1/2/2016", "4/29/2016"]) == "mdy"
     assert date_order(["29/4/2016", "4/29/2016"]) == "dmy"  # the first that tells decides
     assert date_order(["2016-01-01", "1/2/2016"]) == "dmy"
@@ -1873,3 +1890,220 @@ def test_ids_codes_links_languages_and_all_day_rows():
     )
     assert (three.key, three.code, three.room_code) == ("B20", "B20", "B")
     assert tt.notes[-1] == "3 all-day items are not talks and were left out: Raffle, Game room, line 7"
+
+
+# --- what every parser shares -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "minutes"),
+    [
+        ("00:45", 45),
+        ("1:30", 90),
+        ("01:00:00", 60),
+        ("0:00:30", 0.5),
+        ("45", 45),
+        (" 45 ", 45),
+        ("PT40M", 40),
+        ("PT1H30M", 90),
+        ("pt1h", 60),
+        ("P0Y0M0DT0H40M0.000S", 40),
+        ("PT0,5H", 30),
+        ("PT1.5M", 1.5),
+        ("PT90S", 1.5),
+        ("P1D", 1440),
+        ("P1W", 10080),
+        ("P1DT1H", 1500),
+        ("00hr:50min", 50),
+        ("2 hours", 120),
+        ("1h 30m", 90),
+        ("90分", 90),
+        ("1時間30分", 90),
+        ("1 hr", 60),
+        ("30 mins", 30),
+    ],
+    ids=safe_id,
+)
+def test_durations_in_every_spelling_timetables_use(value, minutes):
+    assert parse_duration(value) == timedelta(minutes=minutes)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("P", "not a duration: 'P'"),
+        ("PT", "not a duration: 'PT'"),
+        ("P1M", "not a duration in days, hours and minutes: 'P1M'"),
+        ("P1Y", "not a duration in days, hours and minutes: 'P1Y'"),
+        ("", "not a duration: ''"),
+        ("1:2", "not a duration: '1:2'"),
+        ("PT1H30", "not a duration: 'PT1H30'"),
+        ("1:30:00:00", "not a duration: '1:30:00:00'"),
+        ("soon", "not a duration: 'soon'"),
+    ],
+    ids=safe_id,
+)
+def test_durations_that_are_none_say_so(value, message):
+    with pytest.raises(BadInput) as caught:
+        parse_duration(value)
+    assert str(caught.value) == message
+
+
+def at(hours: float) -> datetime:
+    return datetime(2026, 7, 25, 10, tzinfo=dt_timezone(timedelta(hours=hours)))
+
+
+@pytest.mark.parametrize(
+    ("declared", "options", "sample", "zone_name", "notes"),
+    [
+        ("Europe/Berlin", {}, None, "Europe/Berlin", []),
+        ("Europe/Berlin", {}, at(2), "Europe/Berlin", []),
+        (
+            "Europe/Berlin",
+            {},
+            at(-5),
+            "Etc/GMT+5",
+            [
+                "the file declares Europe/Berlin, but its times carry UTC-05:00: shown in UTC-05:00 (--timezone names the zone)"
+            ],
+        ),
+        (
+            "UTC",
+            {},
+            at(1),
+            "Etc/GMT-1",
+            ["the file declares UTC, but its times carry UTC+01:00: shown in UTC+01:00 (--timezone names the zone)"],
+        ),
+        (
+            "Nowhere/City",
+            {},
+            None,
+            "Asia/Tokyo",
+            [
+                "unknown time zone 'Nowhere/City' in the file",
+                "the file names no time zone and no --timezone was given: times read in Asia/Tokyo (the app's default)",
+            ],
+        ),
+        (
+            "Nowhere/City",
+            {"timezone": "Europe/Paris"},
+            None,
+            "Europe/Paris",
+            ["unknown time zone 'Nowhere/City' in the file"],
+        ),
+        ("Europe/Berlin", {"timezone": "Europe/Paris"}, None, "Europe/Berlin", []),
+        ("", {"timezone": "Europe/Paris"}, at(9), "Europe/Paris", []),
+        (
+            "",
+            {"default_timezone": "Europe/Paris", "default_reason": "the conference's zone"},
+            None,
+            "Europe/Paris",
+            [
+                "the file names no time zone and no --timezone was given: times read in Europe/Paris (the conference's zone)"
+            ],
+        ),
+        (
+            "",
+            {"default_timezone": "Europe/Paris"},
+            at(2),
+            "Europe/Paris",
+            ["the file names no time zone and no --timezone was given: times read in Europe/Paris (the app's default)"],
+        ),
+        (
+            "",
+            {},
+            at(0),
+            "UTC",
+            [
+                "the file names no time zone (default Asia/Tokyo), but its times carry UTC+00:00: shown in UTC+00:00 (--timezone names the zone)"
+            ],
+        ),
+        (
+            "",
+            {},
+            at(5.5),
+            "Asia/Tokyo",
+            ["the file names no time zone and no --timezone was given: times read in Asia/Tokyo (the app's default)"],
+        ),
+        (
+            "",
+            {},
+            datetime(2026, 7, 25, 10),
+            "Asia/Tokyo",
+            ["the file names no time zone and no --timezone was given: times read in Asia/Tokyo (the app's default)"],
+        ),
+    ],
+    ids=safe_id,
+)
+def test_the_conference_zone_is_the_files_else_the_users_else_the_default_unless_the_offsets_say_otherwise(
+    declared, options, sample, zone_name, notes
+):
+    found, said = resolve_zone("x", declared, Options(**options), sample)
+    assert (found, [str(n) for n in said]) == (zone_name, notes)
+
+
+def test_an_unknown_zone_given_by_the_user_is_refused():
+    with pytest.raises(BadInput) as caught:
+        resolve_zone("x", "", Options(timezone="Nowhere/City"))
+    assert str(caught.value) == "unknown time zone 'Nowhere/City'"
+
+
+def test_links_texts_and_breaks_as_every_parser_reads_them():
+    assert link(" https://example.org/x ", " My  slides ") == {
+        "url": "https://example.org/x",
+        "kind": "slides",
+        "title": "My slides",
+    }
+    assert link("HTTP://EXAMPLE.org") == {"url": "HTTP://EXAMPLE.org", "kind": "other", "title": ""}
+    assert link("https://youtube.com/watch?v=1", kind="slides")["kind"] == "slides"
+    assert [link(u) for u in ("javascript:alert(1)", "//example.org", "ftp://x", "")] == [None, None, None, None]
+    assert recording_links(
+        {"recording": {"url": "https://a/v", "link": "https://b"}, "recording_url": "https://a/v"}
+    ) == [{"url": "https://a/v", "kind": "video", "title": "Recording"}]
+    assert recording_links({"recording": {"link": "https://b"}, "recording_url": "https://c"}) == [
+        {"url": "https://b", "kind": "video", "title": "Recording"},
+        {"url": "https://c", "kind": "video", "title": "Recording"},
+    ]
+    assert recording_links({"recording": "record_by_default", "recording_url": 5}) == []
+    assert join_texts("a", "", "a", "b") == "a\n\nb" and join_texts() == ""
+    assert (text(None), text(" a\r\nb\rc "), text(5)) == ("", "a\nb\nc", "5")
+    assert (line(None), line(" a\u3000 b\n c "), line(0)) == ("", "a b c", "0")
+    assert (unescape("a &amp; b &#x3D;"), unescape("no entities")) == ("a & b =", "no entities")
+    assert (str(more_than([1, 2, 3], 2)), more_than([1, 2], 2)) == (" and 1 more", "")
+    assert str(too_many_sessions(20_001)) == (
+        "20,001 sessions; a conference holds at most 20,000 (split the file, or keep the days you need)"
+    )
+    assert first_moment([None, "", "x", "2026-07-25T10:00:00+02:00", "2026-07-26"]) == at(2)
+    assert first_moment([]) is None
+    tokyo = ZoneInfo("Asia/Tokyo")
+    assert parse_moment("2026-07-25T10:00:00Z", tokyo).isoformat() == "2026-07-25T10:00:00+00:00"
+    assert parse_moment(" 2026-07-25T10:00 ", tokyo).isoformat() == "2026-07-25T10:00:00+09:00"
+
+
+@pytest.mark.parametrize(
+    ("title", "kind", "is_break"),
+    [
+        ("Lunch", "", True),
+        ("Coffee Break (30 min)", "", True),
+        ("  — Lunch —", "", True),
+        ("休憩(15分)", "", True),
+        ("昼休憩", "", True),
+        ("Kaffeepause", "", True),
+        ("Essenszeit (Mittag)", "", True),
+        ("déjeuner", "", True),
+        ("受付", "", True),
+        ("Anything", "Break", True),
+        ("Anything", " timeslot ", True),
+        ("Anything", "休憩", True),
+        ("Opening", "", False),
+        ("Closing", "", False),
+        ("懇親会", "", False),
+        ("Networking Lunch", "", False),
+        ("Breaking changes in Python", "", False),
+        ("Lunchtime talk", "", False),
+        ("Talk", "talk", False),
+    ],
+    ids=safe_id,
+)
+def test_breaks_by_type_or_by_the_first_words_of_the_title(title, kind, is_break):
+    assert looks_like_break(title, kind) is is_break
