@@ -241,6 +241,7 @@ def test_a_json_document_is_the_format_whose_required_fields_it_has(doc, fmt):
         (b"talks:\n- title: x\n", "", "yaml"),
         (b"---\n- a\n", "", "yaml"),
         (b"%YAML 1.1\n---\ntitle: x\n", "", "yaml"),
+        (b"\xef\xbb\xbf\ntalks:\n- title: x\n", "", "yaml"),
         (b"---\n", "", "csv"),  # YAML, but neither a mapping nor a list: nothing to read
         (b"- title: x\n", "", "yaml"),
         (b"title: x\n", "x.csv", "csv"),  # a spreadsheet's name wins over a YAML look
@@ -655,7 +656,7 @@ def test_fortee_fields_speakers_links_tags_and_rooms_by_their_sort():
             "title": "Talk",
             "abstract": " text\r\nmore ",
             "url": "https://fortee.jp/e/proposal/u1",
-            "track": {"name": "Track B", "sort": 2},
+            "track": {"name": "Track B", "sort": 1},
             "starts_at": "2026-07-25T10:00:00+09:00",
             "length_min": 40,
             "speaker": {"name": " 山田  太郎 "},
@@ -665,7 +666,7 @@ def test_fortee_fields_speakers_links_tags_and_rooms_by_their_sort():
         },
         {
             "title": "Panel",
-            "track": {"name": "Track A", "sort": 1},
+            "track": {"name": "Track A", "sort": 2},
             "starts_at": "2026-07-25T11:00:00+09:00",
             "length_min": 30,
             "speaker": [{"name": "A"}, {"name": " "}, "x", {"name": "B"}],
@@ -704,7 +705,7 @@ def test_fortee_fields_speakers_links_tags_and_rooms_by_their_sort():
     )
     assert (desk.is_break, desk.type, talk.is_break) == (True, "timeslot", False)
     assert (later.start, later.end, later.speakers, later.room) == (None, None, [], "")
-    assert (tt.language, tt.rooms) == ("ja", ["Hall", "Track A", "Track B"])
+    assert (tt.language, tt.rooms) == ("ja", ["Hall", "Track B", "Track A"])  # by their sort, not by name
 
 
 def test_fortee_plus_nine_is_tokyo_unless_the_user_names_a_zone_and_other_offsets_win_over_the_default():
@@ -1069,6 +1070,7 @@ def test_ics_events_that_cannot_be_used_are_named_by_number_uid_and_title():
         "VEVENT 7 (UID g) (Bad duration): not a duration: 'soon'",
         "VEVENT 8 (UID h) (Five digits): bad DTSTART '20260725T93000Z'",
     ]
+    assert [s.abstract for s in tt.sessions] == ["", "", ""]  # no DESCRIPTION: no abstract (not "None")
     assert [(s.key, s.title, s.start.time().isoformat(), s.end.time().isoformat()) for s in tt.sessions] == [
         ("d", "(untitled)", "10:00:00", "10:45:00"),
         ("f", "Java duration", "10:00:00", "10:40:00"),
@@ -1504,6 +1506,18 @@ def test_own_yaml_and_json_refusals_name_the_option_to_give():
         == "yaml: --records nope: no list of items there; lists in the file: days, days.talks"
     )
     assert refusal("a: 1\n", "yaml", records="a") == "yaml: --records a: no list of items there; lists in the file: -"
+    assert refusal("- {title: A, start: '10:00'}\n", "yaml") == (
+        "yaml: fields: no end or duration field (--map end=… or --map duration=…): give the talks' length with "
+        "--duration MINUTES"
+    )
+    seven = "".join(f"l{n}: [{{k{n}: 1}}]\n" for n in range(7))
+    assert refusal(seven, "yaml") == (
+        "yaml: top level: which list holds the sessions? give --records PATH (and --map FIELD=PATH): l0 (1 items: "
+        "k0); l1 (1 items: k1); l2 (1 items: k2); l3 (1 items: k3); l4 (1 items: k4); l5 (1 items: k5)"
+    )
+    assert refusal(seven, "yaml", records="none") == (
+        "yaml: --records none: no list of items there; lists in the file: l0, l1, l2, l3, l4, l5"
+    )
     assert refusal("talks:\n- {foo: 1, bar: 2}\n- {baz: 3}\n", "yaml", records="talks") == (
         "yaml: --records talks: no title field: give --map title=PATH (the items have: foo, bar, baz)"
     )
@@ -1867,7 +1881,7 @@ def test_ids_codes_links_languages_and_all_day_rows():
         ",B20,Three,,2026-07-25,10:00,11:00,,,,,,,\n"
         ",,Raffle,,2026-07-25,,,,,,,,,yes\n"
         ",,Game room,,2026-07-25,,,,,,,,,✓\n"
-        ",,,,,,,,,,,,,x\n"
+        ",,,,,,,,,,,,,x\n" + "".join(f",,Day {n},,,,,,,,,,,TRUE\n" for n in range(1, 4))
     )
     one, two, three = tt.sessions
     assert (one.key, one.code, one.subtitle, one.room_code, one.url, one.language, one.abstract) == (
@@ -1889,7 +1903,10 @@ def test_ids_codes_links_languages_and_all_day_rows():
         "Same",
     )
     assert (three.key, three.code, three.room_code) == ("B20", "B20", "B")
-    assert tt.notes[-1] == "3 all-day items are not talks and were left out: Raffle, Game room, line 7"
+    assert (
+        tt.notes[-1]
+        == "6 all-day items are not talks and were left out: Raffle, Game room, line 7, Day 1, Day 2 and 1 more"
+    )
 
 
 # --- what every parser shares -----------------------------------------------------------------------
