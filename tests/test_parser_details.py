@@ -2124,3 +2124,29 @@ def test_links_texts_and_breaks_as_every_parser_reads_them():
 )
 def test_breaks_by_type_or_by_the_first_words_of_the_title(title, kind, is_break):
     assert looks_like_break(title, kind) is is_break
+
+
+@pytest.mark.parametrize(
+    ("data", "fmt", "options", "answer"),
+    [
+        ("who,when\nx,y\n", "csv", {}, ("map",)),
+        ("x,y\nA,10:00\n", "csv", {"fields": {"title": "titel"}}, ("map",)),
+        ("x,y\nA,10:00\n", "csv", {"fields": {"start": "y"}}, ("map",)),
+        ("title,start\nA,10:00\n", "csv", {}, ("duration", "map")),
+        ("title,start\nA,10:00\n", "csv", {"duration": 30}, ("date",)),
+        ("title,day,start,end\nA,Sat,10:00,11:00\n", "csv", {}, ("date",)),
+        ("title,date,start,end\nA,7/25,10:00,11:00\n", "csv", {}, ("date",)),
+        ("note\nanother line\n", "csv", {}, ()),
+        ("talks:\n- {title: A}\nmore:\n- {title: B}\n", "yaml", {}, ("map",)),
+        ("talks:\n- {title: A}\n", "yaml", {"records": "nope"}, ("map",)),
+        ("talks:\n- {foo: 1}\n", "yaml", {"records": "talks"}, ("map",)),
+        ("- {title: A, start: '10:00'}\n", "yaml", {}, ("duration", "map")),
+        ("a: 1\n", "yaml", {}, ()),
+    ],
+    ids=safe_id,
+)
+def test_a_refusal_says_which_import_options_answer_it(data, fmt, options, answer):
+    """The import form asks for these (the first day, the talks' length, the fields) instead of only failing."""
+    with pytest.raises(ParseError) as caught:
+        parse(data.encode(), fmt, options=Options(**options))
+    assert caught.value.answer == answer
