@@ -2150,3 +2150,14 @@ def test_a_refusal_says_which_import_options_answer_it(data, fmt, options, answe
     with pytest.raises(ParseError) as caught:
         parse(data.encode(), fmt, options=Options(**options))
     assert caught.value.answer == answer
+
+
+def test_the_walk_for_lists_stops_six_levels_down_and_after_two_hundred_thousand_nodes():
+    """A file's lists are offered for --records as far as the walk goes: YAML aliases can multiply nodes."""
+    six = {"a": {"b": {"c": {"d": {"e": {"f": [{"x": 1}]}}}}}}
+    assert candidates(six) == [("a.b.c.d.e.f", 1, ["x"])]
+    assert candidates({"z": six}) == []
+    huge = {"big": [{"x": 1}] * 199_997, "later": [{"y": 1}]}
+    assert [path for path, _n, _keys in candidates(huge)] == ["big", "later"]
+    huger = {"big": [{"x": 1}] * 199_998, "later": [{"y": 1}]}
+    assert [path for path, _n, _keys in candidates(huger)] == ["big"]
