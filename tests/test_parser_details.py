@@ -2161,3 +2161,34 @@ def test_the_walk_for_lists_stops_six_levels_down_and_after_two_hundred_thousand
     assert [path for path, _n, _keys in candidates(huge)] == ["big", "later"]
     huger = {"big": [{"x": 1}] * 199_998, "later": [{"y": 1}]}
     assert [path for path, _n, _keys in candidates(huger)] == ["big"]
+
+
+def test_a_range_in_the_start_cell_gives_the_end_unless_the_end_column_says_it():
+    tt = csv_read("title,date,start,end\nA,2026-07-25,10:00〜10:45,\nB,2026-07-25,10:00〜10:45,11:00\n")
+    assert [(s.title, s.end.time().isoformat("minutes")) for s in tt.sessions] == [("A", "10:45"), ("B", "11:00")]
+
+
+def test_a_placeholder_length_is_an_unknown_end():
+    tt = csv_read("title,date,start,duration\nA,2026-07-25,10:00,tbd\nB,2026-07-25,10:00,未定\n")
+    assert [s.end.time().isoformat("minutes") for s in tt.sessions] == ["11:00", "11:00"]
+    assert tt.notes[1:] == [
+        "line 2: end 'tbd' unknown; assumed 60 minutes",
+        "line 3: end '未定' unknown; assumed 60 minutes",
+    ]
+
+
+def test_slash_dates_are_month_first_when_the_date_column_shows_it():
+    tt = csv_read("title,date,start,end\nA,4/29/2016,10:00,11:00\nB,5/1/2016,10:00,11:00\n")
+    assert [s.start.date().isoformat() for s in tt.sessions] == ["2016-04-29", "2016-05-01"]
+    tt = csv_read("title,date,start,end_date,end\nA,5/1/2016,22:00,5/13/2016,01:00\n")  # the end date tells
+    assert [(s.start.isoformat(), s.end.isoformat()) for s in tt.sessions] == [
+        ("2016-05-01T22:00:00+09:00", "2016-05-13T01:00:00+09:00")
+    ]
+    tt = csv_read("title,date,start,end\nA,29/4/2016,10:00,11:00\nB,5/1/2016,10:00,11:00\n")
+    assert [s.start.date().isoformat() for s in tt.sessions] == ["2016-04-29", "2016-01-05"]
+
+
+def test_only_the_first_three_title_rows_are_quoted_in_the_note():
+    tt = csv_read("One\nTwo\nThree\nFour\ntitle,date,start,end\nA,2026-07-25,10:00,11:00\n")
+    assert tt.notes[1] == "4 title rows above the header (line 5) were left out: 'One'; 'Two'; 'Three'"
+    assert tt.name == "One"
