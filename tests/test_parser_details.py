@@ -2192,3 +2192,37 @@ def test_only_the_first_three_title_rows_are_quoted_in_the_note():
     tt = csv_read("One\nTwo\nThree\nFour\ntitle,date,start,end\nA,2026-07-25,10:00,11:00\n")
     assert tt.notes[1] == "4 title rows above the header (line 5) were left out: 'One'; 'Two'; 'Three'"
     assert tt.name == "One"
+
+
+def test_a_session_a_parser_gives_ending_before_it_starts_is_skipped_by_its_key():
+    events = [
+        {"title": "back", "guid": "g1", "start": "2026-07-25T10:00:00+02:00", "end": "2026-07-25T09:00:00+02:00"},
+        {"title": "ok", "start": "2026-07-25T10:00:00+02:00", "end": "2026-07-25T11:00:00+02:00"},
+    ]
+    _fmt, tt = parse(schedule(events=events))
+    assert [str(s) for s in tt.skipped] == ["session 'g1' (back): ends before it starts"]
+    assert [s.title for s in tt.sessions] == ["ok"]
+
+
+def test_own_records_may_be_one_object_and_fields_may_be_objects_with_a_name():
+    data = (
+        "event:\n  title: Solo\n  start: '2026-07-25 10:00'\n  end: '2026-07-25 11:00'\n  room: {name: Hall, floor: 2}\n"
+        "  track: {title: Web}\n  type: {en: Talk, de: Vortrag}\n  language: {code: ja}\n"
+    )
+    _fmt, tt = parse(data.encode(), "yaml", options=Options(records="event"))
+    solo = tt.sessions[0]
+    assert (solo.title, solo.room, solo.track, solo.type, solo.language) == ("Solo", "Hall", "Web", "Talk", "")
+    assert (
+        tt.notes[1]
+        == "1 items in event; fields: title=title, start=start, end=end, room=room, track=track, type=type, language=language"
+    )
+
+
+def test_a_refusal_describes_at_most_five_lists():
+    seven = {f"l{n}": [{f"k{n}": 1}] for n in range(7)}
+    assert str(describe(seven)) == (
+        "an object with the keys l0, l1, l2, l3, l4, l5, l6; lists of items: l0 (1: k0); l1 (1: k1); l2 (1: k2); "
+        "l3 (1: k3); l4 (1: k4)"
+    )
+    many = {f"key{n}": n for n in range(14)}
+    assert str(describe(many)) == "an object with the keys " + ", ".join(f"key{n}" for n in range(12))
