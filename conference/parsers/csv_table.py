@@ -220,8 +220,11 @@ def _decode(data: bytes, encoding: str) -> str:
             raise ParseError(
                 FMT, "encoding", M("cannot read the file as %(encoding)s: %(error)s", encoding=encoding, error=str(exc))
             ) from exc
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict")
+    if data.startswith(b"\xef\xbb\xbf"):  # UTF-8's byte order mark: UTF-8, or a broken file
+        try:
+            return data[3:].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ParseError(FMT, M("byte %(n)d", n=exc.start + 3), M("not UTF-8 text")) from exc
     for candidate in ("utf-8", "cp932", "cp1252"):
         try:
             return data.decode(candidate)

@@ -2,8 +2,9 @@
 
 A `<schedule>` without frab `<event>` elements (EuroPython 2014's own `<day><entry>`) is not frab:
 refused with what it has. Speakers are `<person>Name</person>`, `<person><public_name>` (35C3's wiki)
-or `<person><name>`. An event with an empty `<duration>` ends when the next event in its room starts,
-else after --duration; one that cannot be read is skipped and named, the rest imported.
+or `<person><name>`; links `<link href="URL">title</link>`, or `<link>URL</link>` (35C3's wiki). An
+event with an empty `<duration>` ends when the next event in its room starts, else after --duration;
+one that cannot be read is skipped and named, the rest imported.
 """
 
 from __future__ import annotations
@@ -157,7 +158,8 @@ def parse(data: bytes, options: Options) -> Timetable:
             if box is None:
                 continue
             for item in box.iter(tag):
-                found = link(item.get("href", ""), text(item.text))
+                href = item.get("href", "")  # 35C3's wiki export writes <link>URL</link>, without href
+                found = link(href, text(item.text)) if href else link(text(item.text))
                 if found:
                     links.append(found)
         abstract, description = _child(ev, "abstract"), _child(ev, "description")

@@ -63,7 +63,7 @@ _TRUE = ("true", "yes", "y", "1", "x", "✓", "はい")
 _TBD = ("tbd", "tba", "?", "-", "未定", "n/a")
 _SPEAKER_SPLIT = re.compile(r"\s*(?:;|；|、|,|，|\||\n)\s*")
 _CLOCK = re.compile(
-    r"^(午前|午後)?\s*(\d{1,2})(?:(?::|時)(\d{2})(?::(\d{2}))?分?)?\s*(a\.?m\.?|p\.?m\.?)?$", re.IGNORECASE
+    r"^(午前|午後)?\s*(\d{1,2})(?:(?::|時)(\d{2})(?::(\d{2}))?分?|時)?\s*(a\.?m\.?|p\.?m\.?)?$", re.IGNORECASE
 )
 _HHMM = re.compile(r"^(\d{2})(\d{2})$")
 _DATETIME = re.compile(r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}[ T]")
@@ -244,7 +244,7 @@ def speakers_of(value: Any, affiliation: Any = None) -> list[str]:
     elif len(places) == 1:
         places = places * len(names)
     return [
-        f"{name} ({place})" if place and f"({place})" not in name else name
+        f"{name} ({place})" if place and place != name and f"({place})" not in name else name
         for name, place in zip(names, [*places, *[""] * len(names)], strict=False)
     ]
 
@@ -457,14 +457,14 @@ class RowReader:
 
     # --- time ----------------------------------------------------------------------------------
 
-    def _day(self, values: Mapping[str, Any], where: M | str) -> date | None:
-        """The row's own day (None when its start carries a full date)."""
-        given = values.get("date")
+    def _day(self, values: Mapping[str, Any], where: M | str, names: tuple[str, ...] = ("date", "day")) -> date | None:
+        """The row's own day (None when its start carries a full date); `names`: the fields that give it."""
+        given = values.get(names[0])
         if isinstance(given, datetime):
             return given.date()
         if isinstance(given, date):
             return given
-        for name in ("date", "day"):  # a date; else a weekday or a day number counted from --date
+        for name in names:  # a date; else a weekday or a day number counted from --date
             day = line(_plain(values.get(name)))
             if not day:
                 continue
@@ -547,7 +547,7 @@ class RowReader:
             end = self._moment(end_value, at)
             if end is None:
                 if _filled(end_day):
-                    end_day = self._day({"date": end_day}, where)
+                    end_day = self._day({"end_date": end_day}, where, ("end_date",))
                 try:
                     clock, carry = parse_clock(_plain(end_value))
                 except ValueError as exc:

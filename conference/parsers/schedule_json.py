@@ -32,7 +32,7 @@ def _name(value) -> str:
 
 def _people(event: dict) -> list[str]:
     people = event.get("persons") or [
-        p for p in event.get("participants") or [] if p.get("role", "SPEAKER") == "SPEAKER"
+        p for p in event.get("participants") or [] if isinstance(p, dict) and p.get("role", "SPEAKER") == "SPEAKER"
     ]
     return [
         line(p.get("public_name") or p.get("name"))
@@ -57,7 +57,7 @@ def _links(event: dict) -> list[dict]:
 def _events(conference: dict, schedule: dict):
     if isinstance(schedule.get("events"), list):  # v2
         for index, event in enumerate(schedule["events"]):
-            yield f"events[{index}]", event, _name(event.get("room"))
+            yield f"events[{index}]", event, _name(event.get("room")) if isinstance(event, dict) else ""
         return
     days = conference.get("days")
     if not isinstance(days, list):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..errors import ParseError
 from ..messages import M
 from ..model import Session, Skipped, Timetable, derive_key, room_code_for, zone
-from .common import Options, line, load_json, looks_like_break, parse_moment, resolve_zone, text
+from .common import Options, first_moment, line, load_json, looks_like_break, parse_moment, resolve_zone, text
 
 FMT = "sessionize"
 
@@ -87,8 +87,11 @@ def parse(data: bytes, options: Options) -> Timetable:
         raise ParseError(
             FMT, M("top level"), M("expected Sessionize data: an object with sessions[] or a list of days")
         )
-    tz_name, notes = resolve_zone(FMT, "", options)
-    tz = zone(tz_name)  # Sessionize times carry no offset: they are the conference's local time
+    # Sessionize times carry no offset (the conference's local time), except where an export writes them
+    # with one ("…T09:00:00Z"): then the grid shows the times the file says, as the other parsers do.
+    sample = first_moment(s.get("startsAt") for s in raw if isinstance(s, dict))
+    tz_name, notes = resolve_zone(FMT, "", options, sample if sample and sample.tzinfo else None)
+    tz = zone(tz_name)
     sessions = []
     skipped: list[Skipped] = []
     for index, s in enumerate(raw):
