@@ -604,8 +604,9 @@ def test_the_share_links_choice_to_show_photos_comes_back_with_its_token(client,
             'taken: "2026-07-25 13:05" is not a date and time with its UTC offset',
         ),
         (lambda p: p.update(where="Tokyo"), "where: is not a field of a photo"),
+        (lambda p: p.update(thumb=""), "photos[0] (A10): thumb: is missing (base64 of the picture)"),
     ],
-    ids=["sha256", "html-as-jpeg", "mimetype", "key", "size", "taken", "unknown-field"],
+    ids=["sha256", "html-as-jpeg", "mimetype", "key", "size", "taken", "unknown-field", "no-thumbnail"],
 )
 def test_a_backup_with_a_bad_photo_is_refused_whole(runner, tmp_path, change, why):
     (tmp_path / "a.jpg").write_bytes(slide())

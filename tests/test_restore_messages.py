@@ -62,3 +62,23 @@ def test_a_damaged_backup_is_refused_with_the_whole_line(name, backup, runner, d
     assert result.exit_code == 1
     assert result.output.strip() == f"Error: {path}: {WHERE} {why.format(i=index)}"
     assert _fingerprint(db_path) == before
+
+
+def test_a_record_that_is_not_an_object_is_named(backup, runner, db_path, tmp_path):  # noqa: F811
+    data = copy.deepcopy(backup)
+    _conf(data)["sessions"][0] = ["A10", "Kubernetes 入門"]
+    path = tmp_path / "damaged.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    result = runner.invoke(args=["restore", str(path)])
+    assert result.exit_code == 1
+    assert result.output.strip() == f"Error: {path}: {WHERE} sessions[0]: must be an object, not a list"
+
+
+def test_a_file_cut_short_is_named_with_its_line_and_column(runner, db_path, tmp_path):
+    path = tmp_path / "cut.json"
+    path.write_text('{"format": "conference-backup",\n "conferences": [', "utf-8")
+    before = _fingerprint(db_path)
+    result = runner.invoke(args=["restore", str(path)])
+    assert result.exit_code == 1
+    assert result.output.strip() == f"Error: {path}: line 2: not JSON: Expecting value (column 18)"
+    assert _fingerprint(db_path) == before
