@@ -1,6 +1,6 @@
 """Mutation testing of the core, one package at a time (docs/testing.md; not part of .ci/run: it is slow).
 
-    bash .ci/mutation [--resume | --survivors] [package ...]      (default: every package, in this order)
+    bash .ci/mutation [--resume | --survivors | --survived] [package ...]   (default: every package, in order)
     bash .ci/mutation --sample N [package ...]                     (a random N of each package's mutants)
     bash .ci/mutation --table                                      (only print the table of the last runs)
 
@@ -8,7 +8,8 @@ mutmut (configured in pyproject.toml's [tool.mutmut]) copies conference/ to muta
 the core modules there and runs the fast tests that cover each one. A package's mutants are named by the
 globs below. Without an option every mutant of the package is tested again; --resume tests only those not
 yet tested (after an interrupted run, or after `git merge` changed some functions); --survivors tests again
-those that survived or timed out (after adding tests). --sample N draws N of the package's mutants at random
+those that survived or timed out (after adding tests), --survived only those that survived or had no tests
+(a timeout is counted as detected, as Stryker counts it, and is slow to test again). --sample N draws N of the package's mutants at random
 (a fixed seed, kept in mutants/mutation-sample.json, so that a later --sample or --survivors works on the same
 ones) and tests those not yet tested: for the big packages, where every mutant is hours of both cores, the
 sample's score estimates the package's, and the table gives its 95% interval (Wilson). The table (mutants made, killed, survived, timeouts,
@@ -198,7 +199,7 @@ def run(package: str, mode: str, size: int = 0) -> None:
             print(f"{package}: every mutant of the sample is tested", flush=True)
             return
     else:
-        wanted = ("not run",) if mode == "resume" else ("survived", "timeout")
+        wanted = {"resume": ("not run",), "survived": ("survived", "no tests")}.get(mode, ("survived", "timeout"))
         mine = {n: verdict(code) for n, code in results().items() if package_of(n) == package}
         names = sorted(n for n, v in mine.items() if v in wanted)
         if not names and mine:
@@ -225,7 +226,7 @@ def run(package: str, mode: str, size: int = 0) -> None:
 
 def main(argv: list[str]) -> None:
     mode, size = "all", 0
-    if argv and argv[0] in ("--resume", "--survivors", "--table", "--sample"):
+    if argv and argv[0] in ("--resume", "--survivors", "--survived", "--table", "--sample"):
         mode = argv.pop(0).removeprefix("--")
     if mode == "sample":
         if not argv or not argv[0].isdigit():
