@@ -829,6 +829,12 @@ def test_sessionize_all_data_speakers_rooms_and_categories_by_id():
         ([("トピック / Topic", "UI"), ("形式", "LT"), ("言語", "日本語")], "UI", "LT", "日本語"),
         ([("Topics", "Web"), ("Session Type", "Panel")], "Web", "Panel", ""),
         ([("Category", "Data"), ("Format", "Workshop"), ("Track", "Main")], "Main", "Workshop", ""),
+        (
+            [("Session Category", "Data"), ("Format", "Talk")],
+            "Data",
+            "Talk",
+            "",
+        ),  # a category is the track only without one
         ([("Track", "A"), ("track 2", "B")], "A, B", "", ""),
         ([("トラック", "ルームA"), ("Level", "Expert")], "ルームA", "", ""),
         ([("トピック", "設計"), ("Language", "English"), ("Language", "Mixed")], "設計", "", "English, Mixed"),
