@@ -6,6 +6,7 @@ line ends a browser's form sends; adding a line; ticking and unticking a TODO fr
 from __future__ import annotations
 
 import random
+import re
 from functools import cache
 
 import pytest
@@ -127,5 +128,18 @@ def test_the_todo_list_ticks_and_unticks_and_refuses_a_line_that_is_no_todo(clie
     for line in (0, 3, -1):  # not a TODO; one past the last line; before the first
         refused = tick(line, True, 3)
         assert refused.status_code == 404, line
-        assert "That TODO is no longer in the note." in refused.get_data(as_text=True)
+        assert re.findall(r'<p class="error">(.*?)</p>', refused.get_data(as_text=True)) == [
+            "That TODO is no longer in the note."
+        ]
     assert runner.invoke(args=["note", SLUG, "A10"]).stdout == "メモ\n- [ ] 試す\n- [ ] 共有\n"
+
+
+def test_keep_both_at_exactly_a_million_line_pairs_still_compares_them():
+    """The simple merge starts above MERGE_CELLS pairs, not at it: a note and the same note upside down,
+    1000 lines each, still merge into a text holding both orders."""
+    mine = [f"行 {i}" for i in range(1000)]
+    theirs = list(reversed(mine))
+    assert len(mine) * len(theirs) == notes.MERGE_CELLS
+    merged = merge_both("\n".join(mine), "\n".join(theirs)).split("\n")
+    assert is_subsequence(mine, merged) and is_subsequence(theirs, merged)
+    assert len(merged) == 1999
