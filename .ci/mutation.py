@@ -179,7 +179,8 @@ def draw(package: str, size: int) -> list[str]:
     mine = sorted(n for n in results() if package_of(n) == package)
     have = [n for n in kept.get(package, []) if n in mine]
     if len(have) < size:
-        rest = [n for n in mine if n not in set(have)]
+        taken = set(have)
+        rest = [n for n in mine if n not in taken]
         have += random.Random(f"{SEED}-{package}-{len(have)}").sample(rest, min(size - len(have), len(rest)))
     kept[package] = have
     SAMPLE.write_text(json.dumps(kept, indent=1), "utf-8")
@@ -191,9 +192,10 @@ def run(package: str, mode: str, size: int = 0) -> None:
         names = list(PACKAGES[package])
     elif mode == "sample":
         found = results()
-        if not any(package_of(n) == package for n in found):  # no mutants made yet: let mutmut make them
-            subprocess.run([str(ROOT / ".venv/bin/mutmut"), "run", "conference.__no_such_mutant__"], cwd=ROOT)
-            found = results()
+        if not any(package_of(n) == package for n in found):
+            sys.exit(
+                f"{package}: no mutants made yet; `bash .ci/mutation --resume {package}` makes them (stop it after)"
+            )
         names = [n for n in draw(package, size) if found.get(n) is None]
         if not names:
             print(f"{package}: every mutant of the sample is tested", flush=True)

@@ -249,17 +249,26 @@ def test_oversized_downloads_are_cut_off(http_server):
         fetch(http_server.url + "/stream", max_bytes=8 * 1024, allow_private=True)
 
 
-def test_a_slow_drip_is_stopped_at_the_deadline(http_server):
+def dripping(finished: threading.Event | None = None, cut: threading.Event | None = None):
+    """A body of 40 bytes sent one every 0.25 s (10 s in all); `finished` or `cut` is set as it ends."""
+
     def drip(out):
         try:
             for _ in range(40):
                 out.write(b"x")
                 out.flush()
                 time.sleep(0.25)
+            if finished:
+                finished.set()
         except OSError:
-            pass
+            if cut:
+                cut.set()
 
-    http_server.routes["/slow"] = (200, {"Content-Length": "40"}, drip)
+    return drip
+
+
+def test_a_slow_drip_is_stopped_at_the_deadline(http_server):
+    http_server.routes["/slow"] = (200, {"Content-Length": "40"}, dripping())
     started = time.monotonic()
     with pytest.raises(FetchError, match=r"took longer than 1 s"):
         fetch(http_server.url + "/slow", deadline=1, allow_private=True)
@@ -270,19 +279,8 @@ def test_a_redirect_to_a_slow_drip_is_cut_at_the_deadline_and_named_by_the_url_g
     """The redirect's connection is closed (Connection: close) by the time the deadline passes; cutting
     the download must still reach the dripping one, and the message names the URL the user gave."""
     cut, finished = threading.Event(), threading.Event()
-
-    def drip(out):
-        try:
-            for _ in range(40):
-                out.write(b"x")
-                out.flush()
-                time.sleep(0.25)
-            finished.set()
-        except OSError:
-            cut.set()
-
     http_server.put("/old.json", b"", status=302, Location="/slow.json", Connection="close")
-    http_server.routes["/slow.json"] = (200, {"Content-Length": "40"}, drip)
+    http_server.routes["/slow.json"] = (200, {"Content-Length": "40"}, dripping(finished, cut))
     with pytest.raises(FetchError) as failed:
         fetch(http_server.url + "/old.json", deadline=1.0, allow_private=True)
     assert str(failed.value) == f"{http_server.url}/old.json took longer than 1 s; download stopped"

@@ -32,6 +32,8 @@ import pytest
 from conference.model import conference_day, day_clock, to_iso
 from conference.parsers import Options, parse
 
+from .test_wild import KUMANOFES_COLUMNS
+
 HERE = Path(__file__).parent
 GOLDEN = HERE / "golden" / "parsers"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
@@ -109,15 +111,7 @@ CASES: dict[str, tuple[str, dict, str | None]] = {
         "fixtures/wild/kumanofes-2021-program-late-night.csv",
         {
             "date": "2021-11-26",
-            "fields": {
-                "id": "uid",
-                "title": "name",
-                "date": "start_day",
-                "start": "start_at",
-                "end_date": "end_day",
-                "end": "end_at",
-                "room": "place",
-            },
+            "fields": KUMANOFES_COLUMNS,
         },
         None,
     ),

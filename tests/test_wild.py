@@ -27,6 +27,16 @@ from conference.parsers.csv_table import parse_clock
 
 WILD = Path(__file__).parent / "fixtures" / "wild"
 FIXTURES = Path(__file__).parent / "fixtures"
+# kumanofes' own column names for our fields (the late-night CSV: 24:00-29:59 times, an end day column)
+KUMANOFES_COLUMNS = {
+    "id": "uid",
+    "title": "name",
+    "date": "start_day",
+    "start": "start_at",
+    "end_date": "end_day",
+    "end": "end_at",
+    "room": "place",
+}
 
 
 def read(name: str, **options):
@@ -448,16 +458,7 @@ def test_late_night_times_up_to_29_59_are_the_next_day():
     assert parse_clock("29:59") == (parse_clock("5:59")[0], 1)
     with pytest.raises(ValueError, match=r"hours go up to 29"):
         parse_clock("30:00")
-    mapping = {
-        "id": "uid",
-        "title": "name",
-        "date": "start_day",
-        "start": "start_at",
-        "end_date": "end_day",
-        "end": "end_at",
-        "room": "place",
-    }
-    _fmt, tt = read("kumanofes-2021-program-late-night.csv", date=date(2021, 11, 26), fields=mapping)
+    _fmt, tt = read("kumanofes-2021-program-late-night.csv", date=date(2021, 11, 26), fields=KUMANOFES_COLUMNS)
     by_key = {s.key: s for s in tt.sessions}
     tokyo = ZoneInfo("Asia/Tokyo")
     starts_at_24 = [
